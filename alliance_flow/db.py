@@ -1,0 +1,83 @@
+"""Engine, sessions and migrations: one transaction per use case, schema owned by Alembic."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from alliance_flow.settings import get_settings
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")  # cascades and RESTRICT need it on SQLite
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def alembic_config(url: str) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+class Database:
+    """One database: its engine, its sessions and its schema version."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine: Engine = create_engine(url)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def upgrade(self) -> None:
+        """Bring the schema to the latest migration (what `alliance-flow db upgrade` runs)."""
+        cfg = alembic_config(self.url)
+        with self.engine.begin() as connection:
+            cfg.attributes["connection"] = connection
+            command.upgrade(cfg, "head")
+
+    def current_revision(self) -> str | None:
+        with self.engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+
+    def head_revision(self) -> str | None:
+        return ScriptDirectory.from_config(alembic_config(self.url)).get_current_head()
+
+    def is_current(self) -> bool:
+        return self.current_revision() == self.head_revision()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One use case: commit if it returns, roll everything back if it raises."""
+        with self._sessions() as session, session.begin():
+            yield session
+
+    def session(self) -> Session:
+        return self._sessions()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(url: str | None = None, *, migrate: bool | None = None) -> Database:
+    """Open the configured database, upgrading its schema first when auto_migrate is on."""
+    settings = get_settings()
+    db = Database(url or settings.resolved_database_url())
+    if (migrate if migrate is not None else settings.auto_migrate) and not db.is_current():
+        db.upgrade()
+    return db

@@ -1,0 +1,168 @@
+"""Gate checks: pure functions over an alliance's facts that say what failed, why and what to do."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from alliance_flow.settings import Thresholds
+from alliance_flow.vocabulary import Stage
+
+if TYPE_CHECKING:
+    from alliance_flow.facts import AllianceFacts
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    code: str
+    title: str
+    passed: bool
+    reason: str
+    fix: str
+    #: where in the product this check is fixed (members, charter, meetings...)
+    area: str
+
+
+@dataclass(frozen=True)
+class Waiver:
+    code: str
+    stage: str
+    reason: str
+    actor: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    """A check's result together with the waiver that covers it, if any."""
+
+    result: CheckResult
+    waiver: Waiver | None = None
+
+    @property
+    def code(self) -> str:
+        return self.result.code
+
+    @property
+    def passed(self) -> bool:
+        return self.result.passed
+
+    @property
+    def waived(self) -> bool:
+        return not self.result.passed and self.waiver is not None
+
+    @property
+    def blocks(self) -> bool:
+        return not self.result.passed and self.waiver is None
+
+    def as_dict(self) -> dict[str, Any]:
+        r = self.result
+        return {
+            "code": r.code,
+            "title": r.title,
+            "passed": r.passed,
+            "reason": r.reason,
+            "fix": r.fix,
+            "area": r.area,
+            "waived": self.waived,
+            "waiver": None
+            if self.waiver is None
+            else {
+                "reason": self.waiver.reason,
+                "actor": self.waiver.actor,
+                "at": self.waiver.at.isoformat(),
+            },
+        }
+
+
+@dataclass(frozen=True)
+class GateReport:
+    stage: str
+    outcomes: tuple[CheckOutcome, ...]
+
+    @property
+    def clear(self) -> bool:
+        return all(not o.blocks for o in self.outcomes)
+
+    @property
+    def blocking(self) -> list[CheckOutcome]:
+        return [o for o in self.outcomes if o.blocks]
+
+    @property
+    def passed_count(self) -> int:
+        return sum(1 for o in self.outcomes if o.passed)
+
+    def get(self, code: str) -> CheckOutcome | None:
+        return next((o for o in self.outcomes if o.code == code), None)
+
+    def as_list(self) -> list[dict[str, Any]]:
+        return [o.as_dict() for o in self.outcomes]
+
+
+CheckFn = Callable[["AllianceFacts", Thresholds, date], CheckResult]
+
+
+@dataclass(frozen=True)
+class Check:
+    code: str
+    title: str
+    area: str
+    fn: Callable[..., tuple[bool, str, str]]
+
+    def run(self, facts: AllianceFacts, limits: Thresholds, today: date) -> CheckResult:
+        passed, reason, fix = self.fn(facts, limits, today)
+        return CheckResult(
+            self.code, self.title, passed, reason, fix if not passed else "", self.area
+        )
+
+
+@dataclass
+class StageChecks:
+    """The exit checks one stage module declares, in the order a coordinator should read them."""
+
+    stage: Stage
+    checks: list[Check] = field(default_factory=list)
+
+    def check(self, code: str, *, title: str, area: str) -> Callable[[Callable[..., Any]], Any]:
+        full_code = f"{self.stage.value}.{code}"
+
+        def register(fn: Callable[..., tuple[bool, str, str]]) -> Callable[..., Any]:
+            self.checks.append(Check(full_code, title, area, fn))
+            return fn
+
+        return register
+
+
+def evaluate(
+    checks: StageChecks,
+    facts: AllianceFacts,
+    limits: Thresholds,
+    today: date,
+    waivers: Iterable[Waiver] = (),
+) -> GateReport:
+    """Run every exit check of a stage; a waiver only covers the check (and stage) it names."""
+    by_code = {w.code: w for w in waivers if w.stage == checks.stage.value}
+    outcomes = []
+    for check in checks.checks:
+        result = check.run(facts, limits, today)
+        waiver = by_code.get(check.code) if not result.passed else None
+        outcomes.append(CheckOutcome(result, waiver))
+    return GateReport(checks.stage.value, tuple(outcomes))
+
+
+def names(items: Iterable[str], limit: int = 6) -> str:
+    """'Ana, Bo and 3 others': lists people in a reason without flooding the screen."""
+    items = list(items)
+    if len(items) <= limit:
+        return ", ".join(items)
+    return ", ".join(items[:limit]) + f" and {len(items) - limit} more"
+
+
+def ok(reason: str) -> tuple[bool, str, str]:
+    return True, reason, ""
+
+
+def fail(reason: str, fix: str) -> tuple[bool, str, str]:
+    return False, reason, fix

@@ -1,0 +1,450 @@
+"""SQLAlchemy 2 tables: what an alliance records while it follows the guide's method."""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    event,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
+
+from alliance_flow.vocabulary import Stage
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores UTC everywhere (SQLite has no time zones) and always hands back aware datetimes."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: give a time zone")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+_stage_change_allowed: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "stage_change_allowed", default=False
+)
+
+
+@contextmanager
+def stage_change() -> Iterator[None]:
+    """Opened only by the lifecycle service: the one place allowed to write Alliance.stage."""
+    token = _stage_change_allowed.set(True)
+    try:
+        yield
+    finally:
+        _stage_change_allowed.reset(token)
+
+
+class Alliance(Base):
+    __tablename__ = "alliances"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    region: Mapped[str | None] = mapped_column(String(200))
+    region_boundary: Mapped[str | None] = mapped_column(Text)
+    country: Mapped[str] = mapped_column(String(2))
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    work_plan_start: Mapped[date | None] = mapped_column(Date)
+    work_plan_end: Mapped[date | None] = mapped_column(Date)
+    stage: Mapped[str] = mapped_column(String(20), default=Stage.SCOPE.value)
+    accountable: Mapped[str | None] = mapped_column(Text)
+    communication_channels: Mapped[list[str]] = mapped_column(JSON, default=list)
+    vision: Mapped[str | None] = mapped_column(Text)
+    vision_agreed_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    @validates("stage")
+    def _guard_stage(self, key: str, value: str) -> str:
+        if not _stage_change_allowed.get():
+            raise PermissionError("an alliance's stage changes only through the lifecycle gates")
+        return value
+
+
+class Organisation(Base):
+    """A row of the guide's stakeholder research table."""
+
+    __tablename__ = "organisations"
+    __table_args__ = (UniqueConstraint("alliance_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alliance_id: Mapped[int] = mapped_column(ForeignKey("alliances.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    group: Mapped[str] = mapped_column(String(40), default="other")
+    phone: Mapped[str | None] = mapped_column(String(60))
+    email: Mapped[str | None] = mapped_column(String(200))
+    website: Mapped[str | None] = mapped_column(String(500))
+    address: Mapped[str | None] = mapped_column(Text)
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    contribution: Mapped[str | None] = mapped_column(Text)
+    interests: Mapped[str | None] = mapped_column(Text)
+    influence: Mapped[str | None] = mapped_column(String(10))
+    mobilisation_strategy: Mapped[str | None] = mapped_column(Text)
+    own_criteria: Mapped[str | None] = mapped_column(Text)
+
+    sector_rows: Mapped[list[OrganisationSector]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="OrganisationSector.sector"
+    )
+
+    @property
+    def sectors(self) -> list[str]:
+        return [row.sector for row in self.sector_rows]
+
+
+class OrganisationSector(Base):
+    __tablename__ = "organisation_sectors"
+
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True
+    )
+    sector: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+
+class Member(Base):
+    """A representative of an organisation, or an individual member; a candidate until joined."""
+
+    __tablename__ = "members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alliance_id: Mapped[int] = mapped_column(ForeignKey("alliances.id", ondelete="CASCADE"))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(60))
+    preferred_channel: Mapped[str | None] = mapped_column(String(500))
+    language: Mapped[str | None] = mapped_column(String(8))
+    # For individual members; a representative takes the group of their organisation.
+    group: Mapped[str | None] = mapped_column(String(40))
+    sector: Mapped[str | None] = mapped_column(String(40))
+    has_authority: Mapped[str | None] = mapped_column(String(3))
+    authority_granted_by: Mapped[str | None] = mapped_column(String(200))
+    participation_level: Mapped[str | None] = mapped_column(String(40))
+    joined_on: Mapped[date | None] = mapped_column(Date)
+    left_on: Mapped[date | None] = mapped_column(Date)
+
+    organisation: Mapped[Organisation | None] = relationship(lazy="joined")
+    role_rows: Mapped[list[MemberRole]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="MemberRole.role"
+    )
+
+    @property
+    def roles(self) -> list[str]:
+        return [row.role for row in self.role_rows]
+
+    def is_active(self, today: date) -> bool:
+        return (
+            self.joined_on is not None
+            and self.joined_on <= today
+            and (self.left_on is None or self.left_on > today)
+        )
+
+
+class MemberRole(Base):
+    __tablename__ = "member_roles"
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+
+class Briefing(Base):
+    """The briefing document written before contacting stakeholders (stage 1)."""
+
+    __tablename__ = "briefings"
+
+    alliance_id: Mapped[int] = mapped_column(
+        ForeignKey("alliances.id", ondelete="CASCADE"), primary_key=True
+    )
+    why: Mapped[str | None] = mapped_column(Text)
+    regional_situation: Mapped[str | None] = mapped_column(Text)
+    why_mediation: Mapped[str | None] = mapped_column(Text)
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    expected_commitment: Mapped[str | None] = mapped_column(Text)
+
+
+class Meeting(Base):
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alliance_id: Mapped[int] = mapped_column(ForeignKey("alliances.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(30))
+    title: Mapped[str | None] = mapped_column(String(200))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    place: Mapped[str | None] = mapped_column(String(300))
+    host_organisation: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20), default="planned")
+    minutes: Mapped[str | None] = mapped_column(Text)
+    minutes_recorded_on: Mapped[date | None] = mapped_column(Date)
+
+
+class AgendaItem(Base):
+    __tablename__ = "agenda_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    time: Mapped[str | None] = mapped_column(String(5))
+    item: Mapped[str] = mapped_column(String(300))
+    moderator: Mapped[str | None] = mapped_column(String(200))
+
+
+class Attendance(Base):
+    __tablename__ = "attendance"
+    __table_args__ = (UniqueConstraint("meeting_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    present: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class MeetingAction(Base):
+    """An action agreed in the minutes: who does it, and by when."""
+
+    __tablename__ = "meeting_actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    description: Mapped[str] = mapped_column(Text)
+    owner_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL")
+    )
+    due_on: Mapped[date | None] = mapped_column(Date)
+    done_on: Mapped[date | None] = mapped_column(Date)
+
+
+class SectorProfile(Base):
+    """Sector profiling: an existing programme or action in community mediation (stage 3)."""
+
+    __tablename__ = "sector_profiles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alliance_id: Mapped[int] = mapped_column(ForeignKey("alliances.id", ondelete="CASCADE"))
+    programme: Mapped[str] = mapped_column(String(300))
+    objectives: Mapped[str | None] = mapped_column(Text)
+    initiators: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str | None] = mapped_column(String(200))
+    cost: Mapped[str | None] = mapped_column(String(200))
+    availability_limits: Mapped[str | None] = mapped_column(Text)
+    obstacles: Mapped[str | None] = mapped_column(Text)
+
+
+class ResearchSource(Base):
+    __tablename__ = "research_sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alliance_id: Mapped[int] = mapped_column(ForeignKey("alliances.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(30), default="other")
+    url: Mapped[str | None] = mapped_column(String(500))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class Consultation(Base):
+    __tablename__ = "consultations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alliance_id: Mapped[int] = mapped_column(ForeignKey("alliances.id", ondelete="CASCADE"))
+    interviewee: Mapped[str] = mapped_column(String(200))
+    organisation: Mapped[str | None] = mapped_column(String(200))
+    held_on: Mapped[date | None] = mapped_column(Date)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class Gap(Base):
+    __tablename__ = "gaps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alliance_id: Mapped[int] = mapped_column(ForeignKey("alliances.id", ondelete="CASCADE"))
+    description: Mapped[str] = mapped_column(Text)
+    identified_on: Mapped[date | None] = mapped_column(Date)
+    source: Mapped[str | None] = mapped_column(String(300))
+
+
+class ActionPlanItem(Base):
+    """A row of the guide's action-plan table, with its SMART objective."""
+
+    __tablename__ = "action_plan_items"
+    __table_args__ = (UniqueConstraint("alliance_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alliance_id: Mapped[int] = mapped_column(ForeignKey("alliances.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    action: Mapped[str] = mapped_column(String(300))
+    local_problem: Mapped[str | None] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+    estimated_budget: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    budget_committed: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    resources: Mapped[str | None] = mapped_column(Text)
+    responsible: Mapped[str | None] = mapped_column(String(300))
+    owner_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL")
+    )
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    implementation: Mapped[str | None] = mapped_column(Text)
+    obstacles: Mapped[str | None] = mapped_column(Text)
+    obstacle_plan: Mapped[str | None] = mapped_column(Text)
+    collaborators: Mapped[str | None] = mapped_column(Text)
+    specific: Mapped[str | None] = mapped_column(Text)
+    measurable: Mapped[str | None] = mapped_column(Text)
+    achievable: Mapped[str | None] = mapped_column(Text)
+    relevant: Mapped[str | None] = mapped_column(Text)
+    time_bound: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="planned")
+
+
+class CharterVersion(Base):
+    __tablename__ = "charter_versions"
+    __table_args__ = (UniqueConstraint("alliance_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alliance_id: Mapped[int] = mapped_column(ForeignKey("alliances.id", ondelete="CASCADE"))
+    version: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+    adopted_on: Mapped[date | None] = mapped_column(Date)
+
+
+class CharterSignature(Base):
+    __tablename__ = "charter_signatures"
+    __table_args__ = (UniqueConstraint("charter_version_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    charter_version_id: Mapped[int] = mapped_column(
+        ForeignKey("charter_versions.id", ondelete="CASCADE")
+    )
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    signed_on: Mapped[date] = mapped_column(Date)
+
+
+class CommunicationPlanRow(Base):
+    """A row of the guide's communication plan."""
+
+    __tablename__ = "communication_plan_rows"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alliance_id: Mapped[int] = mapped_column(ForeignKey("alliances.id", ondelete="CASCADE"))
+    audience: Mapped[str] = mapped_column(String(40))
+    stakeholder: Mapped[str | None] = mapped_column(String(300))
+    objectives: Mapped[str | None] = mapped_column(Text)
+    message: Mapped[str | None] = mapped_column(Text)
+    delivery: Mapped[str | None] = mapped_column(Text)
+    frequency: Mapped[str | None] = mapped_column(String(200))
+
+
+class Publication(Base):
+    """Something the alliance made public: its profile, research, action plan, press..."""
+
+    __tablename__ = "publications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alliance_id: Mapped[int] = mapped_column(ForeignKey("alliances.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(30))
+    title: Mapped[str] = mapped_column(String(300))
+    url: Mapped[str | None] = mapped_column(String(500))
+    audience: Mapped[str | None] = mapped_column(String(300))
+    published_on: Mapped[date] = mapped_column(Date)
+
+
+class Evaluation(Base):
+    __tablename__ = "evaluations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alliance_id: Mapped[int] = mapped_column(ForeignKey("alliances.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(30))
+    held_on: Mapped[date] = mapped_column(Date)
+    evaluator: Mapped[str | None] = mapped_column(String(200))
+    strengths: Mapped[list[str]] = mapped_column(JSON, default=list)
+    weaknesses: Mapped[list[str]] = mapped_column(JSON, default=list)
+    opportunities: Mapped[list[str]] = mapped_column(JSON, default=list)
+    threats: Mapped[list[str]] = mapped_column(JSON, default=list)
+    findings: Mapped[str | None] = mapped_column(Text)
+
+
+class SustainabilityPlan(Base):
+    __tablename__ = "sustainability_plans"
+
+    alliance_id: Mapped[int] = mapped_column(
+        ForeignKey("alliances.id", ondelete="CASCADE"), primary_key=True
+    )
+    summary: Mapped[str | None] = mapped_column(Text)
+    continuation: Mapped[str | None] = mapped_column(String(20))
+    dated_on: Mapped[date | None] = mapped_column(Date)
+    decision: Mapped[str | None] = mapped_column(String(10))
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class StageEvent(Base):
+    """Append-only history: every stage change and every waiver, with the gates at that moment."""
+
+    __tablename__ = "stage_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alliance_id: Mapped[int] = mapped_column(
+        ForeignKey("alliances.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    stage: Mapped[str] = mapped_column(String(20))
+    from_stage: Mapped[str | None] = mapped_column(String(20))
+    to_stage: Mapped[str | None] = mapped_column(String(20))
+    check_code: Mapped[str | None] = mapped_column(String(80))
+    actor: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str | None] = mapped_column(Text)
+    gate_results: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+@event.listens_for(StageEvent, "before_update")
+@event.listens_for(StageEvent, "before_delete")
+def _history_is_append_only(mapper: Any, connection: Any, target: StageEvent) -> None:
+    raise PermissionError("the stage history is append-only")

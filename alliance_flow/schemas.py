@@ -1,0 +1,385 @@
+"""Validated inputs shared by the CLI, the importer and (later) the web app and API."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from alliance_flow.errors import FieldProblem, InvalidInput
+from alliance_flow.vocabulary import (
+    ActionStatus,
+    Audience,
+    Authority,
+    Continuation,
+    Decision,
+    EvaluationKind,
+    Influence,
+    MeetingKind,
+    MeetingStatus,
+    ParticipationLevel,
+    PublicationKind,
+    ResearchKind,
+    Role,
+    Sector,
+    StakeholderGroup,
+)
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def _email(value: str | None) -> str | None:
+    if value is not None and not EMAIL.match(value):
+        raise ValueError("not a valid e-mail address (expected name@example.org)")
+    return value
+
+
+def _timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone '{value}' (expected e.g. Europe/Paris)") from None
+    return value
+
+
+def _blank_to_none(value: Any) -> Any:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+def _split_list(value: Any) -> Any:
+    """Lists typed on a command line or in a spreadsheet cell: 'a, b' or 'a; b'."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [v.strip() for v in re.split(r"[;,]", value) if v.strip()]
+    return value
+
+
+def _split_lines(value: Any) -> Any:
+    """Free-text lists (reasons, SWOT): one per line, or separated by '|'."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [v.strip() for v in re.split(r"[\n|]", value) if v.strip()]
+    return value
+
+
+Text = Annotated[str | None, BeforeValidator(_blank_to_none)]
+Email = Annotated[str | None, BeforeValidator(_blank_to_none), AfterValidator(_email)]
+TimeZone = Annotated[str, AfterValidator(_timezone)]
+Words = Annotated[list[str], BeforeValidator(_split_list)]
+Lines = Annotated[list[str], BeforeValidator(_split_lines)]
+OptDate = Annotated[date | None, BeforeValidator(_blank_to_none)]
+OptInt = Annotated[int | None, BeforeValidator(_blank_to_none)]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+def _opt(enum: Any) -> Any:
+    return Annotated[enum | None, BeforeValidator(_blank_to_none)]
+
+
+class Input(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, use_enum_values=True)
+
+
+class AllianceIn(Input):
+    name: Name
+    slug: Annotated[str | None, BeforeValidator(_blank_to_none)] = None
+    country: Annotated[str, Field(pattern=r"^[A-Za-z]{2}$")]
+    region: Text = None
+    region_boundary: Text = None
+    language: Annotated[str, Field(pattern=r"^[a-z]{2}$")] = "en"
+    timezone: TimeZone = "UTC"
+    work_plan_start: OptDate = None
+    work_plan_end: OptDate = None
+    accountable: Text = None
+    communication_channels: Words = Field(default_factory=list)
+    vision: Text = None
+    vision_agreed_on: OptDate = None
+
+    @field_validator("country")
+    @classmethod
+    def _upper(cls, v: str) -> str:
+        return v.upper()
+
+    @field_validator("slug")
+    @classmethod
+    def _slug(cls, v: str | None) -> str | None:
+        if v is not None and not SLUG.match(v):
+            raise ValueError("use lower-case letters, digits and dashes only (e.g. roscommon)")
+        return v
+
+    @model_validator(mode="after")
+    def _dates(self) -> AllianceIn:
+        if (
+            self.work_plan_start
+            and self.work_plan_end
+            and self.work_plan_end <= self.work_plan_start
+        ):
+            raise ValueError("work_plan_end: must be after work_plan_start")
+        return self
+
+
+class OrganisationIn(Input):
+    name: Name
+    group: StakeholderGroup = StakeholderGroup.OTHER
+    sectors: Annotated[list[Sector], BeforeValidator(_split_list)] = Field(default_factory=list)
+    phone: Text = None
+    email: Email = None
+    website: Text = None
+    address: Text = None
+    latitude: Annotated[
+        Annotated[float, Field(ge=-90, le=90)] | None, BeforeValidator(_blank_to_none)
+    ] = None
+    longitude: Annotated[
+        Annotated[float, Field(ge=-180, le=180)] | None, BeforeValidator(_blank_to_none)
+    ] = None
+    contribution: Text = None
+    interests: Text = None
+    influence: _opt(Influence) = None
+    mobilisation_strategy: Text = None
+    own_criteria: Text = None
+
+
+class MemberIn(Input):
+    name: Name
+    organisation_id: OptInt = None
+    email: Email = None
+    phone: Text = None
+    preferred_channel: Text = None
+    language: Annotated[
+        Annotated[str, Field(pattern=r"^[a-z]{2}$")] | None, BeforeValidator(_blank_to_none)
+    ] = None
+    group: _opt(StakeholderGroup) = None
+    sector: _opt(Sector) = None
+    has_authority: _opt(Authority) = None
+    authority_granted_by: Text = None
+    participation_level: _opt(ParticipationLevel) = None
+    joined_on: OptDate = None
+    left_on: OptDate = None
+    roles: Annotated[list[Role], BeforeValidator(_split_list)] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _dates(self) -> MemberIn:
+        if self.left_on and self.joined_on and self.left_on < self.joined_on:
+            raise ValueError("left_on: cannot be before joined_on")
+        if self.left_on and not self.joined_on:
+            raise ValueError("left_on: a candidate who never joined cannot leave; remove them")
+        return self
+
+
+class BriefingIn(Input):
+    why: Text = None
+    regional_situation: Text = None
+    why_mediation: Text = None
+    reasons: Lines = Field(default_factory=list)
+    expected_commitment: Text = None
+
+
+class MeetingIn(Input):
+    kind: MeetingKind
+    starts_at: datetime
+    timezone: Annotated[str | None, BeforeValidator(_blank_to_none)] = None
+    title: Text = None
+    place: Text = None
+    host_organisation: Text = None
+    status: MeetingStatus = MeetingStatus.PLANNED
+    minutes: Text = None
+    minutes_recorded_on: OptDate = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v: str | None) -> str | None:
+        return None if v is None else _timezone(v)
+
+
+class AgendaItemIn(Input):
+    meeting_id: int
+    item: Annotated[str, Field(min_length=1, max_length=300)]
+    position: int = 0
+    time: Annotated[
+        Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")] | None,
+        BeforeValidator(_blank_to_none),
+    ] = None
+    moderator: Text = None
+
+
+class AttendanceIn(Input):
+    meeting_id: int
+    member_id: int
+    present: bool = True
+
+
+class MeetingActionIn(Input):
+    meeting_id: int
+    description: Annotated[str, Field(min_length=1)]
+    owner_member_id: OptInt = None
+    due_on: OptDate = None
+    done_on: OptDate = None
+
+
+class SectorProfileIn(Input):
+    programme: Annotated[str, Field(min_length=1, max_length=300)]
+    objectives: Text = None
+    initiators: Text = None
+    kind: Text = None
+    cost: Text = None
+    availability_limits: Text = None
+    obstacles: Text = None
+
+
+class ResearchSourceIn(Input):
+    title: Annotated[str, Field(min_length=1, max_length=300)]
+    kind: ResearchKind = ResearchKind.OTHER
+    url: Text = None
+    notes: Text = None
+
+
+class ConsultationIn(Input):
+    interviewee: Name
+    organisation: Text = None
+    held_on: OptDate = None
+    notes: Text = None
+
+
+class GapIn(Input):
+    description: Annotated[str, Field(min_length=1)]
+    identified_on: OptDate = None
+    source: Text = None
+
+
+Money = Annotated[
+    Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)] | None,
+    BeforeValidator(_blank_to_none),
+]
+
+
+class ActionPlanItemIn(Input):
+    action: Annotated[str, Field(min_length=1, max_length=300)]
+    number: OptInt = None
+    local_problem: Text = None
+    description: Text = None
+    estimated_budget: Money = None
+    budget_committed: Money = None
+    resources: Text = None
+    responsible: Text = None
+    owner_member_id: OptInt = None
+    starts_on: OptDate = None
+    ends_on: OptDate = None
+    implementation: Text = None
+    obstacles: Text = None
+    obstacle_plan: Text = None
+    collaborators: Text = None
+    specific: Text = None
+    measurable: Text = None
+    achievable: Text = None
+    relevant: Text = None
+    time_bound: Text = None
+    status: ActionStatus = ActionStatus.PLANNED
+
+    @model_validator(mode="after")
+    def _dates(self) -> ActionPlanItemIn:
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValueError("ends_on: cannot be before starts_on")
+        return self
+
+
+class CharterVersionIn(Input):
+    text: Annotated[str, Field(min_length=1)]
+    version: OptInt = None
+    adopted_on: OptDate = None
+
+
+class CharterSignatureIn(Input):
+    member_id: int
+    charter_version_id: int
+    signed_on: date
+
+
+class CommunicationPlanRowIn(Input):
+    audience: Audience
+    stakeholder: Text = None
+    objectives: Text = None
+    message: Text = None
+    delivery: Text = None
+    frequency: Text = None
+
+
+class PublicationIn(Input):
+    kind: PublicationKind
+    title: Annotated[str, Field(min_length=1, max_length=300)]
+    published_on: date
+    url: Text = None
+    audience: Text = None
+
+
+class EvaluationIn(Input):
+    kind: EvaluationKind
+    held_on: date
+    evaluator: Text = None
+    strengths: Lines = Field(default_factory=list)
+    weaknesses: Lines = Field(default_factory=list)
+    opportunities: Lines = Field(default_factory=list)
+    threats: Lines = Field(default_factory=list)
+    findings: Text = None
+
+
+class SustainabilityPlanIn(Input):
+    summary: Text = None
+    continuation: _opt(Continuation) = None
+    dated_on: OptDate = None
+    decision: _opt(Decision) = None
+    decided_on: OptDate = None
+    decision_reason: Text = None
+
+    @model_validator(mode="after")
+    def _decision(self) -> SustainabilityPlanIn:
+        if self.decided_on and not self.decision:
+            raise ValueError("decision: say whether the alliance closes or renews")
+        return self
+
+
+class WaiverIn(Input):
+    code: Annotated[str, Field(min_length=1)]
+    reason: Annotated[str, Field(min_length=10, max_length=2000)]
+
+
+class MoveBackIn(Input):
+    reason: Annotated[str, Field(min_length=10, max_length=2000)]
+
+
+def problems_from(exc: ValidationError, line: int | None = None) -> list[FieldProblem]:
+    """Pydantic's errors in a coordinator's words: which field, what is wrong."""
+    out = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"] if not isinstance(p, int)) or ""
+        msg = err["msg"].removeprefix("Value error, ")
+        if not loc and ": " in msg:  # model-level validators name their field first
+            loc, msg = msg.split(": ", 1)
+        if err["type"] == "extra_forbidden":
+            msg = "unknown field"
+        elif err["type"] == "missing":
+            msg = "required"
+        out.append(FieldProblem(field=loc or "input", problem=msg, line=line))
+    return out
+
+
+def validate(schema: type[Input], data: dict[str, Any]) -> Input:
+    try:
+        return schema.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidInput(problems_from(exc)) from None

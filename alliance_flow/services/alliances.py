@@ -1,0 +1,92 @@
+"""Creating, finding and editing alliances."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from alliance_flow import models as m
+from alliance_flow.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from alliance_flow.schemas import AllianceIn, validate
+from alliance_flow.vocabulary import EventKind, Stage
+
+#: Fields an edit may change; the stage is not one of them (it moves only through the gates).
+EDITABLE = set(AllianceIn.model_fields)
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80] or "alliance"
+
+
+def get_alliance(*, session: Session, ref: str | int) -> m.Alliance:
+    """Find an alliance by id or slug, as typed by a user."""
+    text = str(ref).strip()
+    alliance = None
+    if text.isdigit():
+        alliance = session.get(m.Alliance, int(text))
+    if alliance is None:
+        alliance = session.scalars(
+            select(m.Alliance).where(m.Alliance.slug == text.lower())
+        ).first()
+    if alliance is None:
+        raise NotFound(f"no alliance with id or slug '{text}' (see `alliance-flow list`)")
+    return alliance
+
+
+def list_alliances(
+    *, session: Session, country: str | None = None, stage: str | None = None
+) -> list[m.Alliance]:
+    query = select(m.Alliance).order_by(m.Alliance.country, m.Alliance.name)
+    if country:
+        query = query.where(m.Alliance.country == country.upper())
+    if stage:
+        query = query.where(m.Alliance.stage == Stage(stage).value)
+    return list(session.scalars(query))
+
+
+def create_alliance(*, session: Session, alliance_in: dict[str, Any], actor: str) -> m.Alliance:
+    data = validate(AllianceIn, alliance_in).model_dump()
+    slug = data.pop("slug") or slugify(data["name"])
+    if session.scalars(select(m.Alliance.id).where(m.Alliance.slug == slug)).first():
+        raise Conflict(f"slug: '{slug}' is already used by another alliance; choose another slug")
+    alliance = m.Alliance(slug=slug, **data)
+    session.add(alliance)
+    session.flush()
+    session.add(
+        m.StageEvent(
+            alliance_id=alliance.id,
+            kind=EventKind.CREATED,
+            stage=Stage.SCOPE,
+            to_stage=Stage.SCOPE,
+            actor=actor,
+        )
+    )
+    return alliance
+
+
+def update_alliance(*, session: Session, ref: str | int, changes: dict[str, Any]) -> m.Alliance:
+    alliance = get_alliance(session=session, ref=ref)
+    unknown = [k for k in changes if k not in EDITABLE]
+    if unknown:
+        hint = " (the stage changes only with advance or back)" if "stage" in unknown else ""
+        raise InvalidInput([FieldProblem(k, "unknown field" + hint) for k in unknown])
+    current = {k: getattr(alliance, k) for k in EDITABLE}
+    data = validate(AllianceIn, {**current, **changes}).model_dump()
+    if data["slug"] != alliance.slug:
+        taken = session.scalars(
+            select(m.Alliance.id).where(
+                m.Alliance.slug == data["slug"], m.Alliance.id != alliance.id
+            )
+        ).first()
+        if taken:
+            raise Conflict(f"slug: '{data['slug']}' is already used by another alliance")
+    for key, value in data.items():
+        if key in changes:
+            setattr(alliance, key, value)
+    session.flush()
+    return alliance

@@ -1,0 +1,154 @@
+"""Moving an alliance through its stages: gate reports, advance, waive, move back, history."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from alliance_flow import lifecycle
+from alliance_flow import models as m
+from alliance_flow.errors import Conflict, FieldProblem, InvalidInput
+from alliance_flow.facts import load_facts
+from alliance_flow.gates import GateReport, Waiver, evaluate
+from alliance_flow.schemas import MoveBackIn, WaiverIn, validate
+from alliance_flow.settings import Thresholds, get_thresholds
+from alliance_flow.stages import checks_for
+from alliance_flow.vocabulary import EventKind, Stage
+
+
+def waivers_of(*, session: Session, alliance: m.Alliance) -> list[Waiver]:
+    events = session.scalars(
+        select(m.StageEvent)
+        .where(m.StageEvent.alliance_id == alliance.id, m.StageEvent.kind == EventKind.WAIVED)
+        .order_by(m.StageEvent.id)
+    )
+    return [Waiver(e.check_code or "", e.stage, e.reason or "", e.actor, e.at) for e in events]
+
+
+def gate_report(
+    *, session: Session, alliance: m.Alliance, today: date, thresholds: Thresholds | None = None
+) -> GateReport:
+    """Every exit check of the alliance's current stage, with the waivers that cover them."""
+    facts = load_facts(session, alliance)
+    return evaluate(
+        checks_for(alliance.stage),
+        facts,
+        thresholds or get_thresholds(),
+        today,
+        waivers_of(session=session, alliance=alliance),
+    )
+
+
+def advance_stage(
+    *,
+    session: Session,
+    alliance: m.Alliance,
+    actor: str,
+    today: date,
+    thresholds: Thresholds | None = None,
+) -> GateReport:
+    """Move to the next stage if every check passed or was waived; GateBlocked otherwise."""
+    report = gate_report(session=session, alliance=alliance, today=today, thresholds=thresholds)
+    current = Stage(alliance.stage)
+    target = lifecycle.advance(current, report)
+    with m.stage_change():
+        alliance.stage = target.value
+    session.add(
+        m.StageEvent(
+            alliance_id=alliance.id,
+            kind=EventKind.ADVANCED,
+            stage=current,
+            from_stage=current,
+            to_stage=target,
+            actor=actor,
+            gate_results=report.as_list(),
+        )
+    )
+    session.flush()
+    return report
+
+
+def move_back(
+    *, session: Session, alliance: m.Alliance, reason: str, actor: str, today: date
+) -> Stage:
+    reason = validate(MoveBackIn, {"reason": reason}).reason  # type: ignore[attr-defined]
+    current = Stage(alliance.stage)
+    report = gate_report(session=session, alliance=alliance, today=today)
+    target = lifecycle.move_back(current)
+    with m.stage_change():
+        alliance.stage = target.value
+    session.add(
+        m.StageEvent(
+            alliance_id=alliance.id,
+            kind=EventKind.MOVED_BACK,
+            stage=current,
+            from_stage=current,
+            to_stage=target,
+            actor=actor,
+            reason=reason,
+            gate_results=report.as_list(),
+        )
+    )
+    session.flush()
+    return target
+
+
+def waive_check(
+    *, session: Session, alliance: m.Alliance, code: str, reason: str, actor: str, today: date
+) -> GateReport:
+    """Record a coordinator's written reason to let one failed check of this stage pass."""
+    waiver = validate(WaiverIn, {"code": code, "reason": reason})
+    code, reason = waiver.code, waiver.reason  # type: ignore[attr-defined]
+    report = gate_report(session=session, alliance=alliance, today=today)
+    outcome = report.get(code)
+    if outcome is None:
+        valid = ", ".join(o.code for o in report.outcomes) or "none"
+        raise InvalidInput(
+            [
+                FieldProblem(
+                    "code",
+                    f"'{code}' is not a check of the current stage ({alliance.stage}); "
+                    f"its checks are: {valid}",
+                )
+            ]
+        )
+    if outcome.passed:
+        raise Conflict(f"{code} passes already; there is nothing to waive")
+    if outcome.waived:
+        raise Conflict(
+            f"{code} is already waived: {outcome.waiver.reason if outcome.waiver else ''}"
+        )
+    session.add(
+        m.StageEvent(
+            alliance_id=alliance.id,
+            kind=EventKind.WAIVED,
+            stage=alliance.stage,
+            check_code=code,
+            actor=actor,
+            reason=reason,
+            gate_results=[outcome.as_dict()],
+        )
+    )
+    session.flush()
+    return gate_report(session=session, alliance=alliance, today=today)
+
+
+def history(*, session: Session, alliance: m.Alliance) -> list[m.StageEvent]:
+    return list(
+        session.scalars(
+            select(m.StageEvent)
+            .where(m.StageEvent.alliance_id == alliance.id)
+            .order_by(m.StageEvent.at, m.StageEvent.id)
+        )
+    )
+
+
+def stage_entered_on(events: list[m.StageEvent]) -> dict[str, date]:
+    """When the alliance last entered each stage, from its history."""
+    entered: dict[str, date] = {}
+    for e in events:
+        if e.to_stage and e.kind in (EventKind.CREATED, EventKind.ADVANCED, EventKind.MOVED_BACK):
+            entered[e.to_stage] = e.at.date()
+    return entered
