@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -88,8 +88,9 @@ OptInt = Annotated[int | None, BeforeValidator(_blank_to_none)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 
 
-def _opt(enum: Any) -> Any:
-    return Annotated[enum | None, BeforeValidator(_blank_to_none)]
+E = TypeVar("E")
+#: An optional value where an empty cell or an empty FIELD= means "not set".
+Opt = Annotated[E | None, BeforeValidator(_blank_to_none)]
 
 
 class Input(BaseModel):
@@ -150,7 +151,7 @@ class OrganisationIn(Input):
     ] = None
     contribution: Text = None
     interests: Text = None
-    influence: _opt(Influence) = None
+    influence: Opt[Influence] = None
     mobilisation_strategy: Text = None
     own_criteria: Text = None
 
@@ -164,11 +165,11 @@ class MemberIn(Input):
     language: Annotated[
         Annotated[str, Field(pattern=r"^[a-z]{2}$")] | None, BeforeValidator(_blank_to_none)
     ] = None
-    group: _opt(StakeholderGroup) = None
-    sector: _opt(Sector) = None
-    has_authority: _opt(Authority) = None
+    group: Opt[StakeholderGroup] = None
+    sector: Opt[Sector] = None
+    has_authority: Opt[Authority] = None
     authority_granted_by: Text = None
-    participation_level: _opt(ParticipationLevel) = None
+    participation_level: Opt[ParticipationLevel] = None
     joined_on: OptDate = None
     left_on: OptDate = None
     roles: Annotated[list[Role], BeforeValidator(_split_list)] = Field(default_factory=list)
@@ -340,9 +341,9 @@ class EvaluationIn(Input):
 
 class SustainabilityPlanIn(Input):
     summary: Text = None
-    continuation: _opt(Continuation) = None
+    continuation: Opt[Continuation] = None
     dated_on: OptDate = None
-    decision: _opt(Decision) = None
+    decision: Opt[Decision] = None
     decided_on: OptDate = None
     decision_reason: Text = None
 

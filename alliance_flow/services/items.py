@@ -219,7 +219,7 @@ def kind_of(name: str) -> ItemKind:
 
 def _alliance_of(session: Session, row: m.Base) -> int | None:
     if hasattr(row, "alliance_id"):
-        return row.alliance_id  # type: ignore[no-any-return]
+        return row.alliance_id
     if hasattr(row, "meeting_id"):
         meeting = session.get(m.Meeting, row.meeting_id)
         return meeting.alliance_id if meeting else None
@@ -291,7 +291,7 @@ def _apply(
     session: Session,
     alliance: m.Alliance,
     kind: ItemKind,
-    row: m.Base,
+    row: Any,
     data: dict[str, Any],
     today: date,
 ) -> None:
@@ -299,11 +299,11 @@ def _apply(
     data = dict(data)
     if kind.model is m.Organisation:
         sectors = data.pop("sectors")
-        row.sector_rows = [m.OrganisationSector(sector=sec) for sec in dict.fromkeys(sectors)]  # type: ignore[attr-defined]
+        row.sector_rows = [m.OrganisationSector(sector=sec) for sec in dict.fromkeys(sectors)]
     if kind.model is m.Member:
         roles = list(dict.fromkeys(data.pop("roles")))
         _check_role_holders(session, alliance, row, roles, data, today)
-        row.role_rows = [m.MemberRole(role=r) for r in roles]  # type: ignore[attr-defined]
+        row.role_rows = [m.MemberRole(role=r) for r in roles]
     if kind.model is m.Meeting:
         tz = data.get("timezone") or getattr(row, "timezone", None) or alliance.timezone
         data["timezone"] = tz
@@ -365,7 +365,7 @@ def add_item(
     _apply(session, alliance, k, row, data, today)
     session.add(row)
     _flush(session, k)
-    return row  # type: ignore[no-any-return]
+    return row
 
 
 def edit_item(
@@ -379,15 +379,15 @@ def edit_item(
 ) -> m.Base:
     """Validate the whole item as it would be after the change, so cross-field rules hold."""
     k = kind_of(kind)
-    row = get_item(session=session, alliance=alliance, kind=kind, item_id=item_id)
+    row: Any = get_item(session=session, alliance=alliance, kind=kind, item_id=item_id)
     unknown = [f for f in changes if f not in k.schema.model_fields]
     if unknown:
         raise InvalidInput([FieldProblem(f, "unknown field") for f in unknown])
     current = _row_to_input(k, row)
     if k.model is m.Organisation:
-        current["sectors"] = row.sectors  # type: ignore[attr-defined]
+        current["sectors"] = row.sectors
     if k.model is m.Member:
-        current["roles"] = row.roles  # type: ignore[attr-defined]
+        current["roles"] = row.roles
     data = s.validate(k.schema, {**current, **changes}).model_dump()
     _check_references(session, alliance, data)
     _fill_numbers(session, alliance, k, data, row)
@@ -398,18 +398,18 @@ def edit_item(
 
 def remove_item(*, session: Session, alliance: m.Alliance, kind: str, item_id: int | None) -> None:
     k = kind_of(kind)
-    row = get_item(session=session, alliance=alliance, kind=kind, item_id=item_id)
+    row: Any = get_item(session=session, alliance=alliance, kind=kind, item_id=item_id)
     if k.model is m.Organisation:
         n = session.scalar(
             select(func.count()).select_from(m.Member).where(m.Member.organisation_id == row.id)
-        )  # type: ignore[attr-defined]
+        )
         if n:
             raise Conflict(
                 f"{n} members represent this organisation; remove them or attach them "
                 "to another organisation first"
             )
     if k.model is m.Member:
-        mid = row.id  # type: ignore[attr-defined]
+        mid = row.id
         signed = session.scalar(
             select(func.count())
             .select_from(m.CharterSignature)
@@ -432,10 +432,10 @@ def _fill_numbers(
     alliance: m.Alliance,
     k: ItemKind,
     data: dict[str, Any],
-    row: m.Base | None = None,
+    row: Any = None,
 ) -> None:
     """Action numbers and charter versions follow on from the last one when not given."""
-    field = {m.ActionPlanItem: "number", m.CharterVersion: "version"}.get(k.model)  # type: ignore[call-overload]
+    field = {m.ActionPlanItem: "number", m.CharterVersion: "version"}.get(k.model)
     if field is None:
         return
     model: Any = k.model
@@ -449,7 +449,7 @@ def _fill_numbers(
     clash = session.scalars(
         select(model.id).where(model.alliance_id == alliance.id, column == data[field])
     ).first()
-    if clash is not None and (row is None or clash != row.id):  # type: ignore[attr-defined]
+    if clash is not None and (row is None or clash != row.id):
         raise Conflict(f"{field}: {data[field]} is already used in this alliance")
 
 

@@ -36,7 +36,7 @@ def initiation_workshop(f: AllianceFacts, t: Thresholds, today: date) -> tuple[b
     held = [m for m in workshops if m.status == MeetingStatus.HELD and m.day <= today]
     if not held:
         return fail(
-            f"The initiation workshop of {workshops[0].day.isoformat()} has not been marked as held.",
+            f"The initiation workshop of {workshops[0].day} has not been marked as held.",
             "After the workshop, mark it as held and record its minutes.",
         )
     if not any(m.minuted for m in held):

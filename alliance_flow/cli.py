@@ -1,0 +1,679 @@
+"""The operators' command line: a thin adapter over the service layer, one transaction a command."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, TypeVar, get_args
+
+import typer
+from pydantic import BaseModel
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy.orm import Session
+
+from alliance_flow import models as m
+from alliance_flow.db import Database, open_database
+from alliance_flow.errors import AllianceFlowError, GateBlocked, InvalidInput
+from alliance_flow.gates import GateReport
+from alliance_flow.services import alliances as alliance_service
+from alliance_flow.services import items as item_service
+from alliance_flow.services import stages as stage_service
+from alliance_flow.vocabulary import STAGE_ORDER
+
+app = typer.Typer(
+    help="alliance_flow: carry a Regional Alliance through its six stages, gate by gate.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+console = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+EXIT_ERROR = 1
+EXIT_REFUSED = 2
+
+Today = Annotated[
+    datetime | None,
+    typer.Option("--today", formats=["%Y-%m-%d"], help="Evaluate as of this date (YYYY-MM-DD)."),
+]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+AllianceRef = Annotated[str, typer.Argument(help="Alliance id or slug.")]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _today(value: datetime | None) -> date:
+    return value.date() if value else date.today()
+
+
+def _actor() -> str:
+    return os.environ.get("ALLIANCE_FLOW_ACTOR") or getpass.getuser() or "operator"
+
+
+def _db() -> Database:
+    return open_database()
+
+
+@contextmanager
+def use_case() -> Iterator[Session]:
+    db = _db()
+    try:
+        with db.transaction() as session:
+            yield session
+    finally:
+        db.dispose()
+
+
+def reports_errors(fn: F) -> F:
+    """Turn domain errors into a readable message and an exit code; nothing is saved."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except GateBlocked as exc:
+            err.print(f"[bold red]Refused:[/] {exc.report.stage} has checks that have not passed.")
+            _print_report(exc.report, only_blocking=True, to=err)
+            raise typer.Exit(EXIT_REFUSED) from None
+        except InvalidInput as exc:
+            err.print(f"[bold red]Error ({exc.code}):[/] nothing was saved.")
+            for problem in exc.problems:
+                err.print(f"  - {problem}")
+            raise typer.Exit(EXIT_ERROR) from None
+        except AllianceFlowError as exc:
+            err.print(f"[bold red]Error ({exc.code}):[/] {exc.message}")
+            raise typer.Exit(EXIT_ERROR) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _cell(value: Any) -> str:
+    value = _plain(value)
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=_plain))
+
+
+def _parse_fields(pairs: list[str]) -> dict[str, Any]:
+    """FIELD=VALUE pairs from the command line; an empty VALUE clears the field."""
+    out: dict[str, Any] = {}
+    problems = []
+    for pair in pairs:
+        if "=" not in pair:
+            problems.append((pair, "expected FIELD=VALUE"))
+            continue
+        key, value = pair.split("=", 1)
+        out[key.strip()] = value
+    if problems:
+        from alliance_flow.errors import FieldProblem
+
+        raise InvalidInput([FieldProblem(k, p) for k, p in problems])
+    return out
+
+
+# --- alliances ---------------------------------------------------------------------------------
+
+
+@app.command("list")
+@reports_errors
+def list_command(
+    country: Annotated[str | None, typer.Option(help="Only this country (FR, IE...).")] = None,
+    stage: Annotated[str | None, typer.Option(help="Only alliances in this stage.")] = None,
+    as_json: AsJson = False,
+    today: Today = None,
+) -> None:
+    """List alliances with their stage and how many checks of that stage pass."""
+    day = _today(today)
+    rows = []
+    with use_case() as session:
+        for a in alliance_service.list_alliances(session=session, country=country, stage=stage):
+            report = stage_service.gate_report(session=session, alliance=a, today=day)
+            rows.append((a, report))
+    if as_json:
+        _print_json(
+            [
+                {
+                    **_alliance_json(a),
+                    "checks_passed": r.passed_count,
+                    "checks_total": len(r.outcomes),
+                    "ready": r.clear,
+                }
+                for a, r in rows
+            ]
+        )
+        return
+    _print_alliances(rows)
+
+
+def _alliance_json(a: m.Alliance) -> dict[str, Any]:
+    return {"id": a.id, "slug": a.slug, "name": a.name, "stage": a.stage}
+
+
+def _stage_bar(stage: str) -> str:
+    order = [s.value for s in STAGE_ORDER]
+    pos = order.index(stage)
+    return "".join("●" if i < pos else ("◉" if i == pos else "○") for i in range(6))
+
+
+def _print_alliances(rows: list[tuple[m.Alliance, GateReport]]) -> None:
+    table = Table(title="Regional alliances", show_lines=False)
+    for col in ("id", "slug", "name", "country", "region", "stage", "progress", "checks"):
+        table.add_column(col)
+    for a, r in rows:
+        checks = f"{r.passed_count}/{len(r.outcomes)}" + (
+            " ready" if r.clear and r.outcomes else ""
+        )
+        table.add_row(
+            str(a.id),
+            a.slug,
+            a.name,
+            a.country,
+            a.region or "",
+            a.stage,
+            _stage_bar(a.stage),
+            checks,
+        )
+    console.print(
+        table if rows else "No alliance yet: `alliance-flow create` or `alliance-flow demo`."
+    )
+
+
+@app.command()
+@reports_errors
+def create(
+    name: Annotated[str, typer.Argument(help="The alliance's name.")],
+    country: Annotated[str, typer.Option(help="Two-letter country code (FR, IE, NL, SE...).")],
+    fields: Annotated[list[str] | None, typer.Argument(help="More FIELD=VALUE pairs.")] = None,
+) -> None:
+    """Create an alliance (it starts in the scope stage)."""
+    data = {"name": name, "country": country, **_parse_fields(fields or [])}
+    with use_case() as session:
+        a = alliance_service.create_alliance(session=session, alliance_in=data, actor=_actor())
+        console.print(f"Created alliance {a.id} '{a.slug}' in stage {a.stage}.")
+
+
+@app.command()
+@reports_errors
+def update(alliance: AllianceRef, fields: Annotated[list[str], typer.Argument()]) -> None:
+    """Change an alliance's details: FIELD=VALUE (see `alliance-flow fields alliance`)."""
+    with use_case() as session:
+        a = alliance_service.update_alliance(
+            session=session, ref=alliance, changes=_parse_fields(fields)
+        )
+        console.print(f"Updated alliance '{a.slug}'.")
+
+
+@app.command()
+@reports_errors
+def show(alliance: AllianceRef, as_json: AsJson = False, today: Today = None) -> None:
+    """Show an alliance: its details, what it has recorded and its current checks."""
+    day = _today(today)
+    with use_case() as session:
+        a = alliance_service.get_alliance(session=session, ref=alliance)
+        details = {f: getattr(a, f) for f in sorted(alliance_service.EDITABLE)}
+        counts = {
+            k: len(item_service.list_items(session=session, alliance=a, kind=k))
+            for k in item_service.KINDS
+        }
+        report = stage_service.gate_report(session=session, alliance=a, today=day)
+        entered = stage_service.stage_entered_on(stage_service.history(session=session, alliance=a))
+    if as_json:
+        _print_json(
+            {
+                "alliance": {**_alliance_json(a), **details},
+                "counts": counts,
+                "gates": report.as_list(),
+            }
+        )
+        return
+    table = Table(
+        title=f"{a.name} ({a.slug}) — stage {a.stage} {_stage_bar(a.stage)}", show_header=False
+    )
+    table.add_column("field", style="bold")
+    table.add_column("value")
+    for key, value in details.items():
+        table.add_row(key, _cell(value))
+    for stage in STAGE_ORDER:
+        if stage.value in entered:
+            table.add_row(f"entered {stage.value}", entered[stage.value].isoformat())
+    table.add_row("recorded", ", ".join(f"{k}: {n}" for k, n in counts.items() if n))
+    console.print(table)
+    _print_report(report)
+
+
+# --- items -------------------------------------------------------------------------------------
+
+
+@app.command()
+@reports_errors
+def add(
+    alliance: AllianceRef,
+    kind: Annotated[str, typer.Argument(help="What to add (see `alliance-flow fields`).")],
+    fields: Annotated[list[str], typer.Argument(help="FIELD=VALUE pairs.")],
+    today: Today = None,
+) -> None:
+    """Add an item to an alliance: an organisation, a member, a meeting, an action..."""
+    with use_case() as session:
+        a = alliance_service.get_alliance(session=session, ref=alliance)
+        row = item_service.add_item(
+            session=session,
+            alliance=a,
+            kind=kind,
+            item_in=_parse_fields(fields),
+            today=_today(today),
+        )
+        ident = getattr(row, "id", None)
+        console.print(f"Saved {kind}" + (f" {ident}" if ident else "") + f" in '{a.slug}'.")
+
+
+@app.command()
+@reports_errors
+def edit(
+    alliance: AllianceRef,
+    kind: Annotated[str, typer.Argument(help="What to edit.")],
+    item_and_fields: Annotated[
+        list[str],
+        typer.Argument(
+            help="The item's id (not for briefing/sustainability), then FIELD=VALUE pairs."
+        ),
+    ],
+    today: Today = None,
+) -> None:
+    """Change fields of one item; the item is validated whole, as it will be after the change."""
+    item_id, fields = _split_id(item_and_fields)
+    with use_case() as session:
+        a = alliance_service.get_alliance(session=session, ref=alliance)
+        item_service.edit_item(
+            session=session,
+            alliance=a,
+            kind=kind,
+            item_id=item_id,
+            changes=_parse_fields(fields),
+            today=_today(today),
+        )
+        console.print(f"Updated {kind}" + (f" {item_id}" if item_id else "") + f" in '{a.slug}'.")
+
+
+def _split_id(args: list[str]) -> tuple[int | None, list[str]]:
+    if args and "=" not in args[0]:
+        if not args[0].isdigit():
+            from alliance_flow.errors import FieldProblem
+
+            raise InvalidInput([FieldProblem("id", f"'{args[0]}' is not an item id")])
+        return int(args[0]), args[1:]
+    return None, args
+
+
+@app.command()
+@reports_errors
+def remove(
+    alliance: AllianceRef,
+    kind: Annotated[str, typer.Argument(help="What to remove.")],
+    item_id: Annotated[int | None, typer.Argument(help="The item's id.")] = None,
+) -> None:
+    """Remove one item (a member with history is kept: record when they left instead)."""
+    with use_case() as session:
+        a = alliance_service.get_alliance(session=session, ref=alliance)
+        item_service.remove_item(session=session, alliance=a, kind=kind, item_id=item_id)
+        console.print(f"Removed {kind}" + (f" {item_id}" if item_id else "") + f" from '{a.slug}'.")
+
+
+@app.command("items")
+@reports_errors
+def items_command(alliance: AllianceRef, kind: str, as_json: AsJson = False) -> None:
+    """List the items of one kind in an alliance."""
+    with use_case() as session:
+        a = alliance_service.get_alliance(session=session, ref=alliance)
+        rows = [
+            item_service.as_row(kind, r)
+            for r in item_service.list_items(session=session, alliance=a, kind=kind)
+        ]
+    if as_json:
+        _print_json(rows)
+        return
+    k = item_service.kind_of(kind)
+    table = Table(title=f"{k.label} — {a.name}")
+    for col in k.columns:
+        table.add_column(col)
+    for row in rows:
+        table.add_row(*(_cell(row[c]) for c in k.columns))
+    console.print(table)
+
+
+@app.command()
+@reports_errors
+def fields(
+    kind: Annotated[str | None, typer.Argument(help="alliance, or a kind of item.")] = None,
+) -> None:
+    """The fields each kind of item takes, and the values they accept."""
+    from alliance_flow.schemas import AllianceIn
+
+    schemas: dict[str, type[BaseModel]] = {
+        "alliance": AllianceIn,
+        **{k: v.schema for k, v in item_service.KINDS.items()},
+    }
+    if kind is None:
+        table = Table(title="Kinds of item (use with add / edit / remove / items)")
+        table.add_column("kind")
+        table.add_column("what")
+        table.add_row("alliance", "The alliance itself (create / update)")
+        for k in item_service.KINDS.values():
+            table.add_row(k.name, k.label)
+        console.print(table)
+        return
+    if kind not in schemas:
+        item_service.kind_of(kind)  # raises with the list of kinds
+    schema = schemas[kind]
+    table = Table(title=f"Fields of {kind}")
+    for col in ("field", "required", "accepts"):
+        table.add_column(col)
+    for name, info in schema.model_fields.items():
+        table.add_row(name, "yes" if info.is_required() else "", _accepts(info.annotation))
+    console.print(table)
+
+
+def _accepts(annotation: Any) -> str:
+    """A human hint of the values a field accepts, from its type."""
+    found: list[str] = []
+
+    def walk(t: Any) -> None:
+        if isinstance(t, type) and issubclass(t, Enum):
+            found.append(" | ".join(str(e.value) for e in t))
+        elif t in (date,):
+            found.append("YYYY-MM-DD")
+        elif t in (datetime,):
+            found.append("YYYY-MM-DDTHH:MM (local time)")
+        elif t in (int, float, Decimal):
+            found.append("number")
+        elif t is bool:
+            found.append("yes | no")
+        for arg in get_args(t):
+            walk(arg)
+
+    walk(annotation)
+    text = "; ".join(dict.fromkeys(found)) or "text"
+    origin = getattr(annotation, "__origin__", None)
+    if origin is list or "list[" in str(annotation):
+        text += " (several: comma-separated)"
+    return text
+
+
+@app.command()
+@reports_errors
+def sign(
+    alliance: AllianceRef,
+    member_id: Annotated[int, typer.Argument(help="The member who signs.")],
+    version: Annotated[int | None, typer.Option(help="Charter version (default: current).")] = None,
+    on: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Date signed.")] = None,
+    today: Today = None,
+) -> None:
+    """Record a member's signature of the charter of engagement."""
+    with use_case() as session:
+        a = alliance_service.get_alliance(session=session, ref=alliance)
+        item_service.sign_charter(
+            session=session,
+            alliance=a,
+            member_id=member_id,
+            version=version,
+            signed_on=on.date() if on else None,
+            today=_today(today),
+        )
+        console.print(f"Recorded the signature of member {member_id}.")
+
+
+@app.command("import")
+@reports_errors
+def import_command(
+    alliance: AllianceRef,
+    file: Annotated[
+        Path,
+        typer.Argument(
+            exists=True,
+            dir_okay=False,
+            readable=True,
+            help="CSV or XLSX with the stakeholder-table columns.",
+        ),
+    ],
+    today: Today = None,
+) -> None:
+    """Import organisations and their representatives; all rows or none."""
+    from alliance_flow.importer import import_stakeholders
+
+    with use_case() as session:
+        a = alliance_service.get_alliance(session=session, ref=alliance)
+        summary = import_stakeholders(session=session, alliance=a, path=file, today=_today(today))
+    console.print(
+        f"Imported {summary.rows} rows into '{a.slug}': organisations "
+        f"{summary.organisations_created} new, {summary.organisations_updated} updated; members "
+        f"{summary.members_created} new, {summary.members_updated} updated."
+    )
+
+
+# --- lifecycle ---------------------------------------------------------------------------------
+
+
+def _print_report(
+    report: GateReport, *, only_blocking: bool = False, to: Console = console
+) -> None:
+    if not report.outcomes:
+        to.print(f"Stage {report.stage}: no checks (the alliance is closed).")
+        return
+    table = Table(
+        title=f"Checks to leave {report.stage}: {report.passed_count}/"
+        f"{len(report.outcomes)} passed",
+        show_lines=True,
+    )
+    table.add_column("")
+    table.add_column("check", overflow="fold", min_width=24)
+    table.add_column("why")
+    table.add_column("what to do")
+    for o in report.outcomes:
+        if only_blocking and not o.blocks:
+            continue
+        mark = "[green]✓[/]" if o.passed else ("[yellow]waived[/]" if o.waived else "[red]✗[/]")
+        why = o.result.reason
+        if o.waived and o.waiver:
+            w = o.waiver
+            why += f"\n[yellow]Waived by {w.actor} on {w.at.date()}: {w.reason}[/]"
+        table.add_row(mark, f"{o.result.title}\n[dim]{o.code}[/]", why, o.result.fix)
+    to.print(table)
+
+
+@app.command()
+@reports_errors
+def status(alliance: AllianceRef, as_json: AsJson = False, today: Today = None) -> None:
+    """The alliance's stage and every check of that stage: passed, why, what to do, waiver."""
+    with use_case() as session:
+        a = alliance_service.get_alliance(session=session, ref=alliance)
+        report = stage_service.gate_report(session=session, alliance=a, today=_today(today))
+    if as_json:
+        _print_json({"alliance": _alliance_json(a), "gates": report.as_list()})
+        return
+    console.print(f"[bold]{a.name}[/] ({a.slug}) — stage [bold]{a.stage}[/] {_stage_bar(a.stage)}")
+    _print_report(report)
+    if report.outcomes:
+        console.print(
+            "[green]Ready to advance.[/]"
+            if report.clear
+            else f"{len(report.blocking)} checks still block `alliance-flow advance`."
+        )
+
+
+@app.command()
+@reports_errors
+def advance(alliance: AllianceRef, today: Today = None) -> None:
+    """Move to the next stage; refused (exit 2) with the failing checks if any remain."""
+    with use_case() as session:
+        a = alliance_service.get_alliance(session=session, ref=alliance)
+        before = a.stage
+        stage_service.advance_stage(
+            session=session, alliance=a, actor=_actor(), today=_today(today)
+        )
+        console.print(f"'{a.slug}' moved from {before} to {a.stage}.")
+
+
+@app.command()
+@reports_errors
+def waive(
+    alliance: AllianceRef,
+    code: Annotated[str, typer.Argument(help="The check's code, as `status` shows it.")],
+    reason: Annotated[str, typer.Option(help="Why this check may be skipped (kept in history).")],
+    today: Today = None,
+) -> None:
+    """Waive one failed check of the current stage, with a written reason."""
+    with use_case() as session:
+        a = alliance_service.get_alliance(session=session, ref=alliance)
+        stage_service.waive_check(
+            session=session,
+            alliance=a,
+            code=code,
+            reason=reason,
+            actor=_actor(),
+            today=_today(today),
+        )
+        console.print(f"Waived {code} for '{a.slug}'.")
+
+
+@app.command()
+@reports_errors
+def back(
+    alliance: AllianceRef,
+    reason: Annotated[str, typer.Option(help="Why the alliance returns to the previous stage.")],
+    today: Today = None,
+) -> None:
+    """Move the alliance back one stage, with a reason."""
+    with use_case() as session:
+        a = alliance_service.get_alliance(session=session, ref=alliance)
+        before = a.stage
+        stage_service.move_back(
+            session=session, alliance=a, reason=reason, actor=_actor(), today=_today(today)
+        )
+        console.print(f"'{a.slug}' moved back from {before} to {a.stage}.")
+
+
+@app.command()
+@reports_errors
+def history(alliance: AllianceRef, as_json: AsJson = False) -> None:
+    """Every stage change and waiver: who, when, from, to, why, and the checks at that moment."""
+    with use_case() as session:
+        a = alliance_service.get_alliance(session=session, ref=alliance)
+        events = stage_service.history(session=session, alliance=a)
+    if as_json:
+        _print_json(
+            [
+                {
+                    "at": e.at,
+                    "kind": e.kind,
+                    "stage": e.stage,
+                    "from": e.from_stage,
+                    "to": e.to_stage,
+                    "check": e.check_code,
+                    "actor": e.actor,
+                    "reason": e.reason,
+                    "gates": e.gate_results,
+                }
+                for e in events
+            ]
+        )
+        return
+    table = Table(title=f"History of {a.name}")
+    for col in ("when (UTC)", "what", "who", "details"):
+        table.add_column(col)
+    for e in events:
+        if e.kind == "waived":
+            what, details = f"waived {e.check_code}", e.reason or ""
+        elif e.kind == "created":
+            what, details = "created", ""
+        else:
+            what = f"{e.kind.replace('_', ' ')}: {e.from_stage} → {e.to_stage}"
+            waived = [g["code"] for g in e.gate_results if g.get("waived")]
+            details = (e.reason or "") + (f"with waivers: {', '.join(waived)}" if waived else "")
+        table.add_row(e.at.strftime("%Y-%m-%d %H:%M"), what, e.actor, details)
+    console.print(table)
+
+
+# --- demo and database -------------------------------------------------------------------------
+
+
+@app.command()
+@reports_errors
+def demo(today: Today = None) -> None:
+    """Load the guide's four alliances (France, Ireland, the Netherlands, Sweden) and show them."""
+    from alliance_flow.demo import load_demo
+
+    day = _today(today)
+    db = _db()
+    try:
+        load_demo(db, today=day, actor="demo")
+        with db.transaction() as session:
+            rows = [
+                (a, stage_service.gate_report(session=session, alliance=a, today=day))
+                for a in alliance_service.list_alliances(session=session)
+            ]
+    finally:
+        db.dispose()
+    _print_alliances(rows)
+    for a, report in rows:
+        console.print(f"\n[bold]{a.name}[/] ({a.slug}) — stage [bold]{a.stage}[/]")
+        _print_report(report)
+    console.print(
+        "\nNext: `alliance-flow status roscommon`, `alliance-flow advance roscommon`, "
+        "`alliance-flow history bordeaux`."
+    )
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every pending migration."""
+    db = open_database(migrate=False)
+    try:
+        before = db.current_revision()
+        db.upgrade()
+        console.print(f"Database at {db.current_revision()} (was {before or 'empty'}).")
+    finally:
+        db.dispose()
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Show the schema revision of the database and whether it is up to date."""
+    db = open_database(migrate=False)
+    try:
+        state = "up to date" if db.is_current() else f"behind (head is {db.head_revision()})"
+        console.print(f"{db.url.split('@')[-1]}: revision {db.current_revision()} — {state}")
+    finally:
+        db.dispose()
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,147 @@
+"""The CLI end to end: real commands on a real database file, exit codes and printed answers."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from alliance_flow.cli import app
+from alliance_flow.settings import get_settings
+
+TODAY = ["--today", "2026-03-02"]
+
+
+@pytest.fixture
+def cli(database_url, monkeypatch):
+    """Run `alliance-flow ...` against a fresh database (migrated automatically on first use)."""
+    monkeypatch.setenv("ALLIANCE_FLOW_DATABASE_URL", database_url)
+    monkeypatch.setenv("ALLIANCE_FLOW_ACTOR", "claire")
+    monkeypatch.setenv("COLUMNS", "200")
+    get_settings.cache_clear()
+    runner = CliRunner()
+
+    def invoke(*args: str, code: int = 0):
+        result = runner.invoke(app, list(args))
+        assert result.exit_code == code, result.output + str(result.exception or "")
+        return result.output
+
+    yield invoke
+    get_settings.cache_clear()
+
+
+def test_create_list_show(cli):
+    out = cli(
+        "create",
+        "Roscommon Alliance",
+        "--country",
+        "ie",
+        "region=County Roscommon",
+        "slug=roscommon",
+    )
+    assert "Created alliance 1 'roscommon' in stage scope" in out
+    listing = json.loads(cli("list", "--json", *TODAY))
+    assert listing == [
+        {
+            "id": 1,
+            "slug": "roscommon",
+            "name": "Roscommon Alliance",
+            "stage": "scope",
+            "checks_passed": 0,
+            "checks_total": 8,
+            "ready": False,
+        }
+    ]
+    shown = cli("show", "roscommon", *TODAY)
+    assert "County Roscommon" in shown and "Checks to leave scope" in shown
+
+
+def test_bad_input_is_explained_and_nothing_saved(cli):
+    cli("create", "Roscommon", "--country", "ie")
+    out = cli(
+        "add",
+        "roscommon",
+        "member",
+        "name=Ana",
+        "email=not-an-email",
+        "joined_on=2026-13-01",
+        code=1,
+    )
+    assert "nothing was saved" in out
+    assert "email: not a valid e-mail address" in out and "joined_on:" in out
+    assert json.loads(cli("items", "roscommon", "member", "--json")) == []
+    assert "unknown kind 'members'" in cli("add", "roscommon", "members", "name=A", code=1)
+    assert "no alliance with id or slug 'nowhere'" in cli("status", "nowhere", code=1)
+
+
+def test_status_json_shape(cli):
+    cli("create", "Roscommon", "--country", "ie")
+    data = json.loads(cli("status", "roscommon", "--json", *TODAY))
+    assert data["alliance"] == {"id": 1, "slug": "roscommon", "name": "Roscommon", "stage": "scope"}
+    first = data["gates"][0]
+    assert {"code", "passed", "reason", "fix", "waived"} <= set(first)
+    assert first["code"] == "scope.region_defined" and first["passed"] is False
+    assert first["fix"]
+
+
+def test_advance_refused_then_waive_then_back_and_history(cli):
+    cli("create", "Roscommon", "--country", "ie")
+    out = cli("advance", "roscommon", *TODAY, code=2)
+    assert "Refused" in out and "scope.enough_candidates" in out
+    assert json.loads(cli("status", "roscommon", "--json"))["alliance"]["stage"] == "scope"
+    for code in (
+        "region_defined",
+        "enough_candidates",
+        "sectors_spanned",
+        "migrant_communities_included",
+        "contacts_complete",
+        "authority_checked",
+        "briefing_complete",
+        "briefing_reasons",
+    ):
+        cli("waive", "roscommon", f"scope.{code}", "--reason", "Testing the whole flow", *TODAY)
+    waived = json.loads(cli("status", "roscommon", "--json", *TODAY))["gates"]
+    assert all(g["waived"] for g in waived)
+    assert "moved from scope to launch" in cli("advance", "roscommon", *TODAY)
+    assert "reason: String should have at least 10 characters" in cli(
+        "back", "roscommon", "--reason", "x", code=1
+    )
+    assert "moved back from launch to scope" in cli(
+        "back", "roscommon", "--reason", "Two partners must still be found", *TODAY
+    )
+    events = json.loads(cli("history", "roscommon", "--json"))
+    assert [e["kind"] for e in events] == ["created"] + ["waived"] * 8 + ["advanced", "moved_back"]
+    assert events[-1]["reason"] == "Two partners must still be found"
+    assert events[-1]["actor"] == "claire"
+    assert "waived scope.briefing_reasons" in cli("history", "roscommon")
+
+
+def test_edit_remove_and_sign(cli):
+    cli("create", "Roscommon", "--country", "ie")
+    cli(
+        "add",
+        "roscommon",
+        "organisation",
+        "name=Foroige",
+        "sectors=economic_insertion",
+        "website=https://www.foroige.ie",
+    )
+    cli("add", "roscommon", "member", "name=Ana", "organisation_id=1", "joined_on=2025-01-01")
+    cli("edit", "roscommon", "member", "1", "roles=chair", "email=ana@example.ie")
+    cli("add", "roscommon", "charter", "text=We attend meetings and share information")
+    assert "Recorded the signature" in cli("sign", "roscommon", "1", *TODAY)
+    members = json.loads(cli("items", "roscommon", "member", "--json"))
+    assert members[0]["roles"] == ["chair"] and members[0]["email"] == "ana@example.ie"
+    assert "record the date they left" in cli("remove", "roscommon", "member", "1", code=1)
+    assert "1 members represent" in cli("remove", "roscommon", "organisation", "1", code=1)
+    cli("add", "roscommon", "briefing", "why=Because", "reasons=a|b")
+    cli("edit", "roscommon", "briefing", "why_mediation=Mediation builds trust")
+    briefing = json.loads(cli("items", "roscommon", "briefing", "--json"))[0]
+    assert briefing["why"] == "Because" and briefing["reasons"] == ["a", "b"]
+    assert "expected_commitment" in cli("fields", "briefing")
+
+
+def test_database_commands(cli):
+    assert "revision" in cli("db", "current")
+    assert "Database at" in cli("db", "upgrade")
