@@ -145,3 +145,21 @@ def test_edit_remove_and_sign(cli):
 def test_database_commands(cli):
     assert "revision" in cli("db", "current")
     assert "Database at" in cli("db", "upgrade")
+
+
+def test_demo_twice_then_status_and_refused_advance(cli):
+    first = cli("demo", *TODAY)
+    assert "roscommon" in first and "bordeaux" in first and "fryslan" in first
+    cli("demo", *TODAY)
+    listing = json.loads(cli("list", "--json", *TODAY))
+    assert sorted(a["slug"] for a in listing) == ["bordeaux", "fryslan", "kronoberg-kalmar",
+                                                  "roscommon"]
+    assert len({a["stage"] for a in listing}) == 4
+    irish = json.loads(cli("status", "roscommon", "--json", *TODAY))
+    assert irish["alliance"]["stage"] == "launch"
+    assert all(g["reason"] for g in irish["gates"])
+    assert any(not g["passed"] and g["fix"] for g in irish["gates"])
+    refused = cli("advance", "roscommon", *TODAY, code=2)
+    assert "launch.chair_and_secretary" in refused and "No secretary is named" in refused
+    assert json.loads(cli("status", "roscommon", "--json"))["alliance"]["stage"] == "launch"
+    assert "waived launch.membership_size" in cli("history", "bordeaux")

@@ -431,3 +431,9 @@ def test_thresholds_are_read_from_config(tmp_path):
     limits = load_thresholds(custom)
     assert run(launch.membership_size, facts(people=members(6)), limits=limits)[0]
     assert not run(launch.membership_size, facts(people=members(8)), limits=limits)[0]
+
+
+def test_launch_chair_not_yet_joined_is_explained():
+    people = _with_roles({"joined_on": None}, {})
+    ok, reason, _ = run(launch.chair_and_secretary, facts(people=people))
+    assert not ok and "Claire, has not joined the alliance yet" in reason

@@ -205,8 +205,6 @@ REFERENCES: dict[str, type[m.Base]] = {
     "charter_version_id": m.CharterVersion,
 }
 
-ROLE_HOLDER_UNIQUE = True
-
 
 def kind_of(name: str) -> ItemKind:
     try:

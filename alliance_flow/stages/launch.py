@@ -74,10 +74,13 @@ def chair_and_secretary(f: AllianceFacts, t: Thresholds, today: date) -> tuple[b
         with_role = [p for p in f.people if role in p.roles]
         active = [p for p in with_role if p.active(today)]
         gone = [p for p in with_role if p.left(today)]
+        pending = [p for p in with_role if not p.active(today) and not p.left(today)]
         if active:
             holders[role] = active[0]
         elif gone:
             problems.append(f"the {role}, {gone[0].name}, left on {gone[0].left_on}")
+        elif pending:
+            problems.append(f"the {role}, {pending[0].name}, has not joined the alliance yet")
         else:
             problems.append(f"no {role} is named")
     chair, secretary = holders.get(Role.CHAIR), holders.get(Role.SECRETARY)
