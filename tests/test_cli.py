@@ -152,8 +152,12 @@ def test_demo_twice_then_status_and_refused_advance(cli):
     assert "roscommon" in first and "bordeaux" in first and "fryslan" in first
     cli("demo", *TODAY)
     listing = json.loads(cli("list", "--json", *TODAY))
-    assert sorted(a["slug"] for a in listing) == ["bordeaux", "fryslan", "kronoberg-kalmar",
-                                                  "roscommon"]
+    assert sorted(a["slug"] for a in listing) == [
+        "bordeaux",
+        "fryslan",
+        "kronoberg-kalmar",
+        "roscommon",
+    ]
     assert len({a["stage"] for a in listing}) == 4
     irish = json.loads(cli("status", "roscommon", "--json", *TODAY))
     assert irish["alliance"]["stage"] == "launch"
@@ -163,3 +167,23 @@ def test_demo_twice_then_status_and_refused_advance(cli):
     assert "launch.chair_and_secretary" in refused and "No secretary is named" in refused
     assert json.loads(cli("status", "roscommon", "--json"))["alliance"]["stage"] == "launch"
     assert "waived launch.membership_size" in cli("history", "bordeaux")
+
+
+def test_import_all_or_nothing_and_idempotent(cli, tmp_path):
+    cli("create", "Roscommon", "--country", "ie")
+    good = tmp_path / "stakeholders.csv"
+    good.write_text(
+        "Nom de la partie prenante;Secteur(s);Courriel;Influence sur le projet;Représentant\n"
+        "Foroige;insertion professionnelle et économique;info@example.ie;élevée;Aoife Kelly\n"
+        "TUSLA;action sociale;tusla@example.ie;moyenne;Sean Byrne\n",
+        encoding="latin-1",
+    )
+    assert "organisations 2 new" in cli("import", "roscommon", str(good))
+    assert "organisations 0 new, 0 updated" in cli("import", "roscommon", str(good))
+    orgs = json.loads(cli("items", "roscommon", "organisation", "--json"))
+    assert [(o["name"], o["influence"]) for o in orgs] == [("Foroige", "high"), ("TUSLA", "medium")]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Stakeholder name,E-mail\nNew org,ok@example.org\nOther org,nope\n")
+    out = cli("import", "roscommon", str(bad), code=1)
+    assert "line 3, email" in out
+    assert len(json.loads(cli("items", "roscommon", "organisation", "--json"))) == 2

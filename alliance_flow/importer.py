@@ -1,0 +1,1138 @@
+"""Import the guide's stakeholder research table (stage 1) from CSV or XLSX: all rows or none.
+
+A coordinator keeps the stakeholder list in a spreadsheet, in French or English: one row per
+organisation, or per representative when an organisation sends several. This module reads such a
+file, checks every row with the same schemas as the rest of the application, and only then writes
+organisations and members through the item services. When any row is wrong it raises
+`ImportRejected` listing every problem with its line and field, before writing anything.
+
+Importing the same file twice changes nothing: organisations are matched by name
+(case-insensitive) within the alliance, members by e-mail, or else by name and organisation.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import difflib
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from alliance_flow import models as m
+from alliance_flow.errors import AllianceFlowError, FieldProblem, ImportRejected, InvalidInput
+from alliance_flow.schemas import Input, MemberIn, OrganisationIn, problems_from
+from alliance_flow.services.items import add_item, edit_item, list_items
+from alliance_flow.vocabulary import (
+    Authority,
+    Influence,
+    ParticipationLevel,
+    Role,
+    Sector,
+    StakeholderGroup,
+)
+
+__all__ = ["ACCEPTED_HEADERS", "ImportSummary", "import_stakeholders"]
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    organisations_created: int
+    organisations_updated: int
+    members_created: int
+    members_updated: int
+    rows: int
+
+
+# --- normalising what people type ----------------------------------------------------------------
+
+#: Gender and plural markers left over from "Secteur(s)", "président(e)", "médiateur·rice".
+_MARKERS = {"e", "s", "es"}
+
+
+def _key(text: str) -> str:
+    """'Secteur(s)' -> 'secteur', 'Élevée' -> 'elevee', 'E-mail' -> 'mail', 'ONG' -> 'ong'."""
+    text = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "OE"))
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    words = re.sub(r"[^a-z0-9]+", " ", text).split()
+    # plurals: 'autorités publiques' matches 'autorité publique'
+    return " ".join(
+        w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+        for w in words
+        if w not in _MARKERS
+    )
+
+
+def _org_key(name: str) -> str:
+    """How organisations are matched: case-insensitive, spaces trimmed (accents kept)."""
+    return " ".join(name.split()).casefold()
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _text(value: Any) -> str:
+    """A cell as text: numbers typed in Excel (phone numbers, years) lose their '.0'."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+# --- the vocabulary in French and English --------------------------------------------------------
+
+
+def _words(text: str) -> tuple[str, ...]:
+    """'faible|bas|basse' -> ('faible', 'bas', 'basse')."""
+    return tuple(w.strip() for w in text.split("|") if w.strip())
+
+
+@dataclass(frozen=True, eq=False)
+class _Vocabulary:
+    """The words people use for each enum value (its value is always accepted too), and how to
+    show the choices when a value is not understood."""
+
+    labels: dict[str, str]  # enum value -> 'word|word|...'
+    shown: tuple[str, ...]
+
+    @cached_property
+    def lookup(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for value, words in self.labels.items():
+            for word in (value.replace("_", " "), *_words(words)):
+                k = _key(word)
+                if out.get(k, value) != value:  # pragma: no cover - a mistake in the tables
+                    raise AssertionError(f"'{word}' means both {out[k]} and {value}")
+                out[k] = value
+        return out
+
+    def hint(self) -> str:
+        return ", ".join(self.shown)
+
+
+SECTORS = _Vocabulary(
+    {
+        Sector.SOCIAL_ACTION: "action sociale|social action|social",
+        Sector.SOCIO_CULTURAL_SPORTS: "structures socio-culturelles & sportives"
+        "|structures socio-culturelles et sportives|socio-culturel et sportif"
+        "|socio-culturel & sportif|socio-culturelles et sportives"
+        "|socio-cultural & sports structures|socio-cultural and sports structures"
+        "|socio-cultural and sports|socio-cultural & sports|culture et sport|culture and sport",
+        Sector.ECONOMIC_INSERTION: "insertion professionnelle et économique"
+        "|insertion professionnelle & économique|insertion professionnelle|insertion économique"
+        "|insertion socio-professionnelle|professional & economic insertion"
+        "|professional and economic insertion|economic insertion|employment|emploi",
+    },
+    (
+        "social_action (action sociale)",
+        "socio_cultural_sports (structures socio-culturelles & sportives)",
+        "economic_insertion (insertion professionnelle et économique)",
+    ),
+)
+
+GROUPS = _Vocabulary(
+    {
+        StakeholderGroup.MIGRANT_REFUGEE_COMMUNITY: "communauté migrante / réfugiée"
+        "|communauté migrante et réfugiée|communauté migrante|communauté réfugiée"
+        "|communauté de migrants|migrants|réfugiés|migrant / refugee community"
+        "|migrant and refugee community|migrant community|refugee community|refugees",
+        StakeholderGroup.PUBLIC_AUTHORITY: "autorité publique|pouvoirs publics|collectivité"
+        "|collectivité territoriale|collectivité locale|public authority|local authority",
+        StakeholderGroup.COMMUNITY_NETWORK: "réseau communautaire|réseaux communautaires"
+        "|organisation communautaire|community network|community organisation"
+        "|community organization",
+        StakeholderGroup.NGO: "ONG|organisation non gouvernementale"
+        "|non-governmental organisation|non-governmental organization",
+        StakeholderGroup.MEDIATOR: "médiateur|médiatrice|médiateur·rice|médiateur·trice|médiation",
+        StakeholderGroup.SOCIAL_WORKER: "travailleur social|travailleuse sociale"
+        "|travailleur·euse social·e",
+        StakeholderGroup.EDUCATOR: "éducateur|éducatrice|éducateur·rice",
+        StakeholderGroup.OTHER: "autre|divers",
+    },
+    (
+        "migrant_refugee_community (communauté migrante / réfugiée)",
+        "public_authority (autorité publique)",
+        "community_network (réseau communautaire)",
+        "ngo (ONG)",
+        "mediator (médiateur)",
+        "social_worker (travailleur social)",
+        "educator (éducateur)",
+        "other (autre)",
+    ),
+)
+
+INFLUENCES = _Vocabulary(
+    {
+        Influence.LOW: "faible|bas|basse|peu",
+        Influence.MEDIUM: "moyenne|moyen|modérée|modéré|moderate",
+        Influence.HIGH: "élevée|élevé|forte|fort|haute|haut|importante|grande",
+    },
+    ("low (faible)", "medium (moyenne)", "high (élevée / forte)"),
+)
+
+AUTHORITIES = _Vocabulary(
+    {Authority.YES: "oui|o|y|vrai|true|1|x", Authority.NO: "non|n|faux|false|0"},
+    ("yes (oui)", "no (non)"),
+)
+
+ROLES = _Vocabulary(
+    {
+        Role.CHAIR: "président|présidente|président(e)|présidence|chairperson",
+        Role.SECRETARY: "secrétaire|secrétariat",
+        Role.COMMUNICATIONS_OFFICER: "chargé de communication|chargée de communication"
+        "|chargé(e) de communication|chargé de la communication|responsable communication"
+        "|responsable de la communication|communication officer|press officer"
+        "|attaché de presse|attachée de presse",
+    },
+    (
+        "chair (président(e))",
+        "secretary (secrétaire)",
+        "communications_officer (chargé(e) de communication)",
+    ),
+)
+
+PARTICIPATION = _Vocabulary(
+    {
+        ParticipationLevel.INFORMATION: "informer|être informé|inform",
+        ParticipationLevel.CONSULTATION: "consulter|consult",
+        ParticipationLevel.DECIDING_TOGETHER: "décider ensemble|decide together",
+        ParticipationLevel.ACTING_TOGETHER: "agir ensemble|act together",
+        ParticipationLevel.SUPPORTING_INDEPENDENT: "soutenir les initiatives communautaires "
+        "indépendantes|soutien aux initiatives communautaires indépendantes"
+        "|soutenir les initiatives indépendantes|soutien aux initiatives indépendantes"
+        "|supporting independent community initiatives"
+        "|support independent community initiatives|supporting independent initiatives",
+    },
+    (
+        "information",
+        "consultation",
+        "deciding_together (décider ensemble)",
+        "acting_together (agir ensemble)",
+        "supporting_independent (soutenir les initiatives communautaires indépendantes)",
+    ),
+)
+
+#: Language names people type instead of a two-letter code.
+_LANGUAGES = {
+    _key(name): code
+    for code, names in {
+        "fr": "français|french",
+        "en": "anglais|english",
+        "nl": "néerlandais|dutch|nederlands",
+        "sv": "suédois|swedish|svenska",
+        "ga": "irlandais|irish|gaeilge",
+    }.items()
+    for name in _words(names)
+}
+
+
+# --- the columns ---------------------------------------------------------------------------------
+
+ORG = "organisation"
+MEMBER = "member"
+
+
+@dataclass(frozen=True, eq=False)
+class _Column:
+    target: str  # ORG or MEMBER
+    name: str  # the field of OrganisationIn / MemberIn
+    english: str
+    french: str
+    aliases: str = ""  # other headers, 'word|word|...'
+    kind: str = "text"  # text | number | date | language | one (enum) | many (enum list)
+    vocabulary: _Vocabulary | None = None
+    #: representative's columns: what may follow 'représentant' / 'representative'
+    after_representative: str = ""
+
+    @property
+    def field(self) -> str:
+        """The field as problems name it; a representative's fields are told apart."""
+        return self.name if self.target == ORG else f"representative.{self.name}"
+
+    @property
+    def shown(self) -> str:
+        return self.english if self.english == self.french else f"{self.english} / {self.french}"
+
+
+COLUMNS: tuple[_Column, ...] = (
+    _Column(
+        ORG,
+        "name",
+        "Stakeholder name",
+        "Nom de la partie prenante",
+        "stakeholder|name of the stakeholder|organisation|organization|organisation name"
+        "|organization name|partie prenante|nom de l'organisation|nom de la structure"
+        "|structure|organisme|nom de l'organisme",
+    ),
+    _Column(
+        ORG,
+        "group",
+        "Group",
+        "Groupe",
+        "type|stakeholder group|groupe de parties prenantes|type de partie prenante"
+        "|type de structure|category|catégorie",
+        "one",
+        GROUPS,
+    ),
+    _Column(
+        ORG,
+        "sectors",
+        "Sectors",
+        "Secteur(s)",
+        "sector|secteur|secteur d'activité",
+        "many",
+        SECTORS,
+    ),
+    _Column(
+        ORG, "phone", "Phone", "Téléphone", "tel|tél|phone number|telephone|numéro de téléphone"
+    ),
+    _Column(
+        ORG,
+        "email",
+        "E-mail",
+        "Courriel",
+        "email|mail|e-mail address|adresse e-mail|adresse électronique|adresse mail",
+    ),
+    _Column(ORG, "website", "Website", "Site web", "web site|site internet|site|web|url"),
+    _Column(ORG, "address", "Address", "Adresse", "adresse postale|postal address"),
+    _Column(ORG, "latitude", "Latitude", "Latitude", "lat", "number"),
+    _Column(ORG, "longitude", "Longitude", "Longitude", "lon|lng|long", "number"),
+    _Column(
+        ORG,
+        "contribution",
+        "How they could contribute",
+        "Comment pourraient-ils contribuer",
+        "how could they contribute|contribution|possible contribution"
+        "|comment pourraient-elles contribuer|comment pourraient-ils/elles contribuer"
+        "|contribution possible|apport",
+    ),
+    _Column(
+        ORG,
+        "interests",
+        "What matters to them",
+        "Ce qui compte pour eux",
+        "interests|intérêts|ce qui compte pour elles|ce qui compte pour eux/elles"
+        "|ce qui leur importe",
+    ),
+    _Column(
+        ORG,
+        "influence",
+        "Influence on the project",
+        "Influence sur le projet",
+        "influence|niveau d'influence|level of influence",
+        "one",
+        INFLUENCES,
+    ),
+    _Column(
+        ORG,
+        "mobilisation_strategy",
+        "Mobilisation strategy",
+        "Stratégie de mobilisation",
+        "mobilization strategy|engagement strategy|stratégie d'engagement|stratégie|strategy",
+    ),
+    _Column(
+        ORG,
+        "own_criteria",
+        "Own criteria",
+        "Vos propres critères",
+        "your own criteria|criteria|propres critères|nos propres critères|critères",
+    ),
+    _Column(
+        MEMBER,
+        "name",
+        "Representative",
+        "Représentant",
+        after_representative="|nom|name|full name|nom complet|nom et prénom|prénom et nom",
+    ),
+    _Column(
+        MEMBER,
+        "email",
+        "Representative e-mail",
+        "Courriel du représentant",
+        after_representative="e-mail|email|mail|courriel|adresse e-mail|adresse électronique"
+        "|e-mail address",
+    ),
+    _Column(
+        MEMBER,
+        "phone",
+        "Representative phone",
+        "Téléphone du représentant",
+        after_representative="téléphone|tel|tél|phone|phone number|numéro de téléphone"
+        "|portable|mobile",
+    ),
+    _Column(
+        MEMBER,
+        "roles",
+        "Role",
+        "Rôle",
+        "roles|rôle dans l'alliance|role in the alliance|alliance role",
+        "many",
+        ROLES,
+        after_representative="role|rôle|roles",
+    ),
+    _Column(
+        MEMBER,
+        "has_authority",
+        "Has authority",
+        "A l'autorité",
+        "a-t-il l'autorité|a-t-elle l'autorité|a-t-il/elle l'autorité|autorité|authority"
+        "|authority to be involved|has the authority to be involved"
+        "|a l'autorité pour s'impliquer|a l'autorité de s'impliquer",
+        "one",
+        AUTHORITIES,
+    ),
+    _Column(
+        MEMBER,
+        "authority_granted_by",
+        "Authority granted by",
+        "Qui peut l'accorder",
+        "qui doit l'accorder|qui peut la donner|qui doit la donner|accordée par"
+        "|who can grant it|who must grant it|who can give it|who must give it",
+    ),
+    _Column(
+        MEMBER,
+        "participation_level",
+        "Participation level",
+        "Niveau de participation",
+        "participation|niveau d'engagement|engagement level|level of participation",
+        "one",
+        PARTICIPATION,
+    ),
+    _Column(
+        MEMBER,
+        "joined_on",
+        "Joined on",
+        "Date d'adhésion",
+        "joined|date joined|adhésion|a rejoint le|membre depuis|member since",
+        "date",
+    ),
+    _Column(
+        MEMBER,
+        "preferred_channel",
+        "Preferred channel",
+        "Canal préféré",
+        "canal de communication préféré|preferred communication channel|moyen de contact préféré",
+    ),
+    _Column(
+        MEMBER, "language", "Language", "Langue", "langue préférée|preferred language", "language"
+    ),
+)
+
+#: What 'représentant' / 'representative' look like in a header (after _key).
+_REPRESENTATIVE = {_key(w) for w in ("représentant", "représentante", "representative")}
+_LINKING = {"du", "de", "la", "le", "l", "d", "des", "of", "the"}
+
+
+def _after_representative(words: list[str]) -> str:
+    return " ".join(w for w in words if w not in _REPRESENTATIVE and w not in _LINKING)
+
+
+def _header_tables() -> tuple[dict[str, _Column], dict[str, _Column]]:
+    plain: dict[str, _Column] = {}
+    representative: dict[str, _Column] = {}
+    for col in COLUMNS:
+        for word in (col.english, col.french, *_words(col.aliases)):
+            k = _key(word)
+            if plain.get(k, col) != col:  # pragma: no cover - a mistake in the table
+                raise AssertionError(f"header '{word}' means two columns")
+            plain[k] = col
+        # '' stands for the bare 'Représentant' / 'Representative'
+        for word in col.after_representative.split("|") if col.after_representative else ():
+            representative[_after_representative(_key(word).split())] = col
+    return plain, representative
+
+
+_PLAIN_HEADERS, _REPRESENTATIVE_HEADERS = _header_tables()
+for _vocabulary in (SECTORS, GROUPS, INFLUENCES, AUTHORITIES, ROLES, PARTICIPATION):
+    _vocabulary.lookup  # noqa: B018 - build every table now, so a mistake in one fails at import
+
+#: The headers a file may use, one English and one French name per column (for messages, docs).
+ACCEPTED_HEADERS: tuple[str, ...] = tuple(c.shown for c in COLUMNS)
+
+
+def _column_for(header: str) -> _Column | None:
+    k = _key(header)
+    found = _PLAIN_HEADERS.get(k)
+    if found is None and re.search(r"\(.*\)", header):  # 'Influence (faible, moyenne, élevée)'
+        found = _PLAIN_HEADERS.get(_key(re.sub(r"\(.*?\)", " ", header)))
+    if found is None:
+        words = k.split()
+        if any(w in _REPRESENTATIVE for w in words):
+            found = _REPRESENTATIVE_HEADERS.get(_after_representative(words))
+    return found
+
+
+def _suggest(header: str) -> str:
+    if _key(header) in {"nom", "name", "nom complet", "full name"}:
+        return (
+            " (ambiguous: use 'Nom de la partie prenante' / 'Stakeholder name' for the "
+            "organisation, 'Nom du représentant' / 'Representative' for the person)"
+        )
+    close = difflib.get_close_matches(_key(header), list(_PLAIN_HEADERS), n=1, cutoff=0.75)
+    return f" (did you mean '{_PLAIN_HEADERS[close[0]].shown}'?)" if close else ""
+
+
+# --- reading the file ----------------------------------------------------------------------------
+
+#: (line number in the spreadsheet, the row's cells)
+_Rows = list[tuple[int, list[Any]]]
+
+
+def _reject(problem: str, *, field: str = "file", line: int | None = None) -> ImportRejected:
+    return ImportRejected([FieldProblem(field, problem, line)])
+
+
+def _read(path: Path) -> _Rows:
+    suffix = path.suffix.lower()
+    if suffix not in {".csv", ".xlsx"}:
+        hint = " (save it from your spreadsheet as .xlsx or .csv)" if suffix else ""
+        raise _reject(f"cannot import '{path.name}': use a .csv or .xlsx file{hint}")
+    if not path.is_file():
+        raise _reject(f"no such file: {path}")
+    return _read_csv(path) if suffix == ".csv" else _read_xlsx(path)
+
+
+def _decode(raw: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252 / Latin-1 (French
+    Excel on Windows saves 'CSV (séparateur: point-virgule)' in Windows-1252)."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def _read_csv(path: Path) -> _Rows:
+    text = _decode(path.read_bytes())
+    lines = text.splitlines(keepends=True)
+    delimiter = None
+    # Excel's hint line 'sep=;' is not shown as a row when Excel opens the file.
+    if lines and re.fullmatch(r"sep=(.)", lines[0].strip()):
+        delimiter = lines[0].strip()[-1]
+        text = "".join(lines[1:])
+    if delimiter is None:
+        header = next((line for line in lines if line.strip()), "")
+        counts = {d: header.count(d) for d in (";", ",", "\t")}
+        delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+    rows: _Rows = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        # A spreadsheet row per record, as the user sees it when opening the file in Excel.
+        for number, record in enumerate(reader, start=1):
+            rows.append((number, list(record)))
+    except csv.Error as exc:
+        raise _reject(f"not a readable CSV file: {exc}", line=len(rows) + 1) from None
+    return rows
+
+
+def _read_xlsx(path: Path) -> _Rows:
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
+        raise _reject(f"'{path.name}' is not a readable Excel workbook (.xlsx)") from None
+    try:
+        if not workbook.worksheets:
+            raise _reject(f"'{path.name}' has no worksheet")
+        sheet: Any = workbook.worksheets[0]
+        sheet.reset_dimensions()  # some programs write a wrong size; read every row
+        return [
+            (number, list(values))
+            for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), 1)
+        ]
+    finally:
+        workbook.close()
+
+
+# --- checking the rows ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Org:
+    key: str
+    line: int
+    values: dict[str, Any]
+    existing: m.Organisation | None
+    sources: dict[str, int] = field(default_factory=dict)
+    id: int | None = None
+
+
+@dataclass
+class _Member:
+    line: int
+    values: dict[str, Any]
+    existing: m.Member | None
+    org: _Org | None
+    sources: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class _Plan:
+    orgs: list[_Org] = field(default_factory=list)
+    members: list[_Member] = field(default_factory=list)
+    problems: list[FieldProblem] = field(default_factory=list)
+    rows: int = 0
+
+
+def _parse_headers(header: list[Any], line: int) -> tuple[list[_Column | None], list[str]]:
+    columns: list[_Column | None] = []
+    problems: list[FieldProblem] = []
+    seen: dict[_Column, str] = {}
+    listed = False  # the accepted columns, shown once
+    for cell in header:
+        title = _text(cell)
+        if not title:
+            columns.append(None)
+            continue
+        col = _column_for(title)
+        if col is None:
+            accepted = (
+                "see the accepted columns above"
+                if listed
+                else "accepted columns: " + "; ".join(ACCEPTED_HEADERS)
+            )
+            listed = True
+            problems.append(
+                FieldProblem(
+                    title,
+                    f"unknown column{_suggest(title)}; rename or remove it ({accepted})",
+                    line,
+                )
+            )
+        elif col in seen:
+            problems.append(
+                FieldProblem(
+                    title, f"same column as '{seen[col]}' ({col.field}); keep only one", line
+                )
+            )
+        else:
+            seen[col] = title
+        columns.append(col)
+    if not any(c is not None and c.target == ORG and c.name == "name" for c in columns):
+        problems.append(
+            FieldProblem(
+                "name",
+                "the file has no column for the stakeholder's name; head one 'Stakeholder "
+                "name' or 'Nom de la partie prenante'",
+                line,
+            )
+        )
+    if problems:
+        raise ImportRejected(problems)
+    return columns, [_text(c) for c in header]
+
+
+def _parse_date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _text(value)
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    found = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)  # day first, as in Europe
+    if found:
+        day, month, year = (int(g) for g in found.groups())
+        try:
+            return date(year, month, day)
+        except ValueError:
+            return None
+    return None
+
+
+def _convert(col: _Column, value: Any) -> tuple[Any, str | None]:
+    """A cell as the schema expects it, or a problem in the user's words."""
+    if col.kind == "date":
+        parsed = _parse_date(value)
+        if parsed is None:
+            return None, "not a date; write it as DD/MM/YYYY or YYYY-MM-DD"
+        return parsed, None
+    if col.kind == "number":
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return value, None
+        text = _text(value)
+        return (text.replace(",", ".") if re.fullmatch(r"-?\d+,\d+", text) else text), None
+    text = _text(value)
+    if col.kind == "language":
+        return _LANGUAGES.get(_key(text), text.lower()), None
+    if col.vocabulary is not None:
+        if col.kind == "one":
+            words = [text]
+        else:  # several values in one cell: 'action sociale; insertion professionnelle'
+            words = [w.strip() for w in re.split(r"[;,\n]", text) if w.strip()]
+        values = []
+        for word in words:
+            value = col.vocabulary.lookup.get(_key(word))
+            if value is None:
+                return None, f"unknown value '{word}'; use one of: {col.vocabulary.hint()}"
+            values.append(value)
+        return (values if col.kind == "many" else values[0]), None
+    if col.name == "email":
+        text = re.sub(r"^mailto:", "", text, flags=re.IGNORECASE)
+    return text, None
+
+
+def _validate(
+    schema: type[Input], data: dict[str, Any], line: int, *, prefix: str = ""
+) -> tuple[dict[str, Any] | None, list[FieldProblem]]:
+    """The values given, as the schema cleans them; or its problems, naming the field."""
+    try:
+        dumped = schema.model_validate(data).model_dump()
+    except ValidationError as exc:
+        return None, [
+            FieldProblem(prefix + p.field, p.problem, p.line) for p in problems_from(exc, line)
+        ]
+    return {k: dumped[k] for k in data}, []
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, list) and isinstance(b, list):
+        return sorted(map(str, a)) == sorted(map(str, b))
+    if isinstance(a, str) and isinstance(b, str):
+        return a.strip() == b.strip()
+    return bool(a == b)
+
+
+def _merge(
+    target: _Org | _Member, values: dict[str, Any], line: int, what: str, prefix: str = ""
+) -> list[FieldProblem]:
+    """Two rows about the same organisation (or person) must not contradict each other."""
+    problems = []
+    for name, value in values.items():
+        if name == "name" and _org_key(target.values.get(name, "")) == _org_key(value):
+            continue  # 'Les Amis' and 'les amis ' are the same
+        if name in target.values and not _same(target.values[name], value):
+            problems.append(
+                FieldProblem(
+                    prefix + name,
+                    f"{what} has {name} '{_shown(target.values[name])}' on line "
+                    f"{target.sources[name]} but '{_shown(value)}' here; give the same value "
+                    "or leave one empty",
+                    line,
+                )
+            )
+        elif name not in target.values:
+            target.values[name] = value
+            target.sources[name] = line
+    return problems
+
+
+def _shown(value: Any) -> str:
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+class _Planner:
+    """Reads every row, collecting problems, and decides what to create and update."""
+
+    def __init__(self, session: Session, alliance: m.Alliance) -> None:
+        self.plan = _Plan()
+        orgs: list[Any] = list_items(session=session, alliance=alliance, kind="organisation")
+        members: list[Any] = list_items(session=session, alliance=alliance, kind="member")
+        self.db_members: list[m.Member] = members
+        self.orgs_by_key: dict[str, _Org] = {}
+        self.db_orgs: dict[str, m.Organisation] = {}
+        for org in orgs:
+            self.db_orgs.setdefault(_org_key(org.name), org)
+        self.db_by_email: dict[str, m.Member] = {}
+        self.db_by_name: dict[tuple[str, int | None], m.Member] = {}
+        for member in members:
+            if member.email:
+                self.db_by_email.setdefault(member.email.casefold(), member)
+            self.db_by_name.setdefault((_org_key(member.name), member.organisation_id), member)
+        self.planned_db_members: dict[int, _Member] = {}
+        self.new_by_email: dict[str, _Member] = {}
+        self.new_by_name: dict[tuple[str, int], _Member] = {}
+
+    def row(
+        self, line: int, cells: list[Any], columns: list[_Column | None], headers: list[str]
+    ) -> None:
+        if all(_blank(c) for c in cells):
+            return
+        self.plan.rows += 1
+        problems = self.plan.problems
+        org_in: dict[str, Any] = {}
+        member_in: dict[str, Any] = {}
+        given: dict[tuple[str, str], tuple[str, Any]] = {}  # (target, name) -> (header, cell)
+        for index, cell in enumerate(cells):
+            if _blank(cell):
+                continue
+            col = columns[index] if index < len(columns) else None
+            if col is None:
+                problems.append(
+                    FieldProblem(
+                        f"column {index + 1}",
+                        f"has a value ('{_text(cell)[:60]}') but no header; give the column a "
+                        "header or empty it",
+                        line,
+                    )
+                )
+                continue
+            given[(col.target, col.name)] = (headers[index], cell)
+            value, problem = _convert(col, cell)
+            if problem:
+                problems.append(
+                    FieldProblem(col.field, f"{problem} (column '{headers[index]}')", line)
+                )
+            else:
+                (org_in if col.target == ORG else member_in)[col.name] = value
+
+        org_named = any(t == (ORG, "name") for t in given)
+        member_named = any(t == (MEMBER, "name") for t in given)
+        if not org_named and not member_named:
+            problems.append(
+                FieldProblem(
+                    "name",
+                    "required: give the stakeholder's name (or, for an individual member, the "
+                    "representative's name)",
+                    line,
+                )
+            )
+            return
+        if not org_named:
+            self._individual(line, org_in, member_in, given)
+            org_in = {}
+        elif not member_named and any(t == MEMBER for t, _ in given):
+            filled = ", ".join(f"'{h}'" for (t, _), (h, _) in given.items() if t == MEMBER)
+            problems.append(
+                FieldProblem(
+                    "representative.name",
+                    f"required when the representative's columns are filled in ({filled})",
+                    line,
+                )
+            )
+            # still check the other columns, so that the row is corrected in one go
+            _, found = _validate(
+                MemberIn, member_in | {"name": "-"}, line, prefix="representative."
+            )
+            problems.extend(self._with_columns(found, given))
+            member_in = {}
+
+        org = None
+        if org_in:
+            values, found = _validate(OrganisationIn, org_in, line)
+            problems.extend(self._with_columns(found, given))
+            if values is not None:
+                org = self._org(line, values)
+        if member_in:
+            values, found = _validate(MemberIn, member_in, line, prefix="representative.")
+            problems.extend(self._with_columns(found, given))
+            if values is not None and (org is not None or not org_in):
+                self._member(line, values, org)
+
+    def _with_columns(
+        self, problems: list[FieldProblem], given: dict[tuple[str, str], tuple[str, Any]]
+    ) -> list[FieldProblem]:
+        out = []
+        for p in problems:
+            target = MEMBER if p.field.startswith("representative.") else ORG
+            source = given.get((target, p.field.removeprefix("representative.")))
+            if source is not None:
+                header, cell = source
+                p = FieldProblem(
+                    p.field, f"{p.problem} (column '{header}': '{_text(cell)[:60]}')", p.line
+                )
+            out.append(p)
+        return out
+
+    def _individual(
+        self,
+        line: int,
+        org_in: dict[str, Any],
+        member_in: dict[str, Any],
+        given: dict[tuple[str, str], tuple[str, Any]],
+    ) -> None:
+        """A row with a representative but no organisation: an individual member, whose group,
+        sector and contact details may sit in the stakeholder columns."""
+        for name in ("group", "phone", "email"):
+            if name in org_in and name not in member_in:
+                member_in[name] = org_in.pop(name)
+        sectors = org_in.pop("sectors", None)
+        if sectors is not None and len(sectors) > 1:
+            self.plan.problems.append(
+                FieldProblem("sectors", "an individual member has only one sector", line)
+            )
+        elif sectors:
+            member_in["sector"] = sectors[0]
+        for (target, name), (header, _) in given.items():
+            if target == ORG and name in org_in:
+                self.plan.problems.append(
+                    FieldProblem(
+                        "name",
+                        f"required when '{header}' is filled in (an individual member, "
+                        "without an organisation, has no such field)",
+                        line,
+                    )
+                )
+
+    def _org(self, line: int, values: dict[str, Any]) -> _Org:
+        key = _org_key(values["name"])
+        org = self.orgs_by_key.get(key)
+        if org is None:
+            org = _Org(key=key, line=line, values={}, existing=self.db_orgs.get(key))
+            self.orgs_by_key[key] = org
+            self.plan.orgs.append(org)
+        what = f"'{values['name']}'"
+        self.plan.problems.extend(_merge(org, values, line, what))
+        return org
+
+    def _member(self, line: int, values: dict[str, Any], org: _Org | None) -> None:
+        email = (values.get("email") or "").casefold()
+        name = _org_key(values["name"])
+        found: _Member | None = None
+        existing: m.Member | None = None
+        if email:
+            existing = self.db_by_email.get(email)
+            found = None if existing else self.new_by_email.get(email)
+        if existing is None and found is None:
+            if org is None or org.existing is not None:
+                org_id = org.existing.id if org is not None and org.existing else None
+                existing = self.db_by_name.get((name, org_id))
+            if existing is None:
+                found = self.new_by_name.get((name, id(org)))
+        if existing is not None:
+            found = self.planned_db_members.get(existing.id)
+            if found is None:
+                found = _Member(line=line, values={}, existing=existing, org=org)
+                self.planned_db_members[existing.id] = found
+                self.plan.members.append(found)
+        if found is None:
+            found = _Member(line=line, values={}, existing=None, org=org)
+            self.plan.members.append(found)
+        if org is not None:
+            if found.org is None:
+                found.org = org
+            elif found.org is not org:
+                self.plan.problems.append(
+                    FieldProblem(
+                        "representative.organisation",
+                        f"'{values['name']}' represents '{found.org.values.get('name')}' on line "
+                        f"{found.line}; a person represents one organisation",
+                        line,
+                    )
+                )
+        self.plan.problems.extend(
+            _merge(found, values, line, f"'{values['name']}'", "representative.")
+        )
+        if found.existing is None:
+            if found.values.get("email"):
+                self.new_by_email.setdefault(found.values["email"].casefold(), found)
+            self.new_by_name.setdefault((_org_key(found.values["name"]), id(found.org)), found)
+
+
+# --- deciding what changes -----------------------------------------------------------------------
+
+
+def _current(schema: type[Input], row: Any) -> dict[str, Any]:
+    """An item as its schema sees it (sectors and roles included), as edit_item does."""
+    return {f: getattr(row, f) for f in schema.model_fields if hasattr(row, f)}
+
+
+def _changes(current: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for name, value in values.items():
+        old = current.get(name)
+        if name == "name" and isinstance(old, str) and _org_key(old) == _org_key(value):
+            continue  # matched by this name; keep the spelling already recorded
+        if old is None or not _same(old, value):
+            out[name] = value
+    return out
+
+
+def _member_changes(member: _Member) -> dict[str, Any]:
+    values = dict(member.values)
+    if member.org is not None:
+        if member.org.existing is None:
+            values["organisation_id"] = None  # set once the organisation exists
+        else:
+            values["organisation_id"] = member.org.existing.id
+    if member.existing is None:
+        return values
+    changes = _changes(_current(MemberIn, member.existing), values)
+    if "organisation_id" in values and values["organisation_id"] is None:
+        changes["organisation_id"] = None
+    return changes
+
+
+def _active(joined: date | None, left: date | None, today: date) -> bool:
+    return joined is not None and joined <= today and (left is None or left > today)
+
+
+def _check_final_state(plan: _Plan, db_members: list[m.Member], today: date) -> None:
+    """What the services would refuse once rows are merged: cross-field rules on updated items
+    and one holder per role, checked in the order members will be written."""
+    for org in plan.orgs:
+        if org.existing is not None:
+            current = _current(OrganisationIn, org.existing)
+            changes = _changes(current, org.values)
+            if changes:
+                _, found = _validate(OrganisationIn, current | changes, org.line)
+                plan.problems.extend(found)
+    holders: dict[object, tuple[str, list[str], date | None, date | None]] = {
+        member.id: (member.name, member.roles, member.joined_on, member.left_on)
+        for member in db_members
+    }
+    for planned in plan.members:
+        existing = planned.existing
+        if existing is not None:
+            changes = _member_changes(planned)
+            if not changes:
+                continue
+            current = _current(MemberIn, existing)
+            _, found = _validate(
+                MemberIn, current | changes, planned.line, prefix="representative."
+            )
+            plan.problems.extend(found)
+            key: object = existing.id
+            roles = planned.values.get("roles", existing.roles)
+            joined = planned.values.get("joined_on", existing.joined_on)
+            left = existing.left_on
+        else:
+            key = id(planned)
+            roles = planned.values.get("roles", [])
+            joined = planned.values.get("joined_on")
+            left = None
+        for other, (name, their_roles, their_joined, their_left) in holders.items():
+            if other == key or not _active(their_joined, their_left, today):
+                continue
+            for role in sorted(set(their_roles) & set(roles)):
+                plan.problems.append(
+                    FieldProblem(
+                        "representative.roles",
+                        f"{name} is already {role.replace('_', ' ')}; a role has one holder "
+                        "at a time (remove it from one of them)",
+                        planned.line,
+                    )
+                )
+        holders[key] = (planned.values["name"], roles, joined, left)
+
+
+# --- writing -------------------------------------------------------------------------------------
+
+
+def _rejected(exc: AllianceFlowError, line: int, prefix: str = "") -> ImportRejected:
+    """A refusal from the item services, pinned to the row that caused it."""
+    if isinstance(exc, InvalidInput):
+        problems = [FieldProblem(prefix + p.field, p.problem, line) for p in exc.problems]
+    else:  # Conflict and others name their field first: 'roles: ... is already chair'
+        name, sep, rest = exc.message.partition(": ")
+        problems = [
+            FieldProblem(prefix + name, rest, line)
+            if sep and " " not in name
+            else FieldProblem("row", exc.message, line)
+        ]
+    return ImportRejected(problems)
+
+
+def import_stakeholders(
+    *, session: Session, alliance: m.Alliance, path: Path, today: date
+) -> ImportSummary:
+    """Import the stakeholder table at `path` into `alliance`, inside the caller's transaction.
+
+    Raises ImportRejected, listing every problem with its line, before writing anything.
+    """
+    path = Path(path)
+    rows = _read(path)
+    header_at = next((i for i, (_, cells) in enumerate(rows) if not all(map(_blank, cells))), None)
+    if header_at is None:
+        raise _reject(f"'{path.name}' is empty: the first row must hold the column headers")
+    header_line, header = rows[header_at]
+    columns, headers = _parse_headers(header, header_line)
+
+    planner = _Planner(session, alliance)
+    for line, cells in rows[header_at + 1 :]:
+        planner.row(line, cells, columns, headers)
+    plan = planner.plan
+    _check_final_state(plan, planner.db_members, today)
+    if plan.problems:
+        raise ImportRejected(sorted(plan.problems, key=lambda p: (p.line or 0, p.field)))
+
+    # A savepoint, so that nothing stays half-written even if a caller catches the error.
+    with session.begin_nested():
+        return _write(session, alliance, plan, today)
+
+
+def _write(session: Session, alliance: m.Alliance, plan: _Plan, today: date) -> ImportSummary:
+    orgs_created = orgs_updated = members_created = members_updated = 0
+    for org in plan.orgs:
+        try:
+            if org.existing is None:
+                row: Any = add_item(
+                    session=session,
+                    alliance=alliance,
+                    kind="organisation",
+                    item_in=org.values,
+                    today=today,
+                )
+                org.id = row.id
+                orgs_created += 1
+                continue
+            org.id = org.existing.id
+            current = _current(OrganisationIn, org.existing)
+            changes = _changes(current, org.values)
+            if changes:
+                edit_item(
+                    session=session,
+                    alliance=alliance,
+                    kind="organisation",
+                    item_id=org.existing.id,
+                    changes=changes,
+                    today=today,
+                )
+                orgs_updated += 1
+        except AllianceFlowError as exc:
+            raise _rejected(exc, org.line) from exc
+    for member in plan.members:
+        changes = _member_changes(member)
+        if member.org is not None and "organisation_id" in changes:
+            changes["organisation_id"] = member.org.id
+        try:
+            if member.existing is None:
+                add_item(
+                    session=session, alliance=alliance, kind="member", item_in=changes, today=today
+                )
+                members_created += 1
+            elif changes:
+                edit_item(
+                    session=session,
+                    alliance=alliance,
+                    kind="member",
+                    item_id=member.existing.id,
+                    changes=changes,
+                    today=today,
+                )
+                members_updated += 1
+        except AllianceFlowError as exc:
+            raise _rejected(exc, member.line, "representative.") from exc
+    return ImportSummary(
+        organisations_created=orgs_created,
+        organisations_updated=orgs_updated,
+        members_created=members_created,
+        members_updated=members_updated,
+        rows=plan.rows,
+    )
