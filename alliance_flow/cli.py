@@ -24,6 +24,7 @@ from alliance_flow import models as m
 from alliance_flow.db import Database, open_database
 from alliance_flow.errors import AllianceFlowError, GateBlocked, InvalidInput
 from alliance_flow.gates import GateReport
+from alliance_flow.reminders.cli import reminders_app
 from alliance_flow.services import alliances as alliance_service
 from alliance_flow.services import items as item_service
 from alliance_flow.services import stages as stage_service
@@ -36,6 +37,7 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(reminders_app, name="reminders")
 
 console = Console(highlight=False)
 err = Console(stderr=True, highlight=False)

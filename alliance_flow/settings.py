@@ -14,7 +14,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_LIFECYCLE_FILE = PROJECT_ROOT / "config" / "lifecycle.toml"
 
 
-def _user_data_dir() -> Path:
+def user_data_dir() -> Path:
     """Per-user data directory (XDG on Linux), so the default database survives upgrades."""
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "alliance_flow"
@@ -31,7 +31,7 @@ class Settings(BaseSettings):
     def resolved_database_url(self) -> str:
         if self.database_url:
             return self.database_url
-        data_dir = _user_data_dir()
+        data_dir = user_data_dir()
         data_dir.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{data_dir / 'alliance_flow.db'}"
 

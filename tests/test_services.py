@@ -14,6 +14,7 @@ from alliance_flow.errors import Conflict, GateBlocked, InvalidInput, InvalidTra
 from alliance_flow.services import alliances as A
 from alliance_flow.services import items as I
 from alliance_flow.services import stages as S
+from alliance_flow.tables import metadata
 
 TODAY = date(2026, 3, 2)
 SECTORS = ["social_action", "socio_cultural_sports", "economic_insertion"]
@@ -84,7 +85,7 @@ def stage_of(db, aid):
 
 def test_migrations_match_the_models(db):
     with db.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), m.Base.metadata)
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
     assert diff == []
 
 

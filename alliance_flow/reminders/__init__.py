@@ -1,0 +1,1 @@
+"""Reminders: what is due (pure rules), the outbox that records it once, and its delivery."""

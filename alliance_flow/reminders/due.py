@@ -1,0 +1,443 @@
+"""What is due, and to whom: pure functions of an alliance's plain data and the moment of the sweep.
+
+Nothing here reads a database or sends anything. A rule that is late (the sweep did not run on the
+exact day) still fires while its window lasts; the outbox key (alliance, kind, subject, due date,
+recipient) makes sure it is recorded once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from dateutil.relativedelta import relativedelta
+
+from alliance_flow.stages.sustainability import sustainability_deadline
+from alliance_flow.vocabulary import ActionStatus, MeetingStatus, Role, Stage
+
+COORDINATORS = "coordinators"
+MEMBERS = "members"
+FUNDERS = "funders"
+AUDIENCES = (COORDINATORS, MEMBERS, FUNDERS)
+
+#: A sweep's moment: a real instant (made local per time zone) or a date forced by an operator.
+Moment = datetime | date
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The numbers the reminders use; defaults follow the issue and the guide."""
+
+    meeting_days_before: tuple[int, ...] = (7, 1)
+    minutes_after_days: int = 3
+    #: Minutes older than this are history: no reminder when reminders are first switched on.
+    minutes_lookback_days: int = 30
+    action_soon_days: int = 7
+    sustainability_days_before: tuple[int, ...] = (60, 30, 7, 0)
+    months_before_end: int = 6
+    evaluation_cadence_months: int = 3
+    digest_weekday: int = 0  # Monday
+    funder_day_of_month: int = 1
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    name: str
+    language: str | None = None
+    roles: frozenset[str] = frozenset()
+    joined_on: date | None = None
+    left_on: date | None = None
+    #: A channel of their own or an e-mail the alliance's mailto template can reach.
+    reachable: bool = True
+
+    def active(self, today: date) -> bool:
+        return (
+            self.joined_on is not None
+            and self.joined_on <= today
+            and (self.left_on is None or self.left_on > today)
+        )
+
+
+@dataclass(frozen=True)
+class MeetingInfo:
+    id: int
+    title: str
+    starts_at: datetime  # aware
+    timezone: str
+    status: str = MeetingStatus.PLANNED
+    minuted: bool = False
+    agenda: tuple[str, ...] = ()
+
+    @property
+    def local_start(self) -> datetime:
+        return self.starts_at.astimezone(ZoneInfo(self.timezone))
+
+    @property
+    def local_day(self) -> date:
+        return self.local_start.date()
+
+
+@dataclass(frozen=True)
+class ActionInfo:
+    """An action from the minutes (`meeting`) or a row of the action plan (`plan`)."""
+
+    source: str
+    id: int
+    description: str
+    owner_id: int | None
+    due_on: date | None
+    done: bool = False
+
+
+@dataclass(frozen=True)
+class AllianceData:
+    id: int
+    slug: str
+    name: str
+    stage: str
+    language: str = "en"
+    timezone: str = "UTC"
+    work_plan_start: date | None = None
+    work_plan_end: date | None = None
+    people: tuple[Person, ...] = ()
+    meetings: tuple[MeetingInfo, ...] = ()
+    actions: tuple[ActionInfo, ...] = ()
+    charter_version: int | None = None
+    charter_adopted_on: date | None = None
+    charter_signed_by: frozenset[int] = frozenset()
+    evaluations: tuple[date, ...] = ()
+    plan_dated_on: date | None = None
+    #: The current stage's gate report is clear (services.stages.gate_report(...).clear).
+    ready_to_advance: bool = False
+    stage_entered_on: date | None = None
+    #: Audiences with a channel configured (coordinators, members, funders).
+    audiences: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Due:
+    """One notification that is due: the outbox key plus what the message needs."""
+
+    alliance_id: int
+    kind: str
+    subject: str
+    due_on: date
+    recipient: str
+    language: str
+    params: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def key(self) -> tuple[int, str, str, date, str]:
+        return (self.alliance_id, self.kind, self.subject, self.due_on, self.recipient)
+
+
+def local_today(moment: Moment, timezone: str) -> date:
+    """The calendar day in `timezone` at `moment`; a plain date is taken as already local."""
+    if isinstance(moment, datetime):
+        if moment.tzinfo is None:
+            raise ValueError("naive datetime: give a time zone")
+        return moment.astimezone(ZoneInfo(timezone)).date()
+    return moment
+
+
+def member(person_id: int) -> str:
+    return f"member:{person_id}"
+
+
+def audience(name: str) -> str:
+    return f"audience:{name}"
+
+
+def due_for(alliance: AllianceData, moment: Moment, rules: Rules | None = None) -> list[Due]:
+    """Every notification due for one alliance at `moment`; a closed alliance gets nothing."""
+    if alliance.stage == Stage.CLOSED:
+        return []
+    rules = rules or Rules()
+    today = local_today(moment, alliance.timezone)
+    out: list[Due] = []
+    for rule in (
+        _meetings,
+        _minutes,
+        _actions,
+        _charter,
+        _sustainability,
+        _ready,
+        _evaluation,
+        _weekly_digest,
+        _funders,
+    ):
+        out.extend(rule(alliance, moment, today, rules))
+    return out
+
+
+# --- recipients ---------------------------------------------------------------------------------
+
+
+def _lang(a: AllianceData, p: Person | None = None) -> str:
+    return (p.language if p and p.language else a.language) or "en"
+
+
+def _members(a: AllianceData, today: date) -> list[Person]:
+    return [p for p in a.people if p.active(today) and p.reachable]
+
+
+def _with_role(a: AllianceData, today: date, role: str) -> list[Person]:
+    return [p for p in _members(a, today) if role in p.roles]
+
+
+def _coordinators(a: AllianceData, today: date) -> list[tuple[str, str]]:
+    """The coordinators' channel if configured; otherwise the chair and the secretary."""
+    if COORDINATORS in a.audiences:
+        return [(audience(COORDINATORS), a.language)]
+    people = [p for p in _members(a, today) if p.roles & {Role.CHAIR, Role.SECRETARY}]
+    return [(member(p.id), _lang(a, p)) for p in people]
+
+
+def _to(
+    a: AllianceData,
+    kind: str,
+    subject: str,
+    due_on: date,
+    recipients: list[tuple[str, str]],
+    **params: Any,
+) -> Iterator[Due]:
+    for recipient, language in recipients:
+        yield Due(a.id, kind, subject, due_on, recipient, language, dict(params))
+
+
+def _person_recipients(a: AllianceData, people: list[Person]) -> list[tuple[str, str]]:
+    return [(member(p.id), _lang(a, p)) for p in people]
+
+
+# --- the rules ----------------------------------------------------------------------------------
+
+
+def _meetings(a: AllianceData, moment: Moment, today: date, rules: Rules) -> Iterator[Due]:
+    """7 and 1 days before, in the meeting's own time zone; a cancellation notice once.
+
+    The subject carries the meeting's date, so a moved meeting gets fresh reminders while the
+    ones already recorded for the old date are never sent again.
+    """
+    steps = sorted(rules.meeting_days_before, reverse=True)  # (7, 1)
+    for mt in a.meetings:
+        day = mt.local_day
+        meeting_today = local_today(moment, mt.timezone)
+        left = (day - meeting_today).days
+        subject = f"meeting:{mt.id}@{day.isoformat()}"
+        params = {
+            "meeting_id": mt.id,
+            "title": mt.title,
+            "starts": mt.local_start.strftime("%Y-%m-%d %H:%M"),
+            "timezone": mt.timezone,
+            "agenda": list(mt.agenda),
+        }
+        if MEMBERS in a.audiences:  # the members' shared channel, once
+            recipients = [(audience(MEMBERS), a.language)]
+        else:
+            recipients = _person_recipients(a, _members(a, today))
+        if mt.status == MeetingStatus.CANCELLED:
+            if left >= 0:
+                yield from _to(a, "meeting_cancelled", subject, day, recipients, **params)
+            continue
+        if mt.status != MeetingStatus.PLANNED or left < 1:
+            continue
+        # The reminder whose window contains today: 7d covers 7..2 days, 1d covers the eve.
+        for i, n in enumerate(steps):
+            later = steps[i + 1] if i + 1 < len(steps) else 0
+            if later < left <= n:
+                kind = f"meeting_reminder_{n}d"
+                yield from _to(a, kind, subject, day, recipients, days=left, **params)
+                break
+
+
+def _minutes(a: AllianceData, moment: Moment, today: date, rules: Rules) -> Iterator[Due]:
+    """Minutes missing `minutes_after_days` after a meeting that took place: to the secretary."""
+    for mt in a.meetings:
+        if mt.status == MeetingStatus.CANCELLED or mt.minuted:
+            continue
+        since = (local_today(moment, mt.timezone) - mt.local_day).days
+        if not rules.minutes_after_days <= since <= rules.minutes_lookback_days:
+            continue
+        secretaries = _with_role(a, today, Role.SECRETARY)
+        recipients = _person_recipients(a, secretaries) or _coordinators(a, today)
+        yield from _to(
+            a,
+            "minutes_missing",
+            f"meeting:{mt.id}@{mt.local_day.isoformat()}",
+            mt.local_day + timedelta(days=rules.minutes_after_days),
+            recipients,
+            meeting_id=mt.id,
+            title=mt.title,
+            held_on=mt.local_day.isoformat(),
+        )
+
+
+def open_actions(a: AllianceData, today: date, rules: Rules) -> tuple[list[ActionInfo], ...]:
+    """(due soon, overdue) open actions, for owners and the coordinators' digest."""
+    soon, overdue = [], []
+    for act in a.actions:
+        if act.done or act.due_on is None:
+            continue
+        left = (act.due_on - today).days
+        if left < 0:
+            overdue.append(act)
+        elif left <= rules.action_soon_days:
+            soon.append(act)
+    return soon, overdue
+
+
+def _actions(a: AllianceData, moment: Moment, today: date, rules: Rules) -> Iterator[Due]:
+    """Due soon (once) and overdue (once) per action, to an owner who is still a member."""
+    soon, overdue = open_actions(a, today, rules)
+    people = {p.id: p for p in _members(a, today)}
+    for kind, acts in (("action_due_soon", soon), ("action_overdue", overdue)):
+        for act in acts:
+            owner = people.get(act.owner_id) if act.owner_id is not None else None
+            if owner is None:
+                continue  # nobody to remind; it appears in the coordinators' digest
+            assert act.due_on is not None
+            yield from _to(
+                a,
+                kind,
+                f"{act.source}-action:{act.id}",
+                act.due_on,
+                [(member(owner.id), _lang(a, owner))],
+                description=act.description,
+                due=act.due_on.isoformat(),
+            )
+
+
+def _charter(a: AllianceData, moment: Moment, today: date, rules: Rules) -> Iterator[Due]:
+    """The current charter version, adopted, not yet signed: to each member who has not."""
+    if a.charter_version is None or a.charter_adopted_on is None or a.charter_adopted_on > today:
+        return
+    unsigned = [p for p in _members(a, today) if p.id not in a.charter_signed_by]
+    yield from _to(
+        a,
+        "charter_unsigned",
+        f"charter:v{a.charter_version}",
+        a.charter_adopted_on,
+        _person_recipients(a, unsigned),
+        version=a.charter_version,
+    )
+
+
+def _sustainability(a: AllianceData, moment: Moment, today: date, rules: Rules) -> Iterator[Due]:
+    """Evaluation and plan due six months before the end: 60/30/7/0 days, then the chair."""
+    if a.work_plan_end is None:
+        return
+    deadline = sustainability_deadline(a.work_plan_end, rules.months_before_end)
+    evaluated = any(d <= deadline for d in a.evaluations)
+    planned = a.plan_dated_on is not None and a.plan_dated_on <= deadline
+    if evaluated and planned:
+        return
+    missing = [w for w, done in (("evaluation", evaluated), ("plan", planned)) if not done]
+    left = (deadline - today).days
+    params = {"deadline": deadline.isoformat(), "missing": missing, "days": left}
+    subject = f"sustainability@{deadline.isoformat()}"
+    if left < 0:
+        chairs = _person_recipients(a, _with_role(a, today, Role.CHAIR))
+        yield from _to(
+            a,
+            "sustainability_escalation",
+            subject,
+            deadline,
+            chairs or _coordinators(a, today),
+            **params,
+        )
+        return
+    reached = [n for n in rules.sustainability_days_before if left <= n]
+    if reached:
+        n = min(reached)
+        yield from _to(
+            a, f"sustainability_{n}d", subject, deadline, _coordinators(a, today), **params
+        )
+
+
+def _ready(a: AllianceData, moment: Moment, today: date, rules: Rules) -> Iterator[Due]:
+    """Every check of the current stage passed: once per stay in that stage."""
+    if not a.ready_to_advance:
+        return
+    yield from _to(
+        a,
+        "ready_to_advance",
+        f"stage:{a.stage}",
+        a.stage_entered_on or today,
+        _coordinators(a, today),
+        stage=a.stage,
+    )
+
+
+def _evaluation(a: AllianceData, moment: Moment, today: date, rules: Rules) -> Iterator[Due]:
+    """A periodic evaluation (e.g. a quarterly SWOT) once the cadence has passed since the last."""
+    if rules.evaluation_cadence_months <= 0:
+        return
+    base = max([d for d in a.evaluations if d <= today], default=a.work_plan_start)
+    if base is None or base > today:
+        return
+    due_on = base + relativedelta(months=rules.evaluation_cadence_months)
+    if due_on > today:
+        return
+    yield from _to(
+        a,
+        "evaluation_due",
+        "evaluation",
+        due_on,
+        _coordinators(a, today),
+        last=base.isoformat(),
+    )
+
+
+def _weekly_digest(a: AllianceData, moment: Moment, today: date, rules: Rules) -> Iterator[Due]:
+    """One digest a week for the coordinators, on the digest weekday or the first run after."""
+    week_day = today - timedelta(days=(today.weekday() - rules.digest_weekday) % 7)
+    year, week, _ = week_day.isocalendar()
+    soon, overdue = open_actions(a, today, rules)
+    upcoming = [
+        {"title": mt.title, "day": mt.local_day.isoformat()}
+        for mt in a.meetings
+        if mt.status == MeetingStatus.PLANNED and 0 <= (mt.local_day - today).days <= 14
+    ]
+    yield from _to(
+        a,
+        "weekly_digest",
+        f"week:{year}-W{week:02d}",
+        week_day,
+        _coordinators(a, today),
+        due_soon=[_act(x) for x in soon],
+        overdue=[_act(x) for x in overdue],
+        meetings=upcoming,
+        stage=a.stage,
+        ready=a.ready_to_advance,
+    )
+
+
+def _act(act: ActionInfo) -> dict[str, Any]:
+    return {"description": act.description, "due": act.due_on.isoformat() if act.due_on else None}
+
+
+def _funders(a: AllianceData, moment: Moment, today: date, rules: Rules) -> Iterator[Due]:
+    """Monthly: the progress report is ready, to the funders' channel if there is one."""
+    if FUNDERS not in a.audiences:
+        return
+    day = min(rules.funder_day_of_month, 28)
+    month_start = today.replace(day=1)
+    due_on = month_start.replace(day=day)
+    if today < due_on:
+        return
+    yield from _to(
+        a,
+        "funder_progress",
+        f"month:{due_on:%Y-%m}",
+        due_on,
+        [(audience(FUNDERS), a.language)],
+        month=f"{due_on:%Y-%m}",
+    )
+
+
+#: Action-plan statuses that need no more reminders.
+DONE_STATUSES = frozenset({ActionStatus.DONE.value, ActionStatus.DROPPED.value})

@@ -1,0 +1,544 @@
+"""The outbox service: record what is due exactly once, then claim, deliver and retry it.
+
+Exactly once, as far as a channel without transactions allows: a message is recorded under a
+unique key in the same transaction that decided it; a sweep claims a row with an atomic UPDATE
+(status pending, lease free) before sending it and marks it sent right after. Two sweeps cannot
+claim the same row; a sweep that dies leaves its claims to expire, and the next sweep takes them.
+The only gap left is a crash between the channel accepting a message and the row being marked,
+which resends that one message after the lease.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from alliance_flow import models as m
+from alliance_flow.db import Database
+from alliance_flow.models import utcnow
+from alliance_flow.reminders import models as rm
+from alliance_flow.reminders.config import ReminderSettings, get_reminder_settings
+from alliance_flow.reminders.delivery import Notifier, Target, scrub
+from alliance_flow.reminders.due import AUDIENCES, Due, Moment, due_for, local_today
+from alliance_flow.reminders.messages import render
+from alliance_flow.reminders.snapshot import load_alliance_data
+from alliance_flow.vocabulary import Stage
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RecordReport:
+    alliances: int = 0
+    decided: int = 0
+    recorded: int = 0
+    #: alliance slug -> error, for alliances whose rules could not run (the others went on).
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class DeliveryReport:
+    claimed: int = 0
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    lines: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A dry-run line: what would go to whom (redacted), and whether it is already recorded."""
+
+    alliance: str
+    kind: str
+    recipient: str
+    channel: str
+    title: str
+    recorded: bool
+
+
+# --- channels -----------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=8)
+def _config_tags(path: Path, mtime: float) -> frozenset[str]:
+    import apprise
+
+    conf = apprise.AppriseConfig()
+    if not conf.add(str(path)):
+        return frozenset()
+    tags: set[str] = set()
+    for server in conf.services():
+        tags.update(server.tags)
+    return frozenset(tags)
+
+
+def config_tags(settings: ReminderSettings) -> frozenset[str]:
+    path = settings.notifications_file
+    if path is None or not path.exists():
+        return frozenset()
+    return _config_tags(path, path.stat().st_mtime)
+
+
+def channels_of(session: Session, alliance_id: int) -> dict[str, str]:
+    rows = session.scalars(
+        select(rm.AllianceChannel).where(rm.AllianceChannel.alliance_id == alliance_id)
+    )
+    return {r.audience: r.apprise_url for r in rows}
+
+
+def audiences_of(channels: dict[str, str], slug: str, settings: ReminderSettings) -> frozenset[str]:
+    tags = config_tags(settings)
+    found = set(channels)
+    found.update(a for a in AUDIENCES if f"{slug}-{a}" in tags)
+    return frozenset(found)
+
+
+def set_channel(*, session: Session, alliance: m.Alliance, audience: str, apprise_url: str) -> None:
+    """Point one audience of an alliance at a channel (Apprise URL(s) or a mailto template)."""
+    row = session.scalars(
+        select(rm.AllianceChannel).where(
+            rm.AllianceChannel.alliance_id == alliance.id, rm.AllianceChannel.audience == audience
+        )
+    ).first()
+    if row is None:
+        session.add(
+            rm.AllianceChannel(alliance_id=alliance.id, audience=audience, apprise_url=apprise_url)
+        )
+    else:
+        row.apprise_url = apprise_url
+    session.flush()
+
+
+def resolve_target(
+    session: Session,
+    *,
+    recipient: str,
+    slug: str,
+    channels: dict[str, str],
+    settings: ReminderSettings,
+) -> Target | None:
+    """The channel a recipient is reached on now, or None when there is none."""
+    what, _, ident = recipient.partition(":")
+    if what == "member":
+        mb = session.get(m.Member, int(ident))
+        if mb is None:
+            return None
+        if mb.preferred_channel:
+            return Target(urls=mb.preferred_channel)
+        if mb.email and "email" in channels:
+            return Target(urls=channels["email"].replace("{email}", mb.email))
+        return None
+    if ident in channels:
+        return Target(urls=channels[ident])
+    tag = f"{slug}-{ident}"
+    if settings.notifications_file is not None and tag in config_tags(settings):
+        return Target(config=settings.notifications_file, tag=tag)
+    return None
+
+
+# --- deciding and recording ---------------------------------------------------------------------
+
+
+def _insert(session: Session) -> Any:
+    dialect = session.get_bind().dialect.name
+    table: Any = rm.OutboxMessage.__table__
+    if dialect == "postgresql":
+        return postgresql.insert(table)
+    if dialect == "sqlite":
+        return sqlite.insert(table)
+    raise NotImplementedError(f"outbox insert on {dialect}")
+
+
+def decide(
+    *,
+    session: Session,
+    alliance: m.Alliance,
+    moment: Moment,
+    settings: ReminderSettings,
+) -> list[Due]:
+    """What is due for one alliance at this moment (reads only)."""
+    if alliance.stage == Stage.CLOSED:
+        return []
+    channels = channels_of(session, alliance.id)
+    data = load_alliance_data(
+        session,
+        alliance,
+        today=local_today(moment, alliance.timezone),
+        audiences=audiences_of(channels, alliance.slug, settings),
+    )
+    return due_for(data, moment, settings.rules())
+
+
+def record(
+    *,
+    session: Session,
+    alliance: m.Alliance,
+    dues: Iterable[Due],
+    settings: ReminderSettings,
+    now: datetime | None = None,
+) -> int:
+    """Insert each due message unless its key is already there; returns how many were new."""
+    now = now or utcnow()
+    rows = []
+    for d in dues:
+        title, body = render(
+            d, alliance_name=alliance.name, slug=alliance.slug, base_url=settings.public_url
+        )
+        rows.append(
+            {
+                "alliance_id": d.alliance_id,
+                "kind": d.kind,
+                "subject": d.subject,
+                "due_on": d.due_on,
+                "recipient": d.recipient,
+                "language": d.language,
+                "title": title,
+                "body": body,
+                "status": rm.PENDING,
+                "attempts": 0,
+                "next_attempt_at": now,
+                "created_at": now,
+            }
+        )
+    _cancel_moved_meetings(session, alliance.id)
+    if not rows:
+        return 0
+    stmt = (
+        _insert(session)
+        .on_conflict_do_nothing(
+            index_elements=["alliance_id", "kind", "subject", "due_on", "recipient"]
+        )
+        .returning(rm.OutboxMessage.id)
+    )
+    new = 0
+    for row in rows:  # RETURNING says which rows were new, on SQLite and PostgreSQL alike
+        new += len(session.execute(stmt.values(**row)).all())
+    return new
+
+
+def _cancel_moved_meetings(session: Session, alliance_id: int) -> None:
+    """Pending reminders for a meeting date that no longer holds are cancelled, never sent."""
+    pending = session.execute(
+        select(rm.OutboxMessage.id, rm.OutboxMessage.subject).where(
+            rm.OutboxMessage.alliance_id == alliance_id,
+            rm.OutboxMessage.kind.like("meeting_reminder%"),
+            rm.OutboxMessage.status == rm.PENDING,
+            rm.OutboxMessage.claimed_by.is_(None),
+        )
+    ).all()
+    if not pending:
+        return
+    current = {
+        f"meeting:{mt.id}@{mt.starts_at.astimezone(ZoneInfo(mt.timezone)).date().isoformat()}"
+        for mt in session.scalars(
+            select(m.Meeting).where(
+                m.Meeting.alliance_id == alliance_id, m.Meeting.status == "planned"
+            )
+        )
+    }
+    stale = [row_id for row_id, subject in pending if subject not in current]
+    if stale:
+        session.execute(
+            update(rm.OutboxMessage)
+            .where(rm.OutboxMessage.id.in_(stale), rm.OutboxMessage.claimed_by.is_(None))
+            .values(status=rm.CANCELLED, last_error="the meeting moved or was cancelled")
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _alliance_ids(db: Database) -> list[int]:
+    with db.transaction() as session:
+        return list(
+            session.scalars(
+                select(m.Alliance.id)
+                .where(m.Alliance.stage != Stage.CLOSED)
+                .order_by(m.Alliance.id)
+            )
+        )
+
+
+def record_due(
+    *,
+    db: Database,
+    moment: Moment,
+    settings: ReminderSettings | None = None,
+    now: datetime | None = None,
+) -> RecordReport:
+    """Decide and record for every open alliance, one transaction each; failures are isolated."""
+    settings = settings or get_reminder_settings()
+    report = RecordReport()
+    for aid in _alliance_ids(db):
+        slug = str(aid)
+        try:
+            with db.transaction() as session:
+                alliance = session.get(m.Alliance, aid)
+                if alliance is None:
+                    continue
+                slug = alliance.slug
+                dues = decide(session=session, alliance=alliance, moment=moment, settings=settings)
+                report.decided += len(dues)
+                report.recorded += record(
+                    session=session, alliance=alliance, dues=dues, settings=settings, now=now
+                )
+                report.alliances += 1
+        except Exception as exc:
+            log.exception("reminders for alliance %s could not be decided", slug)
+            report.errors[slug] = f"{type(exc).__name__}: {exc}"[:500]
+    return report
+
+
+def plan(
+    *, db: Database, moment: Moment, settings: ReminderSettings | None = None
+) -> list[Planned]:
+    """Dry run: what would be recorded and to whom, channels redacted; nothing is written."""
+    settings = settings or get_reminder_settings()
+    out: list[Planned] = []
+    with db.transaction() as session:
+        alliances = session.scalars(
+            select(m.Alliance).where(m.Alliance.stage != Stage.CLOSED).order_by(m.Alliance.id)
+        ).all()
+        for alliance in alliances:
+            channels = channels_of(session, alliance.id)
+            for d in decide(session=session, alliance=alliance, moment=moment, settings=settings):
+                title, _ = render(
+                    d, alliance_name=alliance.name, slug=alliance.slug, base_url=settings.public_url
+                )
+                target = resolve_target(
+                    session,
+                    recipient=d.recipient,
+                    slug=alliance.slug,
+                    channels=channels,
+                    settings=settings,
+                )
+                exists = session.scalar(
+                    select(func.count())
+                    .select_from(rm.OutboxMessage)
+                    .where(
+                        rm.OutboxMessage.alliance_id == d.alliance_id,
+                        rm.OutboxMessage.kind == d.kind,
+                        rm.OutboxMessage.subject == d.subject,
+                        rm.OutboxMessage.due_on == d.due_on,
+                        rm.OutboxMessage.recipient == d.recipient,
+                    )
+                )
+                out.append(
+                    Planned(
+                        alliance.slug,
+                        d.kind,
+                        _recipient_label(session, d.recipient),
+                        target.redacted() if target else "(no channel)",
+                        title,
+                        bool(exists),
+                    )
+                )
+        session.rollback()
+    return out
+
+
+def _recipient_label(session: Session, recipient: str) -> str:
+    what, _, ident = recipient.partition(":")
+    if what == "member":
+        mb = session.get(m.Member, int(ident))
+        return f"{mb.name} (member {ident})" if mb else recipient
+    return ident
+
+
+# --- claiming and delivering --------------------------------------------------------------------
+
+
+def claim(
+    *,
+    db: Database,
+    worker: str,
+    now: datetime,
+    lease_seconds: float,
+    limit: int,
+) -> list[int]:
+    """Atomically take up to `limit` pending messages that are due and not held by a live lease."""
+    free = or_(rm.OutboxMessage.claimed_until.is_(None), rm.OutboxMessage.claimed_until < now)
+    with db.transaction() as session:
+        candidates = list(
+            session.scalars(
+                select(rm.OutboxMessage.id)
+                .where(
+                    rm.OutboxMessage.status == rm.PENDING,
+                    rm.OutboxMessage.next_attempt_at <= now,
+                    free,
+                )
+                .order_by(rm.OutboxMessage.next_attempt_at, rm.OutboxMessage.id)
+                .limit(limit)
+            )
+        )
+        if not candidates:
+            return []
+        # The WHERE is evaluated again under the row lock (PostgreSQL) or the write lock
+        # (SQLite): a row another sweep claimed in between is simply not ours.
+        session.execute(
+            update(rm.OutboxMessage)
+            .where(rm.OutboxMessage.id.in_(candidates), rm.OutboxMessage.status == rm.PENDING, free)
+            .values(claimed_by=worker, claimed_until=now + timedelta(seconds=lease_seconds))
+            .execution_options(synchronize_session=False)
+        )
+    with db.transaction() as session:
+        return list(
+            session.scalars(
+                select(rm.OutboxMessage.id)
+                .where(rm.OutboxMessage.claimed_by == worker, rm.OutboxMessage.status == rm.PENDING)
+                .order_by(rm.OutboxMessage.id)
+            )
+        )
+
+
+def deliver_pending(
+    *,
+    db: Database,
+    notifier: Notifier,
+    now: datetime | None = None,
+    settings: ReminderSettings | None = None,
+    worker: str | None = None,
+    max_batches: int | None = None,
+    on_line: Callable[[str], None] | None = None,
+) -> DeliveryReport:
+    """Send every pending message whose time has come; each failure is retried with backoff."""
+    settings = settings or get_reminder_settings()
+    worker = worker or uuid.uuid4().hex
+    report = DeliveryReport()
+    batches = 0
+    while max_batches is None or batches < max_batches:
+        batches += 1
+        moment = now or utcnow()
+        ids = claim(
+            db=db,
+            worker=worker,
+            now=moment,
+            lease_seconds=settings.lease_seconds,
+            limit=settings.batch_size,
+        )
+        if not ids:
+            break
+        report.claimed += len(ids)
+        for msg_id in ids:
+            line = _deliver_one(db, notifier, msg_id, worker, now, settings, report)
+            report.lines.append(line)
+            log.info("%s", line)
+            if on_line:
+                on_line(line)
+    return report
+
+
+def _deliver_one(
+    db: Database,
+    notifier: Notifier,
+    msg_id: int,
+    worker: str,
+    now: datetime | None,
+    settings: ReminderSettings,
+    report: DeliveryReport,
+) -> str:
+    with db.transaction() as session:
+        msg = session.get(rm.OutboxMessage, msg_id)
+        assert msg is not None
+        alliance = session.get(m.Alliance, msg.alliance_id)
+        slug = alliance.slug if alliance else str(msg.alliance_id)
+        target = resolve_target(
+            session,
+            recipient=msg.recipient,
+            slug=slug,
+            channels=channels_of(session, msg.alliance_id),
+            settings=settings,
+        )
+        title, body, attempts = msg.title, msg.body, msg.attempts
+        who = f"{slug} {msg.kind} -> {msg.recipient}"
+    error: str | None
+    if target is None:
+        ok, error, where = False, "no channel configured for this recipient", "(no channel)"
+    else:
+        where = target.redacted()
+        try:
+            result = notifier.send(target=target, title=title, body=body)
+            ok, error = result.ok, result.error
+        except Exception as exc:  # a broken channel must not stop the others
+            ok, error = False, f"{type(exc).__name__}: {scrub(str(exc), target.urls)}"
+    moment = now or utcnow()
+    mine = (rm.OutboxMessage.id == msg_id, rm.OutboxMessage.claimed_by == worker)
+    with db.transaction() as session:
+        if ok:
+            session.execute(
+                update(rm.OutboxMessage)
+                .where(*mine)
+                .values(
+                    status=rm.SENT,
+                    sent_at=moment,
+                    attempts=attempts + 1,
+                    last_error=None,
+                    claimed_by=None,
+                    claimed_until=None,
+                )
+            )
+            report.sent += 1
+            return f"sent {who} via {where}"
+        tries = attempts + 1
+        final = tries >= settings.max_attempts
+        session.execute(
+            update(rm.OutboxMessage)
+            .where(*mine)
+            .values(
+                status=rm.FAILED if final else rm.PENDING,
+                attempts=tries,
+                last_error=(error or "failed")[:1000],
+                next_attempt_at=moment + timedelta(seconds=settings.backoff(tries)),
+                claimed_by=None,
+                claimed_until=None,
+            )
+        )
+    if final:
+        report.failed += 1
+        return f"FAILED {who} via {where} after {tries} attempts: {error}"
+    report.retrying += 1
+    return f"retry {who} via {where} (attempt {tries}): {error}"
+
+
+def list_outbox(
+    *, session: Session, status: str | None = None, limit: int = 200
+) -> list[tuple[rm.OutboxMessage, str]]:
+    """Outbox rows with their alliance's slug, newest first."""
+    query = (
+        select(rm.OutboxMessage, m.Alliance.slug)
+        .join(m.Alliance, m.Alliance.id == rm.OutboxMessage.alliance_id)
+        .order_by(rm.OutboxMessage.id.desc())
+        .limit(limit)
+    )
+    if status:
+        query = query.where(rm.OutboxMessage.status == status)
+    return [(row, slug) for row, slug in session.execute(query).all()]
+
+
+def sweep(
+    *,
+    db: Database,
+    notifier: Notifier,
+    moment: Moment | None = None,
+    now: datetime | None = None,
+    settings: ReminderSettings | None = None,
+) -> tuple[RecordReport, DeliveryReport]:
+    """One sweep without Prefect: record what is due, then deliver what is pending."""
+    recorded = record_due(db=db, moment=moment or now or utcnow(), settings=settings, now=now)
+    delivered = deliver_pending(db=db, notifier=notifier, now=now, settings=settings)
+    return recorded, delivered
+
+
+def as_moment(day: date | None) -> Moment:
+    """--today DATE means that calendar day everywhere; no date means now."""
+    return day if day is not None else utcnow()
