@@ -872,7 +872,6 @@ def _build(session: Session, d: Demo, *, today: date, actor: str) -> m.Alliance:
             name=p.name,
             organisation_id=org_ids[p.organisation] if p.organisation else None,
             email=_email(p.name, d.mail_domain),
-            preferred_channel="e-mail",
             group=None if p.organisation else "migrant_refugee_community",
             sector=None if p.organisation else SA,
             has_authority="no" if p.authority_from else "yes",

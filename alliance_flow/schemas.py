@@ -48,6 +48,15 @@ def _email(value: str | None) -> str | None:
     return value
 
 
+def _channel(value: str | None) -> str | None:
+    if value is not None and "://" not in value:
+        raise ValueError(
+            "give an Apprise address such as mailto://name@example.org, "
+            "tgram://bot-token/chat-id or slack://...; leave it empty to use the e-mail"
+        )
+    return value
+
+
 def _timezone(value: str) -> str:
     try:
         ZoneInfo(value)
@@ -161,7 +170,9 @@ class MemberIn(Input):
     organisation_id: OptInt = None
     email: Email = None
     phone: Text = None
-    preferred_channel: Text = None
+    preferred_channel: Annotated[
+        str | None, BeforeValidator(_blank_to_none), AfterValidator(_channel)
+    ] = None
     language: Annotated[
         Annotated[str, Field(pattern=r"^[a-z]{2}$")] | None, BeforeValidator(_blank_to_none)
     ] = None
