@@ -21,6 +21,7 @@ from rich.table import Table
 from sqlalchemy.orm import Session
 
 from alliance_flow import models as m
+from alliance_flow.accounts.cli import app as user_app
 from alliance_flow.db import Database, open_database
 from alliance_flow.errors import AllianceFlowError, GateBlocked, InvalidInput
 from alliance_flow.gates import GateReport
@@ -29,6 +30,7 @@ from alliance_flow.services import alliances as alliance_service
 from alliance_flow.services import items as item_service
 from alliance_flow.services import stages as stage_service
 from alliance_flow.vocabulary import STAGE_ORDER
+from alliance_flow.web.cli import web as web_command
 
 app = typer.Typer(
     help="alliance_flow: carry a Regional Alliance through its six stages, gate by gate.",
@@ -38,6 +40,8 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(reminders_app, name="reminders")
+app.add_typer(user_app, name="user")
+app.command("web")(web_command)
 
 console = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -631,12 +635,14 @@ def history(alliance: AllianceRef, as_json: AsJson = False) -> None:
 @reports_errors
 def demo(today: Today = None) -> None:
     """Load the guide's four alliances (France, Ireland, the Netherlands, Sweden) and show them."""
+    from alliance_flow.accounts.demo import create_demo_accounts
     from alliance_flow.demo import load_demo
 
     day = _today(today)
     db = _db()
     try:
-        load_demo(db, today=day, actor="demo")
+        slugs = load_demo(db, today=day, actor="demo")
+        logins = create_demo_accounts(db, slugs)
         with db.transaction() as session:
             rows = [
                 (a, stage_service.gate_report(session=session, alliance=a, today=day))
@@ -648,9 +654,17 @@ def demo(today: Today = None) -> None:
     for a, report in rows:
         console.print(f"\n[bold]{a.name}[/] ({a.slug}) — stage [bold]{a.stage}[/]")
         _print_report(report)
+    table = Table(
+        title="Demo logins for the dashboard (`alliance-flow web`, then open http://127.0.0.1:8000)"
+    )
+    for col in ("login", "password", "role", "alliance"):
+        table.add_column(col)
+    for row in logins:
+        table.add_row(*row)
+    console.print(table)
     console.print(
         "\nNext: `alliance-flow status roscommon`, `alliance-flow advance roscommon`, "
-        "`alliance-flow history bordeaux`."
+        "`alliance-flow history bordeaux`, `alliance-flow web`."
     )
 
 

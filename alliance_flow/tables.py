@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from alliance_flow import models
+from alliance_flow.accounts import models as account_models
 from alliance_flow.reminders import models as reminder_models
 
 metadata = models.Base.metadata
 
-__all__ = ["metadata", "models", "reminder_models"]
+__all__ = ["account_models", "metadata", "models", "reminder_models"]

@@ -1,0 +1,1 @@
+"""Who may use the dashboard: local accounts, per-alliance roles, API tokens and web sessions."""

@@ -1,0 +1,133 @@
+"""`alliance-flow user ...`: the administrator's commands for accounts and roles."""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy.orm import Session
+
+from alliance_flow.accounts import services
+from alliance_flow.accounts.models import AllianceRole
+from alliance_flow.db import open_database
+from alliance_flow.errors import AllianceFlowError, InvalidInput
+
+app = typer.Typer(help="Dashboard accounts, roles and API tokens.", no_args_is_help=True)
+console = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+Login = Annotated[str, typer.Argument(help="The user's login.")]
+
+
+@contextmanager
+def _use_case() -> Iterator[Session]:
+    db = open_database()
+    try:
+        with db.transaction() as session:
+            yield session
+    except InvalidInput as exc:
+        err.print(f"[bold red]Error ({exc.code}):[/] nothing was saved.")
+        for problem in exc.problems:
+            err.print(f"  - {problem}")
+        raise typer.Exit(1) from None
+    except AllianceFlowError as exc:
+        err.print(f"[bold red]Error ({exc.code}):[/] {exc.message}")
+        raise typer.Exit(1) from None
+    finally:
+        db.dispose()
+
+
+def _password(given: str | None) -> str:
+    if given:
+        return given
+    first = getpass.getpass("Password (10 characters or more): ")
+    if getpass.getpass("Again: ") != first:
+        err.print("The passwords differ; nothing was saved.")
+        raise typer.Exit(1)
+    return first
+
+
+@app.command("add")
+def add(
+    login: Login,
+    name: Annotated[str, typer.Option(help="Full name, as shown in the history.")],
+    admin: Annotated[bool, typer.Option("--admin", help="Global administrator.")] = False,
+    language: Annotated[str | None, typer.Option(help="en or fr (default: browser's).")] = None,
+    password: Annotated[
+        str | None, typer.Option(help="Prompted for when not given (safer).")
+    ] = None,
+) -> None:
+    """Create an account."""
+    with _use_case() as session:
+        services.create_user(
+            session=session,
+            user_in={
+                "login": login,
+                "name": name,
+                "password": _password(password),
+                "is_admin": admin,
+                "language": language,
+            },
+        )
+    console.print(f"Created user '{login}'" + (" (administrator)." if admin else "."))
+
+
+@app.command("list")
+def list_users() -> None:
+    """Every account, with its roles."""
+    table = Table(title="Users")
+    for col in ("login", "name", "admin", "language", "active"):
+        table.add_column(col)
+    with _use_case() as session:
+        for u in services.list_users(session=session):
+            table.add_row(
+                u.login, u.name, "yes" if u.is_admin else "", u.language or "", str(u.active)
+            )
+    console.print(table)
+
+
+@app.command("grant")
+def grant(
+    login: Login,
+    alliance: Annotated[str, typer.Argument(help="Alliance id or slug.")],
+    role: Annotated[str, typer.Argument(help=" | ".join(r.value for r in AllianceRole))],
+) -> None:
+    """Give a user a role on an alliance (replaces the role they had there)."""
+    with _use_case() as session:
+        services.grant_role(session=session, login=login, alliance_ref=alliance, role=role)
+    console.print(f"'{login}' is now {role} of '{alliance}'.")
+
+
+@app.command("revoke")
+def revoke(
+    login: Login, alliance: Annotated[str, typer.Argument(help="Alliance id or slug.")]
+) -> None:
+    """Remove a user's role on an alliance."""
+    with _use_case() as session:
+        services.revoke_role(session=session, login=login, alliance_ref=alliance)
+    console.print(f"'{login}' no longer has a role on '{alliance}'.")
+
+
+@app.command("password")
+def password(login: Login, new: Annotated[str | None, typer.Option("--password")] = None) -> None:
+    """Set a user's password (ends their browser sessions)."""
+    with _use_case() as session:
+        services.set_password(session=session, login=login, password=_password(new))
+    console.print(f"Password of '{login}' changed.")
+
+
+@app.command("token")
+def token(
+    login: Login, name: Annotated[str, typer.Option(help="What the token is for.")] = "script"
+) -> None:
+    """Issue a personal API token (shown once; only its hash is stored)."""
+    with _use_case() as session:
+        user = services.get_user(session=session, login=login)
+        secret = services.issue_token(session=session, user_id=user.id, name=name)
+    console.print(f"Token for '{login}' ({name}); keep it secret, it is not shown again:")
+    typer.echo(secret)

@@ -1,0 +1,288 @@
+"""Account use cases: users, roles, passwords, sessions and tokens; callers own the transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+from typing import Annotated, Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from pydantic import Field
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import Session
+
+from alliance_flow import models as m
+from alliance_flow.accounts.errors import Forbidden, TooManyAttempts
+from alliance_flow.accounts.models import (
+    AllianceRole,
+    ApiToken,
+    LoginFailure,
+    User,
+    UserAllianceRole,
+    WebSession,
+)
+from alliance_flow.accounts.policy import Viewer
+from alliance_flow.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from alliance_flow.schemas import Input, validate
+from alliance_flow.services import alliances as alliance_service
+
+SESSION_LIFETIME = timedelta(hours=12)
+#: Failed logins allowed per login name, and per client address, in the window.
+MAX_FAILURES_PER_LOGIN = 5
+MAX_FAILURES_PER_CLIENT = 20
+FAILURE_WINDOW = timedelta(minutes=15)
+LANGUAGES = ("en", "fr")
+
+_hasher = PasswordHasher()
+# Verified when the login is unknown, so a wrong login takes as long as a wrong password.
+_DUMMY_HASH = _hasher.hash("not a real password")
+
+
+class UserIn(Input):
+    login: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]{1,79}$")]
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    password: Annotated[str, Field(min_length=10, max_length=200)]
+    is_admin: bool = False
+    language: Annotated[str | None, Field(pattern=r"^[a-z]{2}$")] = None
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def _password_matches(stored: str, password: str) -> bool:
+    try:
+        return _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+# --- users and roles ---------------------------------------------------------------------------
+
+
+def create_user(*, session: Session, user_in: dict[str, Any]) -> User:
+    data = validate(UserIn, user_in).model_dump()
+    if session.scalars(select(User.id).where(User.login == data["login"])).first():
+        raise Conflict(f"login: '{data['login']}' is already taken")
+    password = data.pop("password")
+    user = User(**data, password_hash=hash_password(password))
+    session.add(user)
+    session.flush()
+    return user
+
+
+def get_user(*, session: Session, login: str) -> User:
+    user = session.scalars(select(User).where(User.login == login.strip().lower())).first()
+    if user is None:
+        raise NotFound(f"no user with login '{login}'")
+    return user
+
+
+def list_users(*, session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.login)))
+
+
+def set_password(*, session: Session, login: str, password: str) -> User:
+    user = get_user(session=session, login=login)
+    if len(password) < 10:
+        raise InvalidInput([FieldProblem("password", "at least 10 characters")])
+    user.password_hash = hash_password(password)
+    session.execute(delete(WebSession).where(WebSession.user_id == user.id))
+    return user
+
+
+def set_language(*, session: Session, user_id: int, language: str | None) -> None:
+    if language is not None and language not in LANGUAGES:
+        raise InvalidInput(
+            [FieldProblem("language", "use one of: " + ", ".join(LANGUAGES) + " or empty")]
+        )
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("no such user")
+    user.language = language
+
+
+def grant_role(*, session: Session, login: str, alliance_ref: str | int, role: str) -> None:
+    """Give a user a role on an alliance, replacing any role they had there."""
+    if role not in set(AllianceRole):
+        raise InvalidInput(
+            [FieldProblem("role", "use one of: " + ", ".join(r.value for r in AllianceRole))]
+        )
+    user = get_user(session=session, login=login)
+    alliance = alliance_service.get_alliance(session=session, ref=alliance_ref)
+    row = session.get(UserAllianceRole, (user.id, alliance.id))
+    if row is None:
+        session.add(UserAllianceRole(user_id=user.id, alliance_id=alliance.id, role=role))
+    else:
+        row.role = role
+    session.flush()
+
+
+def revoke_role(*, session: Session, login: str, alliance_ref: str | int) -> None:
+    user = get_user(session=session, login=login)
+    alliance = alliance_service.get_alliance(session=session, ref=alliance_ref)
+    row = session.get(UserAllianceRole, (user.id, alliance.id))
+    if row is None:
+        raise NotFound(f"{login} has no role on '{alliance.slug}'")
+    session.delete(row)
+
+
+def roles_by_alliance(*, session: Session, alliance_id: int) -> list[tuple[User, str]]:
+    rows = session.execute(
+        select(User, UserAllianceRole.role)
+        .join(UserAllianceRole, UserAllianceRole.user_id == User.id)
+        .where(UserAllianceRole.alliance_id == alliance_id)
+        .order_by(User.login)
+    )
+    return [(u, r) for u, r in rows]
+
+
+def viewer_of(*, session: Session, user: User) -> Viewer:
+    roles = dict(
+        session.execute(
+            select(UserAllianceRole.alliance_id, UserAllianceRole.role).where(
+                UserAllianceRole.user_id == user.id
+            )
+        ).all()
+    )
+    return Viewer(user.id, user.login, user.name, user.is_admin, user.language, roles)
+
+
+# --- alliances as seen by a user -----------------------------------------------------------------
+
+
+def visible_alliances(
+    *, session: Session, viewer: Viewer, country: str | None = None, stage: str | None = None
+) -> list[m.Alliance]:
+    return [
+        a
+        for a in alliance_service.list_alliances(session=session, country=country, stage=stage)
+        if viewer.sees(a.id)
+    ]
+
+
+def create_alliance_as(
+    *, session: Session, viewer: Viewer, alliance_in: dict[str, Any]
+) -> m.Alliance:
+    """A coordinator (or admin) creates an alliance and becomes its coordinator."""
+    if not viewer.may_create_alliance:
+        raise Forbidden("only coordinators and administrators create alliances")
+    alliance = alliance_service.create_alliance(
+        session=session, alliance_in=alliance_in, actor=viewer.author
+    )
+    session.add(
+        UserAllianceRole(
+            user_id=viewer.user_id, alliance_id=alliance.id, role=AllianceRole.COORDINATOR
+        )
+    )
+    session.flush()
+    return alliance
+
+
+# --- login, sessions and tokens --------------------------------------------------------------
+
+
+def authenticate(
+    *, session: Session, login: str, password: str, client: str, now: datetime
+) -> User | None:
+    """Check a password; None (failure recorded) when wrong, so the caller's commit keeps it.
+
+    Refused outright once too many attempts failed for this login or this client.
+    """
+    login = login.strip().lower()[:80]
+    since = now - FAILURE_WINDOW
+    per_login = session.scalar(
+        select(func.count()).where(LoginFailure.login == login, LoginFailure.at >= since)
+    )
+    per_client = session.scalar(
+        select(func.count()).where(LoginFailure.client == client, LoginFailure.at >= since)
+    )
+    if (per_login or 0) >= MAX_FAILURES_PER_LOGIN or (per_client or 0) >= MAX_FAILURES_PER_CLIENT:
+        raise TooManyAttempts(
+            "too many failed logins; wait a few minutes", int(FAILURE_WINDOW.total_seconds())
+        )
+    user = session.scalars(select(User).where(User.login == login)).first()
+    if user is None:
+        _password_matches(_DUMMY_HASH, password)
+    if user is None or not user.active or not _password_matches(user.password_hash, password):
+        session.add(LoginFailure(login=login, client=client[:64], at=now))
+        return None
+    session.execute(
+        delete(LoginFailure).where(or_(LoginFailure.login == login, LoginFailure.at < since))
+    )
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def start_session(*, session: Session, user: User, now: datetime) -> tuple[str, str]:
+    """Open a browser session: returns the cookie secret and the CSRF token of its forms."""
+    secret = secrets.token_urlsafe(32)
+    csrf = secrets.token_urlsafe(32)
+    session.add(
+        WebSession(
+            token_hash=_digest(secret),
+            user_id=user.id,
+            csrf_token=csrf,
+            created_at=now,
+            expires_at=now + SESSION_LIFETIME,
+        )
+    )
+    session.execute(delete(WebSession).where(WebSession.expires_at < now))
+    return secret, csrf
+
+
+def session_viewer(*, session: Session, secret: str, now: datetime) -> tuple[Viewer, str] | None:
+    """The viewer and CSRF token of a live browser session, or None."""
+    row = session.get(WebSession, _digest(secret))
+    if row is None or row.expires_at <= now:
+        return None
+    user = session.get(User, row.user_id)
+    if user is None or not user.active:
+        return None
+    return viewer_of(session=session, user=user), row.csrf_token
+
+
+def end_session(*, session: Session, secret: str) -> None:
+    session.execute(delete(WebSession).where(WebSession.token_hash == _digest(secret)))
+
+
+def issue_token(*, session: Session, user_id: int, name: str) -> str:
+    """A new personal API token; the secret is shown once and only its hash is kept."""
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise InvalidInput([FieldProblem("name", "give the token a name (1-100 characters)")])
+    secret = "af_" + secrets.token_urlsafe(32)
+    session.add(ApiToken(user_id=user_id, name=name, token_hash=_digest(secret)))
+    session.flush()
+    return secret
+
+
+def list_tokens(*, session: Session, user_id: int) -> list[ApiToken]:
+    return list(
+        session.scalars(select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id))
+    )
+
+
+def revoke_token(*, session: Session, user_id: int, token_id: int) -> None:
+    row = session.get(ApiToken, token_id)
+    if row is None or row.user_id != user_id:
+        raise NotFound(f"no token {token_id}")
+    session.delete(row)
+
+
+def token_viewer(*, session: Session, secret: str, now: datetime) -> Viewer | None:
+    row = session.scalars(select(ApiToken).where(ApiToken.token_hash == _digest(secret))).first()
+    if row is None:
+        return None
+    user = session.get(User, row.user_id)
+    if user is None or not user.active:
+        return None
+    row.last_used_at = now
+    return viewer_of(session=session, user=user)

@@ -1,0 +1,208 @@
+"""JSON API under /api/v1: the same services, inputs and error codes as the CLI."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query
+
+from alliance_flow import models as m
+from alliance_flow.accounts import services as accounts
+from alliance_flow.accounts.policy import Permission, Viewer
+from alliance_flow.gates import GateReport
+from alliance_flow.schemas import AllianceIn, MemberIn, MoveBackIn, OrganisationIn, WaiverIn
+from alliance_flow.services import items as item_service
+from alliance_flow.services import stages as stage_service
+from alliance_flow.web.api_models import (
+    ERRORS,
+    AllianceOut,
+    AllianceSummaryOut,
+    CheckOut,
+    EventOut,
+    GateOut,
+    MemberOut,
+    MeOut,
+    OrganisationOut,
+    StageChangeOut,
+)
+from alliance_flow.web.deps import ApiViewer, DbDep, TodayDep, alliance_for
+
+router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERRORS)
+
+
+def _alliance(a: m.Alliance, viewer: Viewer) -> AllianceOut:
+    return AllianceOut.model_validate(
+        {
+            **{f: getattr(a, f) for f in AllianceOut.model_fields if f != "role"},
+            "role": viewer.role_on(a.id),
+        }
+    )
+
+
+def _checks(report: GateReport) -> list[CheckOut]:
+    return [CheckOut.model_validate(c) for c in report.as_list()]
+
+
+@router.get("/me", response_model=MeOut)
+def me(viewer: ApiViewer) -> MeOut:
+    """Who the token belongs to, and their role on each alliance (by id)."""
+    return MeOut(
+        login=viewer.login,
+        name=viewer.name,
+        is_admin=viewer.is_admin,
+        language=viewer.language,
+        roles=viewer.roles,
+    )
+
+
+@router.get("/alliances", response_model=list[AllianceSummaryOut])
+def list_alliances(
+    viewer: ApiViewer,
+    db: DbDep,
+    today: TodayDep,
+    country: str | None = Query(None, description="Two-letter country code"),
+    stage: str | None = Query(None, description="Only alliances in this stage"),
+) -> list[AllianceSummaryOut]:
+    """The alliances you have a role on, with how many checks of their stage pass."""
+    out = []
+    with db.transaction() as session:
+        for a in accounts.visible_alliances(
+            session=session, viewer=viewer, country=country, stage=stage
+        ):
+            report = stage_service.gate_report(session=session, alliance=a, today=today)
+            out.append(
+                AllianceSummaryOut(
+                    **_alliance(a, viewer).model_dump(),
+                    checks_passed=report.passed_count,
+                    checks_total=len(report.outcomes),
+                    ready=report.clear,
+                )
+            )
+    return out
+
+
+@router.post("/alliances", response_model=AllianceOut, status_code=201)
+def create_alliance(alliance_in: AllianceIn, viewer: ApiViewer, db: DbDep) -> AllianceOut:
+    """Create an alliance (coordinators and admins); you become its coordinator."""
+    with db.transaction() as session:
+        a = accounts.create_alliance_as(
+            session=session, viewer=viewer, alliance_in=alliance_in.model_dump()
+        )
+        return _alliance(a, viewer)
+
+
+@router.get("/alliances/{ref}", response_model=AllianceOut)
+def get_alliance(ref: str, viewer: ApiViewer, db: DbDep) -> AllianceOut:
+    with db.transaction() as session:
+        a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.VIEW)
+        return _alliance(a, viewer)
+
+
+@router.get("/alliances/{ref}/checks", response_model=GateOut)
+def checks(ref: str, viewer: ApiViewer, db: DbDep, today: TodayDep) -> GateOut:
+    """Every exit check of the current stage: passed, why, what to do, waiver."""
+    with db.transaction() as session:
+        a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.VIEW)
+        report = stage_service.gate_report(session=session, alliance=a, today=today)
+    return GateOut(stage=report.stage, clear=report.clear, checks=_checks(report))
+
+
+@router.post("/alliances/{ref}/advance", response_model=StageChangeOut)
+def advance(ref: str, viewer: ApiViewer, db: DbDep, today: TodayDep) -> StageChangeOut:
+    """Move to the next stage; 409 `gate_blocked` with the failing checks when refused."""
+    with db.transaction() as session:
+        a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.MANAGE)
+        before = a.stage
+        report = stage_service.advance_stage(
+            session=session, alliance=a, actor=viewer.author, today=today
+        )
+        return StageChangeOut(from_stage=before, to_stage=a.stage, checks=_checks(report))
+
+
+@router.post("/alliances/{ref}/waive", response_model=GateOut)
+def waive(ref: str, waiver_in: WaiverIn, viewer: ApiViewer, db: DbDep, today: TodayDep) -> GateOut:
+    """Waive one failed check of the current stage, with a written reason."""
+    with db.transaction() as session:
+        a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.MANAGE)
+        report = stage_service.waive_check(
+            session=session,
+            alliance=a,
+            code=waiver_in.code,
+            reason=waiver_in.reason,
+            actor=viewer.author,
+            today=today,
+        )
+    return GateOut(stage=report.stage, clear=report.clear, checks=_checks(report))
+
+
+@router.post("/alliances/{ref}/back", response_model=StageChangeOut)
+def move_back(
+    ref: str, back_in: MoveBackIn, viewer: ApiViewer, db: DbDep, today: TodayDep
+) -> StageChangeOut:
+    """Move back one stage, with a reason."""
+    with db.transaction() as session:
+        a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.MANAGE)
+        before = a.stage
+        stage_service.move_back(
+            session=session, alliance=a, reason=back_in.reason, actor=viewer.author, today=today
+        )
+        report = stage_service.gate_report(session=session, alliance=a, today=today)
+        return StageChangeOut(from_stage=before, to_stage=a.stage, checks=_checks(report))
+
+
+@router.get("/alliances/{ref}/history", response_model=list[EventOut])
+def history(ref: str, viewer: ApiViewer, db: DbDep) -> list[EventOut]:
+    """Every stage change and waiver: who, when, why."""
+    with db.transaction() as session:
+        a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.VIEW)
+        events = stage_service.history(session=session, alliance=a)
+        return [EventOut.model_validate(e, from_attributes=True) for e in events]
+
+
+def _rows(model: type[Any], rows: list[Any]) -> list[Any]:
+    return [model.model_validate({f: getattr(r, f) for f in model.model_fields}) for r in rows]
+
+
+@router.get("/alliances/{ref}/members", response_model=list[MemberOut])
+def members(ref: str, viewer: ApiViewer, db: DbDep) -> list[MemberOut]:
+    """Members and candidate representatives (not shown to funders)."""
+    with db.transaction() as session:
+        a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.VIEW_PEOPLE)
+        return _rows(MemberOut, item_service.list_items(session=session, alliance=a, kind="member"))
+
+
+@router.post("/alliances/{ref}/members", response_model=MemberOut, status_code=201)
+def add_member(
+    ref: str, member_in: MemberIn, viewer: ApiViewer, db: DbDep, today: TodayDep
+) -> MemberOut:
+    with db.transaction() as session:
+        a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.MANAGE)
+        row = item_service.add_item(
+            session=session, alliance=a, kind="member", item_in=member_in.model_dump(), today=today
+        )
+        return _rows(MemberOut, [row])[0]
+
+
+@router.get("/alliances/{ref}/organisations", response_model=list[OrganisationOut])
+def organisations(ref: str, viewer: ApiViewer, db: DbDep) -> list[OrganisationOut]:
+    """The stakeholder table (not shown to funders)."""
+    with db.transaction() as session:
+        a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.VIEW_PEOPLE)
+        rows = item_service.list_items(session=session, alliance=a, kind="organisation")
+        return _rows(OrganisationOut, rows)
+
+
+@router.post("/alliances/{ref}/organisations", response_model=OrganisationOut, status_code=201)
+def add_organisation(
+    ref: str, organisation_in: OrganisationIn, viewer: ApiViewer, db: DbDep, today: TodayDep
+) -> OrganisationOut:
+    with db.transaction() as session:
+        a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.MANAGE)
+        row = item_service.add_item(
+            session=session,
+            alliance=a,
+            kind="organisation",
+            item_in=organisation_in.model_dump(),
+            today=today,
+        )
+        return _rows(OrganisationOut, [row])[0]

@@ -1,0 +1,124 @@
+"""What the JSON API returns (inputs are the domain's own schemas in alliance_flow.schemas)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+
+class ProblemOut(BaseModel):
+    field: str
+    problem: str
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    problems: list[ProblemOut] | None = None
+    failing: list[dict[str, Any]] | None = None
+
+
+class ErrorOut(BaseModel):
+    error: ErrorBody
+
+
+class AllianceOut(BaseModel):
+    id: int
+    slug: str
+    name: str
+    country: str
+    region: str | None
+    stage: str
+    language: str
+    timezone: str
+    work_plan_start: date | None
+    work_plan_end: date | None
+    role: str | None = None
+
+
+class AllianceSummaryOut(AllianceOut):
+    checks_passed: int
+    checks_total: int
+    ready: bool
+
+
+class WaiverOut(BaseModel):
+    reason: str
+    actor: str
+    at: datetime
+
+
+class CheckOut(BaseModel):
+    code: str
+    title: str
+    passed: bool
+    reason: str
+    fix: str
+    area: str
+    waived: bool
+    waiver: WaiverOut | None
+
+
+class GateOut(BaseModel):
+    stage: str
+    clear: bool
+    checks: list[CheckOut]
+
+
+class StageChangeOut(BaseModel):
+    from_stage: str
+    to_stage: str
+    checks: list[CheckOut]
+
+
+class EventOut(BaseModel):
+    at: datetime
+    kind: str
+    stage: str
+    from_stage: str | None
+    to_stage: str | None
+    check_code: str | None
+    actor: str
+    reason: str | None
+
+
+class MemberOut(BaseModel):
+    id: int
+    name: str
+    organisation_id: int | None
+    email: str | None
+    roles: list[str]
+    joined_on: date | None
+    left_on: date | None
+    has_authority: str | None
+    participation_level: str | None
+
+
+class OrganisationOut(BaseModel):
+    id: int
+    name: str
+    group: str
+    sectors: list[str]
+    influence: str | None
+    website: str | None
+    email: str | None
+    phone: str | None
+
+
+class MeOut(BaseModel):
+    login: str
+    name: str
+    is_admin: bool
+    language: str | None
+    roles: dict[int, str]
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorOut, "description": "No or invalid API token"},
+    403: {"model": ErrorOut, "description": "Your role does not allow this"},
+    404: {"model": ErrorOut, "description": "No such alliance, or none you have a role on"},
+    409: {"model": ErrorOut, "description": "Refused: gate_blocked, invalid_transition, conflict"},
+    422: {"model": ErrorOut, "description": "invalid_input: the fields and their problems"},
+}

@@ -1,0 +1,21 @@
+"""`alliance-flow web`: serve the dashboard and the JSON API with uvicorn."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+
+def web(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+) -> None:
+    """Serve the dashboard (http://HOST:PORT/) and the API (/api/v1, docs at /api/docs)."""
+    import uvicorn
+
+    typer.echo(f"Dashboard on http://{host}:{port}/ (API docs: /api/docs). Ctrl+C stops it.")
+    uvicorn.run(
+        "alliance_flow.web.asgi:app", host=host, port=port, workers=workers, log_level="info"
+    )

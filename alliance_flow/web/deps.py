@@ -1,0 +1,133 @@
+"""Request dependencies: the database, the signed-in viewer, CSRF, language and the clock."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from alliance_flow import models as m
+from alliance_flow.accounts import services as accounts
+from alliance_flow.accounts.errors import Forbidden, Unauthenticated
+from alliance_flow.accounts.policy import Permission, Viewer
+from alliance_flow.db import Database
+from alliance_flow.errors import NotFound
+from alliance_flow.services import alliances as alliance_service
+from alliance_flow.web.i18n import Translator, negotiate
+
+SESSION_COOKIE = "af_session"
+LOGIN_CSRF_COOKIE = "af_login_csrf"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+
+
+def get_db(request: Request) -> Database:
+    return request.app.state.db
+
+
+def get_today(request: Request) -> date:
+    clock: Callable[[], date] = request.app.state.today
+    return clock()
+
+
+DbDep = Annotated[Database, Depends(get_db)]
+TodayDep = Annotated[date, Depends(get_today)]
+
+_bearer = HTTPBearer(auto_error=False, description="A personal API token (`af_...`).")
+
+
+def api_viewer(
+    db: DbDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Viewer:
+    """Scripts authenticate with a bearer token; the API takes no cookies, so needs no CSRF."""
+    if credentials is None:
+        raise Unauthenticated("send a personal API token: Authorization: Bearer af_...")
+    with db.transaction() as session:
+        viewer = accounts.token_viewer(
+            session=session, secret=credentials.credentials, now=datetime.now(UTC)
+        )
+    if viewer is None:
+        raise Unauthenticated("unknown or revoked API token")
+    return viewer
+
+
+ApiViewer = Annotated[Viewer, Depends(api_viewer)]
+
+
+@dataclass(frozen=True)
+class Page:
+    """A browser request: who is signed in, the CSRF token of their forms, their language."""
+
+    viewer: Viewer | None
+    csrf: str
+    tr: Translator
+
+
+def translator_for(request: Request, viewer: Viewer | None) -> Translator:
+    if viewer is not None and viewer.language:
+        return Translator(viewer.language)
+    return Translator(negotiate(request.headers.get("accept-language")))
+
+
+def optional_page(request: Request, db: DbDep) -> Page:
+    secret = request.cookies.get(SESSION_COOKIE)
+    found = None
+    if secret:
+        with db.transaction() as session:
+            found = accounts.session_viewer(session=session, secret=secret, now=datetime.now(UTC))
+    if found is None:
+        return Page(None, "", translator_for(request, None))
+    viewer, csrf = found
+    return Page(viewer, csrf, translator_for(request, viewer))
+
+
+async def signed_in_page(request: Request, page: Annotated[Page, Depends(optional_page)]) -> Page:
+    """A signed-in browser; every unsafe method must carry the session's CSRF token."""
+    if page.viewer is None:
+        raise Unauthenticated("sign in first")
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        sent = request.headers.get(CSRF_HEADER)
+        if sent is None:
+            form = await request.form()
+            value = form.get(CSRF_FIELD)
+            sent = value if isinstance(value, str) else None
+        if not sent or not secrets.compare_digest(sent, page.csrf):
+            raise Forbidden("the form has expired or did not come from this site; reload the page")
+    return page
+
+
+OptionalPage = Annotated[Page, Depends(optional_page)]
+SignedInPage = Annotated[Page, Depends(signed_in_page)]
+
+
+def viewer_of(page: Page) -> Viewer:
+    if page.viewer is None:  # signed_in_page has already refused anonymous requests
+        raise Unauthenticated("sign in first")
+    return page.viewer
+
+
+def alliance_for(
+    *, session: Session, viewer: Viewer, ref: str, permission: Permission
+) -> m.Alliance:
+    """The alliance if the viewer may do this on it; 404 when they have no role at all."""
+    try:
+        alliance = alliance_service.get_alliance(session=session, ref=ref)
+    except NotFound:
+        alliance = None
+    if alliance is None or not viewer.sees(alliance.id):
+        raise NotFound(f"no alliance '{ref}'")
+    if not viewer.may(permission, alliance.id):
+        raise Forbidden("your role on this alliance does not allow this")
+    return alliance
+
+
+def require_admin(viewer: Viewer) -> None:
+    if not viewer.is_admin:
+        raise Forbidden("only administrators manage users")

@@ -1,0 +1,36 @@
+"""Words shown for the domain's codes (stages, roles, events), marked for translation."""
+
+from __future__ import annotations
+
+from alliance_flow.web.i18n import N_
+
+STAGES: dict[str, str] = {
+    "scope": N_("Scope"),
+    "launch": N_("Launch"),
+    "analysis": N_("Analysis"),
+    "planning": N_("Planning"),
+    "dissemination": N_("Dissemination"),
+    "sustainability": N_("Sustainability"),
+    "closed": N_("Closed"),
+}
+
+ROLES: dict[str, str] = {
+    "coordinator": N_("Coordinator"),
+    "member": N_("Member"),
+    "funder": N_("Funder"),
+    "admin": N_("Administrator"),
+}
+
+EVENTS: dict[str, str] = {
+    "created": N_("Created"),
+    "advanced": N_("Advanced"),
+    "moved_back": N_("Moved back"),
+    "waived": N_("Check waived"),
+}
+
+#: Where a check's area is fixed in the dashboard; the other areas are fixed with the CLI
+#: until their stage workspaces exist.
+AREA_PAGES: dict[str, str] = {
+    "members": "members",
+    "organisations": "organisations",
+}

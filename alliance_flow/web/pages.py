@@ -1,0 +1,630 @@
+"""Server-rendered pages (Jinja2 + HTMX partials): portfolio, alliance, people, account, admin."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
+
+from alliance_flow import models as m
+from alliance_flow.accounts import services as accounts
+from alliance_flow.accounts.errors import TooManyAttempts
+from alliance_flow.accounts.models import AllianceRole
+from alliance_flow.accounts.policy import Permission
+from alliance_flow.errors import AllianceFlowError, GateBlocked, InvalidInput, NotFound
+from alliance_flow.services import items as item_service
+from alliance_flow.services import stages as stage_service
+from alliance_flow.vocabulary import Authority, Influence, Role, Sector, StakeholderGroup
+from alliance_flow.web import labels
+from alliance_flow.web.deps import (
+    CSRF_FIELD,
+    LOGIN_CSRF_COOKIE,
+    SESSION_COOKIE,
+    DbDep,
+    OptionalPage,
+    Page,
+    SignedInPage,
+    TodayDep,
+    alliance_for,
+    get_db,
+    optional_page,
+    require_admin,
+    viewer_of,
+)
+from alliance_flow.web.i18n import language_name, languages
+from alliance_flow.web.settings import get_web_settings
+from alliance_flow.web.views import WORKING_STAGES, portfolio_row, stage_steps
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+templates = Jinja2Templates(directory=TEMPLATES)
+
+router = APIRouter(include_in_schema=False)
+
+
+async def form_data(request: Request) -> dict[str, Any]:
+    """The submitted form: single values as strings, repeated fields (checkboxes) as lists."""
+    form = await request.form()
+    out: dict[str, Any] = {}
+    for key in form:
+        values = [v for v in form.getlist(key) if isinstance(v, str)]
+        out[key] = values if len(values) > 1 else (values[0] if values else "")
+    return out
+
+
+FormData = Annotated[dict[str, Any], Depends(form_data)]
+
+
+def _fields(form: dict[str, Any], names: tuple[str, ...], lists: tuple[str, ...] = ()) -> dict:
+    """The named fields that were filled in; empty ones are left to the schema's defaults."""
+    out: dict[str, Any] = {}
+    for name in names:
+        value = form.get(name)
+        if name in lists:
+            out[name] = value if isinstance(value, list) else ([value] if value else [])
+        elif isinstance(value, str) and value.strip():
+            out[name] = value.strip()
+    return out
+
+
+def render(
+    request: Request, name: str, page: Page, *, status: int = 200, **context: Any
+) -> HTMLResponse:
+    tr = page.tr
+    return templates.TemplateResponse(
+        request,
+        name,
+        {
+            "page": page,
+            "viewer": page.viewer,
+            "csrf": page.csrf,
+            "csrf_field": CSRF_FIELD,
+            "tr": tr,
+            "_": tr.gettext,
+            "ngettext": tr.ngettext,
+            "labels": labels,
+            "lang": tr.language,
+            **context,
+        },
+        status_code=status,
+    )
+
+
+def render_error(request: Request, status: int, message: str) -> Response:
+    page = optional_page(request, get_db(request))
+    return render(request, "error.html", page, status=status, status_code=status, message=message)
+
+
+def _is_htmx(request: Request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+# --- login and logout ----------------------------------------------------------------
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return "/"
+
+
+def _login_page(
+    request: Request, page: Page, *, status: int = 200, error: str | None = None, login: str = ""
+) -> Response:
+    token = secrets.token_urlsafe(32)
+    response = render(
+        request,
+        "login.html",
+        page,
+        status=status,
+        login_csrf=token,
+        error=error,
+        login=login,
+        next=_safe_next(request.query_params.get("next") or request.headers.get("x-next")),
+    )
+    response.set_cookie(
+        LOGIN_CSRF_COOKIE,
+        token,
+        httponly=True,
+        samesite="lax",
+        secure=get_web_settings().cookie_secure,
+        path="/login",
+    )
+    return response
+
+
+@router.get("/login")
+def login_form(request: Request, page: OptionalPage) -> Response:
+    if page.viewer is not None:
+        return RedirectResponse("/", status_code=303)
+    return _login_page(request, page)
+
+
+@router.post("/login")
+def login(request: Request, page: OptionalPage, db: DbDep, form: FormData) -> Response:
+    _ = page.tr.gettext
+    sent, expected = str(form.get(CSRF_FIELD, "")), request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    login_name = str(form.get("login", "")).strip()
+    if not expected or not secrets.compare_digest(sent, expected):
+        return _login_page(
+            request,
+            page,
+            status=403,
+            error=_("The form expired; please try again."),
+            login=login_name,
+        )
+    client = request.client.host if request.client else "unknown"
+    now = datetime.now(UTC)
+    try:
+        with db.transaction() as session:
+            user = accounts.authenticate(
+                session=session,
+                login=login_name,
+                password=str(form.get("password", "")),
+                client=client,
+                now=now,
+            )
+            started = accounts.start_session(session=session, user=user, now=now) if user else None
+    except TooManyAttempts:
+        return _login_page(
+            request,
+            page,
+            status=429,
+            error=_("Too many failed attempts. Wait a few minutes and try again."),
+            login=login_name,
+        )
+    if started is None:
+        return _login_page(
+            request, page, status=401, error=_("Wrong login or password."), login=login_name
+        )
+    secret, _csrf = started
+    response = RedirectResponse(_safe_next(str(form.get("next", "/"))), status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        secret,
+        max_age=int(accounts.SESSION_LIFETIME.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=get_web_settings().cookie_secure,
+        path="/",
+    )
+    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, page: SignedInPage, db: DbDep) -> Response:
+    with db.transaction() as session:
+        accounts.end_session(session=session, secret=request.cookies.get(SESSION_COOKIE, ""))
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+# --- portfolio ----------------------------------------------------------------
+
+ALLIANCE_FIELDS = (
+    "name",
+    "slug",
+    "country",
+    "region",
+    "language",
+    "timezone",
+    "work_plan_start",
+    "work_plan_end",
+)
+
+
+def _portfolio(
+    request: Request,
+    page: Page,
+    db: Any,
+    today: Any,
+    *,
+    status: int = 200,
+    problems: list[Any] | None = None,
+    values: dict[str, Any] | None = None,
+) -> Response:
+    viewer = viewer_of(page)
+    country = request.query_params.get("country") or None
+    stage = request.query_params.get("stage") or None
+    if stage not in (*WORKING_STAGES, "closed", None):
+        stage = None
+    with db.transaction() as session:
+        everything = accounts.visible_alliances(session=session, viewer=viewer)
+        shown = accounts.visible_alliances(
+            session=session, viewer=viewer, country=country, stage=stage
+        )
+        rows = [portfolio_row(session, a, viewer.role_on(a.id), today) for a in shown]
+    countries = sorted({a.country for a in everything})
+    return render(
+        request,
+        "portfolio.html",
+        page,
+        status=status,
+        rows=rows,
+        countries=countries,
+        stages=[*WORKING_STAGES, "closed"],
+        country=country,
+        stage=stage,
+        problems=problems or [],
+        values=values or {},
+    )
+
+
+@router.get("/")
+def portfolio(request: Request, page: SignedInPage, db: DbDep, today: TodayDep) -> Response:
+    return _portfolio(request, page, db, today)
+
+
+@router.post("/alliances")
+def create_alliance(
+    request: Request, page: SignedInPage, db: DbDep, today: TodayDep, form: FormData
+) -> Response:
+    viewer = viewer_of(page)
+    data = _fields(form, ALLIANCE_FIELDS)
+    try:
+        with db.transaction() as session:
+            a = accounts.create_alliance_as(session=session, viewer=viewer, alliance_in=data)
+            slug = a.slug
+    except InvalidInput as exc:
+        return _portfolio(request, page, db, today, status=422, problems=exc.problems, values=form)
+    except AllianceFlowError as exc:
+        if isinstance(exc, NotFound):
+            raise
+        return _portfolio(request, page, db, today, status=409, problems=[exc.message], values=form)
+    return RedirectResponse(f"/alliances/{slug}", status_code=303)
+
+
+# --- one alliance ----------------------------------------------------------------
+
+
+def _alliance_context(session: Session, page: Page, ref: str, today: Any) -> dict[str, Any]:
+    viewer = viewer_of(page)
+    a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.VIEW)
+    report = stage_service.gate_report(session=session, alliance=a, today=today)
+    events = stage_service.history(session=session, alliance=a)
+    entered = stage_service.stage_entered_on(events)
+    return {
+        "alliance": a,
+        "role": viewer.role_on(a.id),
+        "report": report,
+        "events": list(reversed(events)),
+        "steps": stage_steps(a.stage, entered),
+        "may_manage": viewer.may(Permission.MANAGE, a.id),
+        "may_see_people": viewer.may(Permission.VIEW_PEOPLE, a.id),
+        "area_pages": labels.AREA_PAGES,
+    }
+
+
+@router.get("/alliances/{ref}")
+def alliance_page(
+    request: Request, ref: str, page: SignedInPage, db: DbDep, today: TodayDep
+) -> Response:
+    with db.transaction() as session:
+        context = _alliance_context(session, page, ref, today)
+    return render(request, "alliance.html", page, **context)
+
+
+def _workflow_action(
+    request: Request,
+    page: Page,
+    db: Any,
+    today: Any,
+    ref: str,
+    action: Callable[[Session, m.Alliance], str],
+) -> Response:
+    """Run one lifecycle action; on refusal show why, next to the checklist."""
+    viewer = viewer_of(page)
+    error: AllianceFlowError | None = None
+    notice = None
+    try:
+        with db.transaction() as session:
+            a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.MANAGE)
+            slug = a.slug
+            notice = action(session, a)
+    except NotFound:
+        raise
+    except AllianceFlowError as exc:
+        error = exc
+    if error is None and not _is_htmx(request):
+        return RedirectResponse(f"/alliances/{slug}", status_code=303)
+    with db.transaction() as session:
+        context = _alliance_context(session, page, ref, today)
+    context.update(
+        error=error,
+        blocking=error.report.blocking if isinstance(error, GateBlocked) else [],
+        problems=error.problems if isinstance(error, InvalidInput) else [],
+        notice=notice,
+    )
+    if _is_htmx(request):  # htmx swaps only 2xx answers: the refusal is in the fragment
+        return render(request, "_workflow.html", page, **context)
+    status = 422 if isinstance(error, InvalidInput) else 409
+    return render(request, "alliance.html", page, status=status, **context)
+
+
+@router.post("/alliances/{ref}/advance")
+def advance(request: Request, ref: str, page: SignedInPage, db: DbDep, today: TodayDep) -> Response:
+    viewer = viewer_of(page)
+
+    def act(session: Session, a: m.Alliance) -> str:
+        before = a.stage
+        stage_service.advance_stage(session=session, alliance=a, actor=viewer.author, today=today)
+        tr = page.tr
+        return tr.gettext("Moved from %(from)s to %(to)s.") % {
+            "from": tr.gettext(labels.STAGES[before]),
+            "to": tr.gettext(labels.STAGES[a.stage]),
+        }
+
+    return _workflow_action(request, page, db, today, ref, act)
+
+
+@router.post("/alliances/{ref}/waive")
+def waive(
+    request: Request, ref: str, page: SignedInPage, db: DbDep, today: TodayDep, form: FormData
+) -> Response:
+    viewer = viewer_of(page)
+
+    def act(session: Session, a: m.Alliance) -> str:
+        code = str(form.get("code", ""))
+        stage_service.waive_check(
+            session=session,
+            alliance=a,
+            code=code,
+            reason=str(form.get("reason", "")),
+            actor=viewer.author,
+            today=today,
+        )
+        return page.tr.gettext("Check %(code)s waived.") % {"code": code}
+
+    return _workflow_action(request, page, db, today, ref, act)
+
+
+@router.post("/alliances/{ref}/back")
+def move_back(
+    request: Request, ref: str, page: SignedInPage, db: DbDep, today: TodayDep, form: FormData
+) -> Response:
+    viewer = viewer_of(page)
+
+    def act(session: Session, a: m.Alliance) -> str:
+        target = stage_service.move_back(
+            session=session,
+            alliance=a,
+            reason=str(form.get("reason", "")),
+            actor=viewer.author,
+            today=today,
+        )
+        return page.tr.gettext("Moved back to %(stage)s.") % {
+            "stage": page.tr.gettext(labels.STAGES[target])
+        }
+
+    return _workflow_action(request, page, db, today, ref, act)
+
+
+# --- members and organisations ----------------------------------------------------------------
+
+MEMBER_FIELDS = ("name", "organisation_id", "email", "phone", "has_authority", "joined_on", "roles")
+ORGANISATION_FIELDS = ("name", "group", "sectors", "website", "email", "phone", "influence")
+
+
+def _people_page(
+    request: Request,
+    page: Page,
+    db: Any,
+    ref: str,
+    kind: str,
+    *,
+    status: int = 200,
+    problems: list[Any] | None = None,
+    values: dict[str, Any] | None = None,
+) -> Response:
+    viewer = viewer_of(page)
+    with db.transaction() as session:
+        a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.VIEW_PEOPLE)
+        rows = item_service.list_items(session=session, alliance=a, kind=kind)
+        organisations = (
+            item_service.list_items(session=session, alliance=a, kind="organisation")
+            if kind == "member"
+            else rows
+        )
+        may_manage = viewer.may(Permission.MANAGE, a.id)
+    return render(
+        request,
+        "members.html" if kind == "member" else "organisations.html",
+        page,
+        status=status,
+        alliance=a,
+        rows=rows,
+        organisations=organisations,
+        may_manage=may_manage,
+        problems=problems or [],
+        values=values or {},
+        groups=[g.value for g in StakeholderGroup],
+        sectors=[s.value for s in Sector],
+        influences=[i.value for i in Influence],
+        member_roles=[r.value for r in Role],
+        authorities=[x.value for x in Authority],
+    )
+
+
+def _add_people(
+    request: Request, page: Page, db: Any, today: Any, ref: str, kind: str, form: dict[str, Any]
+) -> Response:
+    viewer = viewer_of(page)
+    names, lists = (
+        (MEMBER_FIELDS, ("roles",)) if kind == "member" else (ORGANISATION_FIELDS, ("sectors",))
+    )
+    try:
+        with db.transaction() as session:
+            a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.MANAGE)
+            slug = a.slug
+            item_service.add_item(
+                session=session,
+                alliance=a,
+                kind=kind,
+                item_in=_fields(form, names, lists),
+                today=today,
+            )
+    except InvalidInput as exc:
+        return _people_page(
+            request, page, db, ref, kind, status=422, problems=exc.problems, values=form
+        )
+    except NotFound:
+        raise
+    except AllianceFlowError as exc:
+        return _people_page(
+            request, page, db, ref, kind, status=409, problems=[exc.message], values=form
+        )
+    target = "members" if kind == "member" else "organisations"
+    return RedirectResponse(f"/alliances/{slug}/{target}", status_code=303)
+
+
+@router.get("/alliances/{ref}/members")
+def members_page(request: Request, ref: str, page: SignedInPage, db: DbDep) -> Response:
+    return _people_page(request, page, db, ref, "member")
+
+
+@router.post("/alliances/{ref}/members")
+def add_member(
+    request: Request, ref: str, page: SignedInPage, db: DbDep, today: TodayDep, form: FormData
+) -> Response:
+    return _add_people(request, page, db, today, ref, "member", form)
+
+
+@router.get("/alliances/{ref}/organisations")
+def organisations_page(request: Request, ref: str, page: SignedInPage, db: DbDep) -> Response:
+    return _people_page(request, page, db, ref, "organisation")
+
+
+@router.post("/alliances/{ref}/organisations")
+def add_organisation(
+    request: Request, ref: str, page: SignedInPage, db: DbDep, today: TodayDep, form: FormData
+) -> Response:
+    return _add_people(request, page, db, today, ref, "organisation", form)
+
+
+# --- the user's own account ----------------------------------------------------------------------
+
+
+def _account_page(
+    request: Request, page: Page, db: Any, *, status: int = 200, **context: Any
+) -> Response:
+    viewer = viewer_of(page)
+    with db.transaction() as session:
+        tokens = accounts.list_tokens(session=session, user_id=viewer.user_id)
+    choices = [(code, language_name(code)) for code in languages()]
+    return render(
+        request, "account.html", page, status=status, tokens=tokens, choices=choices, **context
+    )
+
+
+@router.get("/account")
+def account(request: Request, page: SignedInPage, db: DbDep) -> Response:
+    return _account_page(request, page, db)
+
+
+@router.post("/account/language")
+def set_language(page: SignedInPage, db: DbDep, form: FormData) -> Response:
+    viewer = viewer_of(page)
+    with db.transaction() as session:
+        accounts.set_language(
+            session=session, user_id=viewer.user_id, language=str(form.get("language")) or None
+        )
+    return RedirectResponse("/account", status_code=303)
+
+
+@router.post("/account/tokens")
+def create_token(request: Request, page: SignedInPage, db: DbDep, form: FormData) -> Response:
+    viewer = viewer_of(page)
+    try:
+        with db.transaction() as session:
+            secret = accounts.issue_token(
+                session=session, user_id=viewer.user_id, name=str(form.get("name", ""))
+            )
+    except InvalidInput as exc:
+        return _account_page(request, page, db, status=422, problems=exc.problems)
+    return _account_page(request, page, db, status=201, new_token=secret)
+
+
+# --- administration ----------------------------------------------------------------
+
+
+def _users_page(
+    request: Request,
+    page: Page,
+    db: Any,
+    *,
+    status: int = 200,
+    problems: list[Any] | None = None,
+    values: dict[str, Any] | None = None,
+) -> Response:
+    viewer = viewer_of(page)
+    require_admin(viewer)
+    with db.transaction() as session:
+        users = accounts.list_users(session=session)
+        roles = {u.id: accounts.viewer_of(session=session, user=u).roles for u in users}
+        alliances = accounts.visible_alliances(session=session, viewer=viewer)
+    names = {a.id: a.slug for a in alliances}
+    return render(
+        request,
+        "admin_users.html",
+        page,
+        status=status,
+        users=users,
+        roles=roles,
+        alliance_slugs=names,
+        alliances=alliances,
+        alliance_roles=[r.value for r in AllianceRole],
+        problems=problems or [],
+        values=values or {},
+    )
+
+
+@router.get("/admin/users")
+def users_page(request: Request, page: SignedInPage, db: DbDep) -> Response:
+    return _users_page(request, page, db)
+
+
+@router.post("/admin/users")
+def create_user(request: Request, page: SignedInPage, db: DbDep, form: FormData) -> Response:
+    require_admin(viewer_of(page))
+    data = _fields(form, ("login", "name", "password", "language"))
+    data["is_admin"] = form.get("is_admin") == "on"
+    try:
+        with db.transaction() as session:
+            accounts.create_user(session=session, user_in=data)
+    except InvalidInput as exc:
+        return _users_page(request, page, db, status=422, problems=exc.problems, values=form)
+    except AllianceFlowError as exc:
+        return _users_page(request, page, db, status=409, problems=[exc.message], values=form)
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.post("/admin/roles")
+def grant_role(request: Request, page: SignedInPage, db: DbDep, form: FormData) -> Response:
+    require_admin(viewer_of(page))
+    try:
+        with db.transaction() as session:
+            accounts.grant_role(
+                session=session,
+                login=str(form.get("login", "")),
+                alliance_ref=str(form.get("alliance", "")),
+                role=str(form.get("role", "")),
+            )
+    except InvalidInput as exc:
+        return _users_page(request, page, db, status=422, problems=exc.problems)
+    except AllianceFlowError as exc:
+        return _users_page(
+            request,
+            page,
+            db,
+            status=404 if isinstance(exc, NotFound) else 409,
+            problems=[exc.message],
+        )
+    return RedirectResponse("/admin/users", status_code=303)

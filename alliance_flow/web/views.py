@@ -1,0 +1,76 @@
+"""Read-only view models the pages show: computed from the services, never written back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy.orm import Session
+
+from alliance_flow import models as m
+from alliance_flow.facts import load_facts
+from alliance_flow.gates import GateReport
+from alliance_flow.services import stages as stage_service
+from alliance_flow.settings import get_thresholds
+from alliance_flow.vocabulary import STAGE_ORDER
+
+WORKING_STAGES = [s.value for s in STAGE_ORDER[:6]]
+FINISHED_ACTIONS = {"done", "dropped"}
+
+
+@dataclass(frozen=True)
+class StageStep:
+    stage: str
+    state: str  # "done", "current" or "todo"
+    entered_on: date | None
+
+
+@dataclass(frozen=True)
+class PortfolioRow:
+    alliance: m.Alliance
+    role: str | None
+    report: GateReport
+    steps: list[StageStep]
+    next_meeting: date | None
+    overdue_actions: int
+    days_to_sustainability_deadline: int | None
+
+
+def stage_steps(stage: str, entered: dict[str, date] | None = None) -> list[StageStep]:
+    """The six-step progress bar; a closed alliance has every step done."""
+    position = WORKING_STAGES.index(stage) if stage in WORKING_STAGES else len(WORKING_STAGES)
+    return [
+        StageStep(
+            s,
+            "done" if i < position else ("current" if i == position else "todo"),
+            (entered or {}).get(s),
+        )
+        for i, s in enumerate(WORKING_STAGES)
+    ]
+
+
+def portfolio_row(
+    session: Session, alliance: m.Alliance, role: str | None, today: date
+) -> PortfolioRow:
+    report = stage_service.gate_report(session=session, alliance=alliance, today=today)
+    facts = load_facts(session, alliance)
+    upcoming = [mt.day for mt in facts.meetings if mt.status == "planned" and mt.day >= today]
+    overdue = sum(
+        1
+        for a in facts.action_plan
+        if a.ends_on is not None and a.ends_on < today and a.status not in FINISHED_ACTIONS
+    )
+    deadline = None
+    if alliance.work_plan_end is not None:
+        months = get_thresholds().sustainability.months_before_end
+        deadline = (alliance.work_plan_end - relativedelta(months=months) - today).days
+    return PortfolioRow(
+        alliance=alliance,
+        role=role,
+        report=report,
+        steps=stage_steps(alliance.stage),
+        next_meeting=min(upcoming) if upcoming else None,
+        overdue_actions=overdue,
+        days_to_sustainability_deadline=deadline,
+    )

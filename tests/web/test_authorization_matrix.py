@@ -1,0 +1,186 @@
+"""Every route × every kind of visitor, generated from the app's route table.
+
+A route added without a line in EXPECT fails `test_every_route_has_an_expectation`, so nobody can
+forget to decide who may call it. Statuses are asserted exactly: 404 (never 403) where the visitor
+has no role on the alliance, 403 where their role is too weak, and the real answer otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+from starlette.routing import Mount, Route
+
+from alliance_flow.web import create_app
+from tests.conftest import TODAY
+from tests.web.conftest import World, login, token_for
+
+VISITORS = ("anonymous", "outsider", "member", "funder", "coordinator", "admin")
+ALL_SIGNED_IN = {v: None for v in VISITORS if v != "anonymous"}
+
+
+def _statuses(anonymous: int, default: int, **special: int) -> dict[str, int]:
+    out = {v: default for v in VISITORS}
+    out["anonymous"] = anonymous
+    out.update(special)
+    return out
+
+
+def view(ok: int = 200, anon: int = 401) -> dict[str, int]:
+    """Any role on the alliance may; the outsider must not learn it exists."""
+    return _statuses(anon, ok, outsider=404)
+
+
+def people(ok: int = 200, anon: int = 401) -> dict[str, int]:
+    return _statuses(anon, ok, outsider=404, funder=403)
+
+
+def manage(ok: int, anon: int = 401) -> dict[str, int]:
+    return _statuses(anon, ok, outsider=404, member=403, funder=403)
+
+
+def admin_only(ok: int) -> dict[str, int]:
+    return _statuses(303, 403, admin=ok)
+
+
+Payload = Callable[[str], dict[str, Any]] | None
+
+#: (method, path) -> (payload for this visitor, expected status per visitor)
+EXPECT: dict[tuple[str, str], tuple[Payload, dict[str, int]]] = {
+    # JSON API (bearer tokens)
+    ("GET", "/api/v1/me"): (None, _statuses(401, 200)),
+    ("GET", "/api/v1/alliances"): (None, _statuses(401, 200)),
+    ("POST", "/api/v1/alliances"): (
+        lambda v: {"name": f"New {v}", "country": "FR"},
+        _statuses(401, 201, member=403, funder=403),
+    ),
+    ("GET", "/api/v1/alliances/{ref}"): (None, view()),
+    ("GET", "/api/v1/alliances/{ref}/checks"): (None, view()),
+    ("POST", "/api/v1/alliances/{ref}/advance"): (None, manage(409)),
+    ("POST", "/api/v1/alliances/{ref}/waive"): (
+        lambda v: {"code": "scope.nothing", "reason": "a long enough reason"},
+        manage(422),
+    ),
+    ("POST", "/api/v1/alliances/{ref}/back"): (
+        lambda v: {"reason": "a long enough reason"},
+        manage(409),
+    ),
+    ("GET", "/api/v1/alliances/{ref}/history"): (None, view()),
+    ("GET", "/api/v1/alliances/{ref}/members"): (None, people()),
+    ("POST", "/api/v1/alliances/{ref}/members"): (
+        lambda v: {"name": f"Member by {v}"},
+        manage(201),
+    ),
+    ("GET", "/api/v1/alliances/{ref}/organisations"): (None, people()),
+    ("POST", "/api/v1/alliances/{ref}/organisations"): (
+        lambda v: {"name": f"Organisation by {v}"},
+        manage(201),
+    ),
+    # public documentation
+    ("GET", "/api/v1/openapi.json"): (None, _statuses(200, 200)),
+    ("GET", "/api/docs"): (None, _statuses(200, 200)),
+    ("GET", "/api/docs/oauth2-redirect"): (None, _statuses(200, 200)),
+    # pages (session cookie + CSRF); anonymous visitors are sent to the login page
+    ("GET", "/login"): (None, _statuses(200, 303)),
+    ("POST", "/login"): (lambda v: {"login": "x", "password": "y"}, _statuses(403, 403)),
+    ("GET", "/"): (None, _statuses(303, 200)),
+    ("POST", "/alliances"): (
+        lambda v: {"name": f"Page {v}", "country": "SE"},
+        _statuses(303, 303, member=403, funder=403),
+    ),
+    ("GET", "/alliances/{ref}"): (None, view(anon=303)),
+    ("POST", "/alliances/{ref}/advance"): (None, manage(409, anon=303)),
+    ("POST", "/alliances/{ref}/waive"): (
+        lambda v: {"code": "scope.nothing", "reason": "a long enough reason"},
+        manage(422, anon=303),
+    ),
+    ("POST", "/alliances/{ref}/back"): (
+        lambda v: {"reason": "a long enough reason"},
+        manage(409, anon=303),
+    ),
+    ("GET", "/alliances/{ref}/members"): (None, people(anon=303)),
+    ("POST", "/alliances/{ref}/members"): (
+        lambda v: {"name": f"Page member by {v}"},
+        manage(303, anon=303),
+    ),
+    ("GET", "/alliances/{ref}/organisations"): (None, people(anon=303)),
+    ("POST", "/alliances/{ref}/organisations"): (
+        lambda v: {"name": f"Page organisation by {v}"},
+        manage(303, anon=303),
+    ),
+    ("GET", "/account"): (None, _statuses(303, 200)),
+    ("POST", "/account/language"): (lambda v: {"language": "en"}, _statuses(303, 303)),
+    ("POST", "/account/tokens"): (lambda v: {"name": "matrix"}, _statuses(303, 201)),
+    ("GET", "/admin/users"): (None, admin_only(200)),
+    ("POST", "/admin/users"): (
+        lambda v: {"login": f"made-by-{v}", "name": "Made", "password": "long enough pw"},
+        admin_only(303),
+    ),
+    ("POST", "/admin/roles"): (
+        lambda v: {"login": "member", "alliance": "north", "role": "member"},
+        admin_only(303),
+    ),
+    # last: it ends the session the other rows use
+    ("POST", "/logout"): (None, _statuses(303, 303)),
+}
+
+
+def routes_of_app() -> list[tuple[str, str]]:
+    """(method, path) of every route the app answers, included routers flattened."""
+    app = create_app(db=_NoDatabase())  # type: ignore[arg-type]
+    found = []
+
+    def add(path: str, methods: set[str] | None) -> None:
+        found.extend((m, path) for m in sorted((methods or set()) - {"HEAD"}))
+
+    for route in app.routes:
+        if isinstance(route, Mount):
+            continue  # static files
+        if isinstance(route, APIRoute | Route):
+            add(route.path, route.methods)
+            continue
+        # FastAPI >= 0.150 keeps included routers as one entry each
+        for context in route.effective_route_contexts():  # type: ignore[attr-defined]
+            add(context.path, context.methods)
+    return found
+
+
+class _NoDatabase:
+    """Listing routes needs no database."""
+
+
+def test_every_route_has_an_expectation() -> None:
+    routes = routes_of_app()
+    missing = [r for r in routes if r not in EXPECT]
+    stale = [r for r in EXPECT if r not in routes]
+    assert not missing, f"add these routes to EXPECT: {missing}"
+    assert not stale, f"these EXPECT rows match no route: {stale}"
+
+
+@pytest.mark.parametrize("visitor", VISITORS)
+def test_authorization_matrix(visitor: str, world: World) -> None:
+    client = TestClient(create_app(world.db, today=lambda: TODAY))
+    csrf = login(client, visitor) if visitor != "anonymous" else ""
+    headers = token_for(world.db, visitor) if visitor != "anonymous" else {}
+    wrong = []
+    # logging out ends the session every other row uses: do it last
+    for method, path in sorted(routes_of_app(), key=lambda r: r == ("POST", "/logout")):
+        payload_fn, expected = EXPECT[(method, path)]
+        url = path.replace("{ref}", "north")
+        payload = payload_fn(visitor) if payload_fn else {}
+        if path.startswith("/api/"):
+            answer = client.request(method, url, headers=headers, json=payload or None)
+        elif method == "POST":
+            data = {**payload, "csrf_token": csrf} if path != "/login" else payload
+            answer = client.request(method, url, data=data, follow_redirects=False)
+        else:
+            answer = client.request(method, url, follow_redirects=False)
+        if answer.status_code != expected[visitor]:
+            wrong.append(f"{method} {path}: {answer.status_code}, expected {expected[visitor]}")
+        if path.startswith("/api/v1/alliances") and answer.status_code >= 400:
+            assert "error" in answer.json() and "code" in answer.json()["error"]
+    assert not wrong, "\n".join(wrong)
