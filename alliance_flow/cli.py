@@ -25,6 +25,7 @@ from alliance_flow.accounts.cli import app as user_app
 from alliance_flow.db import Database, open_database
 from alliance_flow.errors import AllianceFlowError, GateBlocked, InvalidInput
 from alliance_flow.gates import GateReport
+from alliance_flow.i18n import set_language
 from alliance_flow.reminders.cli import reminders_app
 from alliance_flow.services import alliances as alliance_service
 from alliance_flow.services import items as item_service
@@ -39,6 +40,24 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+
+
+@app.callback()
+def _language(
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            envvar="ALLIANCE_FLOW_LANGUAGE",
+            help="Language of the checks and messages (en, fr); default from $LANG.",
+        ),
+    ] = None,
+) -> None:
+    """alliance_flow: carry a Regional Alliance through its six stages, gate by gate."""
+    wanted = lang or os.environ.get("LANG", "").split("_")[0].split(".")[0].lower() or None
+    set_language(wanted)
+
+
 app.add_typer(reminders_app, name="reminders")
 app.add_typer(user_app, name="user")
 app.command("web")(web_command)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from alliance_flow.i18n import _
 from alliance_flow.settings import Thresholds
 from alliance_flow.vocabulary import Stage
 
@@ -114,7 +115,7 @@ class Check:
     def run(self, facts: AllianceFacts, limits: Thresholds, today: date) -> CheckResult:
         passed, reason, fix = self.fn(facts, limits, today)
         return CheckResult(
-            self.code, self.title, passed, reason, fix if not passed else "", self.area
+            self.code, _(self.title), passed, reason, fix if not passed else "", self.area
         )
 
 
@@ -153,11 +154,13 @@ def evaluate(
 
 
 def names(items: Iterable[str], limit: int = 6) -> str:
-    """'Ana, Bo and 3 others': lists people in a reason without flooding the screen."""
+    """'Ana, Bo and 3 more': lists people in a reason without flooding the screen."""
     items = list(items)
     if len(items) <= limit:
         return ", ".join(items)
-    return ", ".join(items[:limit]) + f" and {len(items) - limit} more"
+    return _("{names} and {count} more").format(
+        names=", ".join(items[:limit]), count=len(items) - limit
+    )
 
 
 def ok(reason: str) -> tuple[bool, str, str]:

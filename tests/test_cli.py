@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from alliance_flow.cli import app
+from alliance_flow.i18n import set_language
 from alliance_flow.settings import get_settings
 
 TODAY = ["--today", "2026-03-02"]
@@ -19,6 +20,7 @@ def cli(database_url, monkeypatch):
     monkeypatch.setenv("ALLIANCE_FLOW_DATABASE_URL", database_url)
     monkeypatch.setenv("ALLIANCE_FLOW_ACTOR", "claire")
     monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.setenv("ALLIANCE_FLOW_LANGUAGE", "en")
     get_settings.cache_clear()
     runner = CliRunner()
 
@@ -29,6 +31,7 @@ def cli(database_url, monkeypatch):
 
     yield invoke
     get_settings.cache_clear()
+    set_language(None)  # the CLI sets the language of this thread; leave it as found
 
 
 def test_create_list_show(cli):
@@ -187,3 +190,12 @@ def test_import_all_or_nothing_and_idempotent(cli, tmp_path):
     out = cli("import", "roscommon", str(bad), code=1)
     assert "line 3, email" in out
     assert len(json.loads(cli("items", "roscommon", "organisation", "--json"))) == 2
+
+
+def test_status_in_french(cli):
+    cli("create", "Alliance Lille", "--country", "fr", "slug=lille")
+    out = cli("--lang", "fr", "status", "lille", *TODAY)
+    assert "Région définie" in out and "Ajoutez les candidats d'abord" not in out
+    assert "Ajoutez 8 représentants nommés de plus" in out
+    data = json.loads(cli("--lang", "en", "status", "lille", "--json", *TODAY))
+    assert data["gates"][0]["reason"].startswith("The alliance has no record")

@@ -316,7 +316,7 @@ def test_dissemination_plan_reaches_every_group_and_policy_makers():
     )
     partial = facts(people=people, communication_audiences=frozenset({"ngo", "policy_makers"}))
     ok, reason, _ = run(dissemination.communication_plan, partial)
-    assert not ok and "migrant refugee community" in reason and "other" not in reason
+    assert not ok and "migrant and refugee communities" in reason and "others" not in reason
     whole = facts(
         people=people,
         communication_audiences=frozenset({"ngo", "policy_makers", "migrant_refugee_community"}),

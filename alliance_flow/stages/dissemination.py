@@ -12,51 +12,76 @@ from datetime import date
 
 from alliance_flow.facts import AllianceFacts
 from alliance_flow.gates import StageChecks, fail, ok
+from alliance_flow.i18n import N_, _
 from alliance_flow.settings import Thresholds
-from alliance_flow.vocabulary import PublicationKind, Role, Stage, StakeholderGroup
+from alliance_flow.vocabulary import Audience, PublicationKind, Role, Stage, StakeholderGroup
 
 checks = StageChecks(Stage.DISSEMINATION)
 
+AUDIENCE_LABELS = {
+    Audience.MIGRANT_REFUGEE_COMMUNITY: N_("migrant and refugee communities"),
+    Audience.PUBLIC_AUTHORITY: N_("public authorities"),
+    Audience.COMMUNITY_NETWORK: N_("community networks"),
+    Audience.NGO: N_("NGOs"),
+    Audience.MEDIATOR: N_("mediators"),
+    Audience.SOCIAL_WORKER: N_("social workers"),
+    Audience.EDUCATOR: N_("educators"),
+    Audience.OTHER: N_("others"),
+    Audience.POLICY_MAKERS: N_("policy makers"),
+    Audience.MEDIA: N_("the media"),
+    Audience.GENERAL_PUBLIC: N_("the general public"),
+    Audience.FUNDERS: N_("funders"),
+}
+
+
+def audience_label(code: str) -> str:
+    try:
+        return _(AUDIENCE_LABELS[Audience(code)])
+    except ValueError:
+        return code
+
 
 @checks.check(
-    "communication_plan", title="Communication plan reaches every group", area="communication"
+    "communication_plan", title=N_("Communication plan reaches every group"), area="communication"
 )
 def communication_plan(f: AllianceFacts, t: Thresholds, today: date) -> tuple[bool, str, str]:
     groups = {p.group for p in f.active_members(today) if p.group} - {StakeholderGroup.OTHER}
     required = sorted(groups | set(t.dissemination.required_audiences))
-    missing = [g for g in required if g not in f.communication_audiences]
     if not f.communication_audiences:
         return fail(
-            "The alliance has no communication plan yet.",
-            "Write the communication plan: for each stakeholder group, the objectives, the "
-            "message, how and where it is delivered, and how often.",
+            _("The alliance has no communication plan yet."),
+            _(
+                "Write the communication plan: for each stakeholder group, the objectives, the "
+                "message, how and where it is delivered, and how often."
+            ),
         )
+    missing = [g for g in required if g not in f.communication_audiences]
     if missing:
         return fail(
-            "The communication plan does not reach: "
-            + ", ".join(g.replace("_", " ") for g in missing)
-            + ".",
-            "Add a row to the communication plan for each group it does not reach yet.",
+            _("The communication plan does not reach: {groups}.").format(
+                groups=", ".join(audience_label(g) for g in missing)
+            ),
+            _("Add a row to the communication plan for each group it does not reach yet."),
         )
-    return ok(f"The communication plan reaches all {len(required)} groups.")
+    return ok(_("The communication plan reaches all {count} groups.").format(count=len(required)))
 
 
-@checks.check("communications_officer", title="Communications officer named", area="members")
+@checks.check("communications_officer", title=N_("Communications officer named"), area="members")
 def communications_officer(f: AllianceFacts, t: Thresholds, today: date) -> tuple[bool, str, str]:
     officers = [p for p in f.active_members(today) if Role.COMMUNICATIONS_OFFICER in p.roles]
     if not officers:
         return fail(
-            "No active member is the communications (press) officer.",
-            "Give one member the role of communications officer.",
+            _("No active member is the communications (press) officer."),
+            _("Give one member the role of communications officer."),
         )
-    return ok(f"Communications officer: {officers[0].label}.")
+    return ok(_("Communications officer: {name}.").format(name=officers[0].label))
 
 
-@checks.check("profile_published", title="Alliance profile published", area="publications")
+@checks.check("profile_published", title=N_("Alliance profile published"), area="publications")
 def profile_published(f: AllianceFacts, t: Thresholds, today: date) -> tuple[bool, str, str]:
     if PublicationKind.ALLIANCE_PROFILE not in f.publications:
         return fail(
-            "The alliance's public profile has not been published.",
-            "Publish a short profile of the alliance on a website and record its address.",
+            _("The alliance's public profile has not been published."),
+            _("Publish a short profile of the alliance on a website and record its address."),
         )
-    return ok("The alliance profile is published.")
+    return ok(_("The alliance profile is published."))

@@ -13,99 +13,126 @@ from datetime import date
 
 from alliance_flow.facts import ActionFacts, AllianceFacts
 from alliance_flow.gates import StageChecks, fail, names, ok
+from alliance_flow.i18n import N_, _
 from alliance_flow.settings import Thresholds
 from alliance_flow.vocabulary import ActionStatus, PublicationKind, Stage
 
 checks = StageChecks(Stage.PLANNING)
 
 
-@checks.check("research_published", title="Research published", area="publications")
+@checks.check("research_published", title=N_("Research published"), area="publications")
 def research_published(f: AllianceFacts, t: Thresholds, today: date) -> tuple[bool, str, str]:
     if PublicationKind.RESEARCH not in f.publications:
         return fail(
-            "The results of the analysis have not been published.",
-            "Publish the research in an accessible format and record the publication.",
+            _("The results of the analysis have not been published."),
+            _("Publish the research in an accessible format and record the publication."),
         )
-    return ok("The research is published.")
+    return ok(_("The research is published."))
 
 
-@checks.check("vision_agreed", title="Shared vision agreed", area="alliance")
+@checks.check("vision_agreed", title=N_("Shared vision agreed"), area="alliance")
 def vision_agreed(f: AllianceFacts, t: Thresholds, today: date) -> tuple[bool, str, str]:
     if not (f.vision and f.vision.strip()):
         return fail(
-            "The alliance has not written its shared vision.",
-            "Write the vision with the members and record the date they agreed it.",
+            _("The alliance has not written its shared vision."),
+            _("Write the vision with the members and record the date they agreed it."),
         )
     if f.vision_agreed_on is None or f.vision_agreed_on > today:
         return fail(
-            "The vision is written but not yet agreed by the members.",
-            "Record the date the members agreed the vision.",
+            _("The vision is written but not yet agreed by the members."),
+            _("Record the date the members agreed the vision."),
         )
-    return ok(f"Vision agreed on {f.vision_agreed_on}.")
+    return ok(_("Vision agreed on {day}.").format(day=f.vision_agreed_on))
+
+
+ACTION_PARTS = (
+    N_("owner"),
+    N_("start date"),
+    N_("end date"),
+    N_("resources"),
+    N_("obstacles"),
+    N_("plan to overcome obstacles"),
+    N_("collaborators"),
+    N_("budget"),
+)
 
 
 def missing_parts(a: ActionFacts) -> list[str]:
     """What the guide's six planning parts still lack for one action."""
-    parts = {
-        "owner": a.owner,
-        "start date": a.starts_on,
-        "end date": a.ends_on,
-        "resources": a.resources,
-        "obstacles": a.obstacles,
-        "plan to overcome obstacles": a.obstacle_plan,
-        "collaborators": a.collaborators,
-        "budget": a.estimated_budget,
-    }
+    values = (
+        a.owner,
+        a.starts_on,
+        a.ends_on,
+        a.resources,
+        a.obstacles,
+        a.obstacle_plan,
+        a.collaborators,
+        a.estimated_budget,
+    )
     return [
-        label for label, v in parts.items() if v is None or (isinstance(v, str) and not v.strip())
+        _(label)
+        for label, v in zip(ACTION_PARTS, values, strict=True)
+        if v is None or (isinstance(v, str) and not v.strip())
     ]
 
 
-@checks.check("action_plan_complete", title="Action plan complete", area="action_plan")
+@checks.check("action_plan_complete", title=N_("Action plan complete"), area="action_plan")
 def action_plan_complete(f: AllianceFacts, t: Thresholds, today: date) -> tuple[bool, str, str]:
     items = [a for a in f.action_plan if a.status != ActionStatus.DROPPED]
     if not items:
-        return fail("The action plan has no action yet.", "Add the priority actions.")
-    incomplete = [(a, missing_parts(a)) for a in items]
-    incomplete = [(a, gaps) for a, gaps in incomplete if gaps]
+        return fail(_("The action plan has no action yet."), _("Add the priority actions."))
+    incomplete = [(a, gaps) for a in items if (gaps := missing_parts(a))]
     if incomplete:
         detail = "; ".join(
             f"#{a.number} {a.action}: {', '.join(gaps)}" for a, gaps in incomplete[:5]
         )
-        more = f" (and {len(incomplete) - 5} more)" if len(incomplete) > 5 else ""
+        if len(incomplete) > 5:
+            detail += " " + _("(and {count} more)").format(count=len(incomplete) - 5)
         return fail(
-            f"{len(incomplete)} of {len(items)} actions are incomplete. Missing — {detail}{more}.",
-            "Complete each action: owner, dates, resources, obstacles and how to overcome them, "
-            "collaborators and budget.",
+            _("{count} of {total} actions are incomplete. Missing — {detail}.").format(
+                count=len(incomplete), total=len(items), detail=detail
+            ),
+            _(
+                "Complete each action: owner, dates, resources, obstacles and how to overcome "
+                "them, collaborators and budget."
+            ),
         )
-    return ok(f"All {len(items)} actions are complete.")
+    return ok(_("All {total} actions are complete.").format(total=len(items)))
 
 
-@checks.check("charter_signed", title="Charter signed by every member", area="charter")
+@checks.check("charter_signed", title=N_("Charter signed by every member"), area="charter")
 def charter_signed(f: AllianceFacts, t: Thresholds, today: date) -> tuple[bool, str, str]:
     if f.charter is None:
         return fail(
-            "The alliance has no charter of engagement yet.",
-            "Adopt the charter of engagement and ask every member to sign it.",
+            _("The alliance has no charter of engagement yet."),
+            _("Adopt the charter of engagement and ask every member to sign it."),
         )
     members = f.active_members(today)
+    if not members:
+        return fail(_("The alliance has no active member to sign the charter."), _("Add members."))
+    version = f.charter.version
     unsigned = [p.name for p in members if p.id not in f.charter.signed_by]
     if unsigned:
         return fail(
-            f"{len(unsigned)} of {len(members)} members have not signed charter "
-            f"v{f.charter.version}: {names(unsigned)}.",
-            f"Ask them to sign charter v{f.charter.version}, then record each signature.",
+            _("{count} of {total} members have not signed charter v{version}: {names}.").format(
+                count=len(unsigned), total=len(members), version=version, names=names(unsigned)
+            ),
+            _("Ask them to sign charter v{version}, then record each signature.").format(
+                version=version
+            ),
         )
-    if not members:
-        return fail("The alliance has no active member to sign the charter.", "Add members.")
-    return ok(f"All {len(members)} active members signed charter v{f.charter.version}.")
+    return ok(
+        _("All {total} active members signed charter v{version}.").format(
+            total=len(members), version=version
+        )
+    )
 
 
-@checks.check("plan_published", title="Action plan published and signed", area="publications")
+@checks.check("plan_published", title=N_("Action plan published and signed"), area="publications")
 def plan_published(f: AllianceFacts, t: Thresholds, today: date) -> tuple[bool, str, str]:
     if PublicationKind.ACTION_PLAN not in f.publications:
         return fail(
-            "The regional action plan has not been published.",
-            "Publish the signed regional action plan and record the publication.",
+            _("The regional action plan has not been published."),
+            _("Publish the signed regional action plan and record the publication."),
         )
-    return ok("The regional action plan is published.")
+    return ok(_("The regional action plan is published."))

@@ -13,56 +13,88 @@ from datetime import date
 
 from alliance_flow.facts import AllianceFacts
 from alliance_flow.gates import StageChecks, fail, names, ok
+from alliance_flow.i18n import N_, _
 from alliance_flow.settings import Thresholds
 from alliance_flow.vocabulary import Sector, Stage, StakeholderGroup
 
 checks = StageChecks(Stage.SCOPE)
 
+SECTOR_LABELS = {
+    Sector.SOCIAL_ACTION: N_("social action"),
+    Sector.SOCIO_CULTURAL_SPORTS: N_("socio-cultural and sports structures"),
+    Sector.ECONOMIC_INSERTION: N_("professional and economic insertion"),
+}
 
-@checks.check("region_defined", title="Region defined", area="alliance")
+
+def sector_label(code: str) -> str:
+    return _(SECTOR_LABELS[Sector(code)]) if code in SECTOR_LABELS else code
+
+
+def _no_candidates() -> tuple[bool, str, str]:
+    return fail(_("No candidate representative is listed yet."), _("Add the candidates first."))
+
+
+@checks.check("region_defined", title=N_("Region defined"), area="alliance")
 def region_defined(f: AllianceFacts, t: Thresholds, today: date) -> tuple[bool, str, str]:
-    missing = [
-        label
-        for label, v in (("the region", f.region), ("its boundary", f.region_boundary))
-        if not (v and v.strip())
-    ]
-    if missing:
+    has_region = bool(f.region and f.region.strip())
+    has_boundary = bool(f.region_boundary and f.region_boundary.strip())
+    if not (has_region and has_boundary):
+        if not has_region and not has_boundary:
+            reason = _("The alliance has no record of the region or its boundary.")
+        elif not has_region:
+            reason = _("The alliance has no record of the region.")
+        else:
+            reason = _("The alliance has no record of its boundary.")
         return fail(
-            f"The alliance has no record of {' or '.join(missing)}.",
-            "In the alliance details, name the region and say how its boundary is defined "
-            "(regional or national, which municipalities).",
+            reason,
+            _(
+                "In the alliance details, name the region and say how its boundary is defined "
+                "(regional or national, which municipalities)."
+            ),
         )
-    return ok(f"Region: {f.region}.")
+    return ok(_("Region: {region}.").format(region=f.region))
 
 
-@checks.check("enough_candidates", title="Enough candidate representatives", area="members")
+@checks.check("enough_candidates", title=N_("Enough candidate representatives"), area="members")
 def enough_candidates(f: AllianceFacts, t: Thresholds, today: date) -> tuple[bool, str, str]:
     need = t.scope.min_candidates
     have = len(f.not_left(today))
     if have < need:
         return fail(
-            f"{have} candidate representatives identified; the guide asks for at least {need}.",
-            f"Add {need - have} more named representatives to the stakeholder list.",
+            _(
+                "{have} candidate representatives identified; the guide asks for at least {need}."
+            ).format(have=have, need=need),
+            _("Add {count} more named representatives to the stakeholder list.").format(
+                count=need - have
+            ),
         )
-    return ok(f"{have} candidate representatives identified (at least {need} needed).")
+    return ok(
+        _("{have} candidate representatives identified (at least {need} needed).").format(
+            have=have, need=need
+        )
+    )
 
 
-@checks.check("sectors_spanned", title="Candidates span the sectors", area="organisations")
+@checks.check("sectors_spanned", title=N_("Candidates span the sectors"), area="organisations")
 def sectors_spanned(f: AllianceFacts, t: Thresholds, today: date) -> tuple[bool, str, str]:
     covered = set().union(*(p.sectors for p in f.not_left(today)))
     missing = [s for s in t.scope.required_sectors if s not in covered]
     if missing:
         return fail(
-            f"No candidate comes from: {', '.join(_sector_label(s) for s in missing)}.",
-            "Identify representatives of organisations in the missing sectors, or set the "
-            "sector of the organisations already listed.",
+            _("No candidate comes from: {sectors}.").format(
+                sectors=", ".join(sector_label(s) for s in missing)
+            ),
+            _(
+                "Identify representatives of organisations in the missing sectors, or set the "
+                "sector of the organisations already listed."
+            ),
         )
-    return ok(f"All {len(t.scope.required_sectors)} sectors are represented.")
+    return ok(_("All {count} sectors are represented.").format(count=len(t.scope.required_sectors)))
 
 
 @checks.check(
     "migrant_communities_included",
-    title="Migrant and refugee communities included",
+    title=N_("Migrant and refugee communities included"),
     area="members",
 )
 def migrant_communities_included(
@@ -73,31 +105,40 @@ def migrant_communities_included(
     ]
     if not community:
         return fail(
-            "No candidate represents a migrant or refugee community.",
-            "Identify at least one representative of a migrant or refugee community and mark "
-            "their group as 'migrant_refugee_community'.",
+            _("No candidate represents a migrant or refugee community."),
+            _(
+                "Identify at least one representative of a migrant or refugee community and mark "
+                "their group as 'migrant_refugee_community'."
+            ),
         )
-    return ok(f"Migrant and refugee communities: {names(p.label for p in community)}.")
+    return ok(
+        _("Migrant and refugee communities: {names}.").format(
+            names=names(p.label for p in community)
+        )
+    )
 
 
-@checks.check("contacts_complete", title="Every candidate can be reached", area="members")
+@checks.check("contacts_complete", title=N_("Every candidate can be reached"), area="members")
 def contacts_complete(f: AllianceFacts, t: Thresholds, today: date) -> tuple[bool, str, str]:
     people = f.not_left(today)
+    if not people:
+        return _no_candidates()
     unreachable = [p.name for p in people if not p.has_contact]
     if unreachable:
         return fail(
-            f"{len(unreachable)} of {len(people)} candidates have no e-mail or phone: "
-            f"{names(unreachable)}.",
-            "Record an e-mail address or a phone number for each of them.",
+            _("{count} of {total} candidates have no e-mail or phone: {names}.").format(
+                count=len(unreachable), total=len(people), names=names(unreachable)
+            ),
+            _("Record an e-mail address or a phone number for each of them."),
         )
-    if not people:
-        return fail("No candidate representative is listed yet.", "Add the candidates first.")
-    return ok(f"All {len(people)} candidates have a contact.")
+    return ok(_("All {total} candidates have a contact.").format(total=len(people)))
 
 
-@checks.check("authority_checked", title="Authority to be involved checked", area="members")
+@checks.check("authority_checked", title=N_("Authority to be involved checked"), area="members")
 def authority_checked(f: AllianceFacts, t: Thresholds, today: date) -> tuple[bool, str, str]:
     people = f.not_left(today)
+    if not people:
+        return _no_candidates()
     unknown = [p.name for p in people if p.has_authority is None]
     no_grantor = [
         p.name
@@ -107,59 +148,55 @@ def authority_checked(f: AllianceFacts, t: Thresholds, today: date) -> tuple[boo
     if unknown or no_grantor:
         parts = []
         if unknown:
-            parts.append(f"not yet checked for {names(unknown)}")
+            parts.append(_("not yet checked for {names}").format(names=names(unknown)))
         if no_grantor:
-            parts.append(f"no one named who can grant it to {names(no_grantor)}")
+            parts.append(
+                _("no one named who can grant it to {names}").format(names=names(no_grantor))
+            )
         return fail(
-            "Authority to be involved: " + "; ".join(parts) + ".",
-            "For each representative, record whether they have the authority to be involved, "
-            "and if not, who must give it to them.",
+            _("Authority to be involved: {problems}.").format(problems="; ".join(parts)),
+            _(
+                "For each representative, record whether they have the authority to be "
+                "involved, and if not, who must give it to them."
+            ),
         )
-    if not people:
-        return fail("No candidate representative is listed yet.", "Add the candidates first.")
-    return ok(f"Authority checked for all {len(people)} candidates.")
+    return ok(_("Authority checked for all {total} candidates.").format(total=len(people)))
 
 
-@checks.check("briefing_complete", title="Briefing document complete", area="briefing")
+@checks.check("briefing_complete", title=N_("Briefing document complete"), area="briefing")
 def briefing_complete(f: AllianceFacts, t: Thresholds, today: date) -> tuple[bool, str, str]:
     b = f.briefing
-    fix = (
+    fix = _(
         "Complete the briefing document: why the alliance is set up, the situation in the "
         "region, why community mediation, and what is expected of members."
     )
     if b is None:
-        return fail("No briefing document has been written.", fix)
+        return fail(_("No briefing document has been written."), fix)
     parts = {
-        "why the alliance is being set up": b.why,
-        "the regional situation and challenges": b.regional_situation,
-        "why community mediation": b.why_mediation,
-        "the expected commitment": b.expected_commitment,
+        N_("why the alliance is being set up"): b.why,
+        N_("the regional situation and challenges"): b.regional_situation,
+        N_("why community mediation"): b.why_mediation,
+        N_("the expected commitment"): b.expected_commitment,
     }
-    missing = [label for label, text in parts.items() if not (text and text.strip())]
+    missing = [_(label) for label, text in parts.items() if not (text and text.strip())]
     if missing:
-        return fail(f"The briefing document does not yet say {', '.join(missing)}.", fix)
-    return ok("The briefing document covers every part the guide asks for.")
+        return fail(
+            _("The briefing document does not yet say {parts}.").format(parts=", ".join(missing)),
+            fix,
+        )
+    return ok(_("The briefing document covers every part the guide asks for."))
 
 
-@checks.check("briefing_reasons", title="Five reasons to get involved", area="briefing")
+@checks.check("briefing_reasons", title=N_("Five reasons to get involved"), area="briefing")
 def briefing_reasons(f: AllianceFacts, t: Thresholds, today: date) -> tuple[bool, str, str]:
     need = t.scope.min_briefing_reasons
     have = len(f.briefing.reasons) if f.briefing else 0
     if have < need:
         return fail(
-            f"The briefing gives {have} reasons to get involved; the guide asks for at least "
-            f"{need} convincing ones.",
-            f"Add {need - have} more reasons to the briefing document.",
+            _(
+                "The briefing gives {have} reasons to get involved; the guide asks for at least "
+                "{need} convincing ones."
+            ).format(have=have, need=need),
+            _("Add {count} more reasons to the briefing document.").format(count=need - have),
         )
-    return ok(f"The briefing gives {have} reasons to get involved.")
-
-
-def _sector_label(code: str) -> str:
-    try:
-        return {
-            Sector.SOCIAL_ACTION: "social action",
-            Sector.SOCIO_CULTURAL_SPORTS: "socio-cultural and sports structures",
-            Sector.ECONOMIC_INSERTION: "professional and economic insertion",
-        }[Sector(code)]
-    except ValueError:
-        return code
+    return ok(_("The briefing gives {have} reasons to get involved.").format(have=have))

@@ -14,15 +14,14 @@ from dateutil.relativedelta import relativedelta
 
 from alliance_flow.facts import AllianceFacts
 from alliance_flow.gates import StageChecks, fail, ok
+from alliance_flow.i18n import N_, _
 from alliance_flow.settings import Thresholds
-from alliance_flow.vocabulary import Stage
+from alliance_flow.vocabulary import Decision, Stage
 
 checks = StageChecks(Stage.SUSTAINABILITY)
 
-NO_END = (
-    "The work plan's end date is not recorded, so the six-month deadline is unknown.",
-    "In the alliance details, record when the work plan ends.",
-)
+WHAT = {"evaluation": N_("evaluation"), "plan": N_("sustainability plan")}
+DECISIONS = {Decision.CLOSE: N_("close"), Decision.RENEW: N_("renew")}
 
 
 def sustainability_deadline(work_plan_end: date, months: int) -> date:
@@ -34,76 +33,105 @@ def _on_time(
     what: str, dated: date | None, f: AllianceFacts, months: int, today: date, fix: str
 ) -> tuple[bool, str, str]:
     if f.work_plan_end is None:
-        return fail(*NO_END)
+        return fail(
+            _("The work plan's end date is not recorded, so the six-month deadline is unknown."),
+            _("In the alliance details, record when the work plan ends."),
+        )
     deadline = sustainability_deadline(f.work_plan_end, months)
+    label = _(WHAT[what])
     if dated is None:
         left = (deadline - today).days
-        when = (
-            f"due by {deadline} ({left} days left)"
-            if left >= 0
-            else f"was due by {deadline}, {-left} days ago"
-        )
+        if left >= 0:
+            reason = _(
+                "No {what} yet; it is due by {deadline} ({days} days left), {months} months "
+                "before the work plan ends on {end}."
+            )
+        else:
+            reason = _(
+                "No {what} yet; it was due by {deadline}, {days} days ago, {months} months "
+                "before the work plan ends on {end}."
+            )
         return fail(
-            f"No {what} yet; it {when}, {months} months before the work plan ends on "
-            f"{f.work_plan_end}.",
+            reason.format(
+                what=label, deadline=deadline, days=abs(left), months=months, end=f.work_plan_end
+            ),
             fix,
         )
     if dated > deadline:
         return fail(
-            f"The {what} is dated {dated}, {(dated - deadline).days} days after the deadline of "
-            f"{deadline} ({months} months before the work plan ends on {f.work_plan_end}).",
-            fix + " If it cannot be earlier, waive this check and say why.",
+            _(
+                "The {what} is dated {dated}, {days} days after the deadline of {deadline} "
+                "({months} months before the work plan ends on {end})."
+            ).format(
+                what=label,
+                dated=dated,
+                days=(dated - deadline).days,
+                deadline=deadline,
+                months=months,
+                end=f.work_plan_end,
+            ),
+            fix + " " + _("If it cannot be earlier, waive this check and say why."),
         )
-    return ok(f"The {what} is dated {dated}, on time (deadline {deadline}).")
+    return ok(
+        _("The {what} is dated {dated}, on time (deadline {deadline}).").format(
+            what=label, dated=dated, deadline=deadline
+        )
+    )
 
 
 @checks.check(
-    "evaluation_on_time", title="Evaluation six months before the end", area="evaluations"
+    "evaluation_on_time", title=N_("Evaluation six months before the end"), area="evaluations"
 )
 def evaluation_on_time(f: AllianceFacts, t: Thresholds, today: date) -> tuple[bool, str, str]:
     months = t.sustainability.months_before_end
     dated = None
-    if f.work_plan_end is not None:
+    if f.work_plan_end is not None and f.evaluations:
         deadline = sustainability_deadline(f.work_plan_end, months)
         on_time = [e.held_on for e in f.evaluations if e.held_on <= deadline]
-        dated = (
-            max(on_time)
-            if on_time
-            else (min(e.held_on for e in f.evaluations) if f.evaluations else None)
-        )
+        dated = max(on_time) if on_time else min(e.held_on for e in f.evaluations)
     return _on_time(
         "evaluation",
         dated,
         f,
         months,
         today,
-        "Hold an evaluation (a SWOT self-assessment, joint interviews or an external "
-        "evaluator) and record it.",
+        _(
+            "Hold an evaluation (a SWOT self-assessment, joint interviews or an external "
+            "evaluator) and record it."
+        ),
     )
 
 
 @checks.check(
-    "plan_on_time", title="Sustainability plan six months before the end", area="sustainability"
+    "plan_on_time", title=N_("Sustainability plan six months before the end"), area="sustainability"
 )
 def plan_on_time(f: AllianceFacts, t: Thresholds, today: date) -> tuple[bool, str, str]:
     dated = f.sustainability.dated_on if f.sustainability else None
     return _on_time(
-        "sustainability plan",
+        "plan",
         dated,
         f,
         t.sustainability.months_before_end,
         today,
-        "Examine a plan for a more voluntary or formal continuation and record it with its date.",
+        _(
+            "Examine a plan for a more voluntary or formal continuation and record it with its "
+            "date."
+        ),
     )
 
 
-@checks.check("decision_made", title="Decision to close or renew", area="sustainability")
+@checks.check("decision_made", title=N_("Decision to close or renew"), area="sustainability")
 def decision_made(f: AllianceFacts, t: Thresholds, today: date) -> tuple[bool, str, str]:
     s = f.sustainability
     if s is None or s.decision is None:
         return fail(
-            "The alliance has not decided whether to close or renew its mandate.",
-            "Record the members' decision (close or renew) and its date in the sustainability "
-            "plan.",
+            _("The alliance has not decided whether to close or renew its mandate."),
+            _(
+                "Record the members' decision (close or renew) and its date in the "
+                "sustainability plan."
+            ),
         )
-    return ok(f"Decision: {s.decision}" + (f" on {s.decided_on}." if s.decided_on else "."))
+    decision = _(DECISIONS[Decision(s.decision)])
+    if s.decided_on:
+        return ok(_("Decision: {decision} on {day}.").format(decision=decision, day=s.decided_on))
+    return ok(_("Decision: {decision}.").format(decision=decision))

@@ -18,6 +18,7 @@ from alliance_flow.accounts.errors import Forbidden, Unauthenticated
 from alliance_flow.accounts.policy import Permission, Viewer
 from alliance_flow.db import Database
 from alliance_flow.errors import NotFound
+from alliance_flow.i18n import set_language
 from alliance_flow.services import alliances as alliance_service
 from alliance_flow.web.i18n import Translator, negotiate
 
@@ -100,6 +101,9 @@ async def signed_in_page(request: Request, page: Annotated[Page, Depends(optiona
             sent = value if isinstance(value, str) else None
         if not sent or not secrets.compare_digest(sent, page.csrf):
             raise Forbidden("the form has expired or did not come from this site; reload the page")
+    # An async dependency runs in the request's own task, so the gate checks evaluated by the
+    # endpoint (even in the threadpool, which copies the context) speak the viewer's language.
+    set_language(page.tr.language)
     return page
 
 

@@ -5,42 +5,22 @@ Adding a language is adding `locales/<code>/LC_MESSAGES/messages.po`; no code ch
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
-from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
-from babel.support import NullTranslations, Translations
+from babel.support import NullTranslations
 
-LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
-DEFAULT_LANGUAGE = "en"
+from alliance_flow.i18n import DEFAULT_LANGUAGE, LOCALES_DIR, catalogs
+
+__all__ = ["DEFAULT_LANGUAGE", "LOCALES_DIR", "N_", "Translator", "catalogs", "negotiate"]
 
 
 def N_(message: str) -> str:
     """Marks a string for extraction; it is translated where it is shown."""
     return message
-
-
-@lru_cache
-def catalogs() -> dict[str, NullTranslations]:
-    """Every catalog under locales/, compiled in memory (no .mo build step)."""
-    found: dict[str, NullTranslations] = {}
-    for po in sorted(LOCALES_DIR.glob("*/LC_MESSAGES/messages.po")):
-        language = po.parent.parent.name
-        with po.open("rb") as fh:
-            catalog = read_po(fh, locale=language)
-        buffer = io.BytesIO()
-        write_mo(buffer, catalog)
-        buffer.seek(0)
-        found[language] = Translations(buffer)
-    found.setdefault(DEFAULT_LANGUAGE, NullTranslations())
-    return found
 
 
 def languages() -> list[str]:

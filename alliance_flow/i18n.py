@@ -1,0 +1,81 @@
+"""Languages for everything users read, the gate checks included.
+
+The domain calls `_()`; which language that means is a context variable the adapters set
+(`use_language`) for one request or command. Catalogs are the .po files under locales/,
+compiled in memory, so adding a language is adding a catalog, not code.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+LOCALES_DIR = Path(__file__).resolve().parent / "locales"
+DEFAULT_LANGUAGE = "en"
+
+_language: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "language", default=DEFAULT_LANGUAGE
+)
+
+
+@lru_cache
+def catalogs() -> dict[str, NullTranslations]:
+    """Every catalog under locales/, compiled in memory (no .mo build step)."""
+    found: dict[str, NullTranslations] = {}
+    for po in sorted(LOCALES_DIR.glob("*/LC_MESSAGES/messages.po")):
+        language = po.parent.parent.name
+        with po.open("rb") as fh:
+            catalog = read_po(fh, locale=language)
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog)
+        buffer.seek(0)
+        found[language] = Translations(buffer)
+    found.setdefault(DEFAULT_LANGUAGE, NullTranslations())
+    return found
+
+
+def current_language() -> str:
+    return _language.get()
+
+
+@contextmanager
+def use_language(language: str | None) -> Iterator[str]:
+    """Speak `language` (falling back to English) until the block ends."""
+    chosen = language if language in catalogs() else DEFAULT_LANGUAGE
+    token = _language.set(chosen)
+    try:
+        yield chosen
+    finally:
+        _language.reset(token)
+
+
+def set_language(language: str | None) -> str:
+    """Speak `language` for the rest of this task (a web request); see use_language."""
+    chosen = language if language in catalogs() else DEFAULT_LANGUAGE
+    _language.set(chosen)
+    return chosen
+
+
+def _catalog() -> NullTranslations:
+    return catalogs().get(_language.get()) or catalogs()[DEFAULT_LANGUAGE]
+
+
+def _(message: str) -> str:
+    return _catalog().gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _catalog().ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Marks a string for extraction; it is translated where it is shown."""
+    return message
