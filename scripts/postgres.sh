@@ -1,11 +1,6 @@
-# Sourced by scripts/test: installs (if needed) and starts a throwaway PostgreSQL on 127.0.0.1.
+# Sourced by scripts/test: starts a throwaway PostgreSQL on 127.0.0.1.
 # Sets PG_URL and registers pg_stop; data lives in a temporary directory removed on stop.
-pg_install() {
-  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
-    echo "Installing PostgreSQL (Debian package)..."
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq && apt-get install -y -qq postgresql >/dev/null
-  fi
+pg_install() {  # the package itself comes from scripts/system-packages
   PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 }
 
