@@ -113,6 +113,8 @@ class AllianceData:
     plan_dated_on: date | None = None
     #: The current stage's gate report is clear (services.stages.gate_report(...).clear).
     ready_to_advance: bool = False
+    #: messages the outbox gave up on after N attempts, for the coordinators to see
+    failed_deliveries: tuple[str, ...] = ()
     stage_entered_on: date | None = None
     #: Audiences with a channel configured (coordinators, members, funders).
     audiences: frozenset[str] = frozenset()
@@ -413,6 +415,7 @@ def _weekly_digest(a: AllianceData, moment: Moment, today: date, rules: Rules) -
         meetings=upcoming,
         stage=a.stage,
         ready=a.ready_to_advance,
+        failed=list(a.failed_deliveries),
     )
 
 

@@ -94,12 +94,14 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
         "en": (
             "{alliance}: weekly digest",
             "Stage {stage}. Overdue actions: {n_overdue}. Due soon: {n_soon}. "
-            "Meetings in the next 14 days: {n_meetings}.",
+            "Meetings in the next 14 days: {n_meetings}. Messages that could not be "
+            "delivered: {n_failed}.",
         ),
         "fr": (
             "{alliance} : résumé de la semaine",
             "Étape {stage}. Actions en retard : {n_overdue}. Bientôt dues : {n_soon}. "
-            "Réunions dans les 14 jours : {n_meetings}.",
+            "Réunions dans les 14 jours : {n_meetings}. Messages non distribués : "
+            "{n_failed}.",
         ),
     },
     "funder_progress": {
@@ -149,6 +151,7 @@ def render(due: Due, *, alliance_name: str, slug: str, base_url: str) -> tuple[s
     p["n_overdue"] = len(p.get("overdue", []))
     p["n_soon"] = len(p.get("due_soon", []))
     p["n_meetings"] = len(p.get("meetings", []))
+    p["n_failed"] = len(p.get("failed", []))
     lines = [line_t.format(**p)]
     for item in p.get("agenda") or []:
         lines.append(f"- {item}")
@@ -156,6 +159,8 @@ def render(due: Due, *, alliance_name: str, slug: str, base_url: str) -> tuple[s
         lines.append(f"! {act['due']}: {act['description']}")
     for act in p.get("due_soon", []) if due.kind == "weekly_digest" else []:
         lines.append(f"- {act['due']}: {act['description']}")
+    for failed in p.get("failed", []) if due.kind == "weekly_digest" else []:
+        lines.append(f"✗ {failed}")
     link = link_for(due.kind, due.params, slug=slug, base_url=base_url)
     lines.append(f"{LINK_LABEL[language]}: {link}")
     return title_t.format(**p)[:300], "\n".join(lines)

@@ -16,6 +16,7 @@ from alliance_flow.reminders.due import (
     MeetingInfo,
     Person,
 )
+from alliance_flow.reminders.models import FAILED, OutboxMessage
 from alliance_flow.services import stages as stage_service
 from alliance_flow.vocabulary import Stage
 
@@ -100,7 +101,16 @@ def load_alliance_data(
         ready = stage_service.gate_report(session=session, alliance=alliance, today=today).clear
         events = stage_service.history(session=session, alliance=alliance)
         entered = stage_service.stage_entered_on(events).get(alliance.stage)
+    failed = session.execute(
+        select(OutboxMessage.title, OutboxMessage.recipient)
+        .where(OutboxMessage.alliance_id == aid, OutboxMessage.status == FAILED)
+        .order_by(OutboxMessage.id)
+    ).all()
+    names = {f"member:{mb.id}": mb.name for mb in members}
     return AllianceData(
+        failed_deliveries=tuple(
+            f"{title} → {names.get(who, who.removeprefix('audience:'))}" for title, who in failed
+        ),
         id=aid,
         slug=alliance.slug,
         name=alliance.name,

@@ -293,3 +293,32 @@ def test_apprise_config_file_with_tags_reaches_the_coordinators(db, settings, re
     )
     assert [r["path"] for r in receiver.received] == ["/bordeaux-coord"]
     assert receiver.received[0]["title"] == "Bordeaux : résumé de la semaine"
+
+
+def test_failed_deliveries_are_listed_in_the_coordinators_digest(db, settings, receiver):
+    # given a member whose channel always fails, and a coordinator reachable on the receiver
+    aid = make_alliance(db)
+    add_member(db, aid, "Broken", channel=f"json://127.0.0.1:{free_port()}/closed")
+    add_member(db, aid, "Claire", channel=receiver.url("claire"), roles=("chair",))
+    add_meeting(db, aid, "2026-03-20 18:00")
+    notifier = AppriseNotifier(timeout_seconds=1)
+    # when three sweeps exhaust the attempts (max_attempts=3), the last one on Monday
+    for hours in (0, 2, 4):
+        sweep(
+            db=db,
+            notifier=notifier,
+            moment=DAY,
+            now=NOW + timedelta(hours=hours),
+            settings=settings,
+        )
+    assert statuses(db)["failed"] == 1
+    monday = date(2026, 3, 16)
+    sweep(db=db, notifier=notifier, moment=monday, now=NOW + timedelta(days=3), settings=settings)
+    # then the coordinators' weekly digest names the message that could not be delivered
+    digest = [
+        r
+        for r in receiver.received
+        if "weekly digest" in r["title"].lower() or "résumé" in r["title"].lower()
+    ]
+    assert digest, receiver.titles()
+    assert "Broken" in digest[-1]["message"]
