@@ -156,3 +156,14 @@ def channel_command(
     finally:
         db.dispose()
     console.print(f"{slug} {audience}: {redact(apprise_url)}")
+
+
+def serve_command() -> None:
+    """Every flow on its schedule on this machine (starts a local Prefect server if needed).
+
+    Without PREFECT_API_URL a `prefect server start` on 127.0.0.1 is started and stopped with
+    this command; Ctrl-C or SIGTERM stops serving and the server. Schedules: deploy/prefect.yaml.
+    """
+    from alliance_flow.reminders.serve import serve
+
+    serve(echo=lambda line: print(line, flush=True))

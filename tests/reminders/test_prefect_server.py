@@ -1,0 +1,88 @@
+"""CI: a real Prefect server on 127.0.0.1, deploy/prefect.yaml deployed, a worker delivers."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from pathlib import Path
+
+from alliance_flow.db import Database
+from alliance_flow.reminders.serve import PREFECT_CMD, PREFECT_FILE, start_local_server
+from alliance_flow.settings import PROJECT_ROOT
+
+from .conftest import add_meeting, add_member, make_alliance
+from .test_flow_and_cli import soon
+
+
+def prefect(*args: str, env: dict[str, str], timeout: float = 60) -> str:
+    done = subprocess.run(
+        [*PREFECT_CMD, *args],
+        env=env,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    assert done.returncode == 0, f"prefect {' '.join(args)}:\n{done.stdout}\n{done.stderr}"
+    return done.stdout
+
+
+def test_worker_runs_the_deployed_reminders_and_the_message_arrives(tmp_path: Path, receiver):
+    # given a SQLite database with an alliance whose member listens on the local receiver
+    url = f"sqlite:///{tmp_path / 'ci.db'}"
+    db = Database(url)
+    db.upgrade()
+    aid = make_alliance(db, tz="UTC")
+    add_member(db, aid, "Ann", channel=receiver.url("ann"), language="en")
+    add_meeting(db, aid, soon(), tz="UTC")
+    db.dispose()
+    # and a Prefect server of its own on 127.0.0.1
+    server = start_local_server(tmp_path / "server-home")
+    env = {
+        **os.environ,
+        "PREFECT_HOME": str(tmp_path / "client-home"),
+        "PREFECT_API_URL": server.api_url,
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "ALLIANCE_FLOW_DATABASE_URL": url,
+    }
+    try:
+        # when deploy/prefect.yaml is deployed from this checkout and the reminders run is asked
+        prefect("work-pool", "create", "local-pool", "--type", "process", "--overwrite", env=env)
+        prefect("--no-prompt", "deploy", "--all", "--prefect-file", str(PREFECT_FILE), env=env)
+        prefect("deployment", "run", "reminders/reminders-daily", env=env)
+        # and a worker runs once
+        worker = subprocess.Popen(
+            [
+                *PREFECT_CMD,
+                "worker",
+                "start",
+                "--pool",
+                "local-pool",
+                "--type",
+                "process",
+                "--run-once",
+            ],
+            env={**env, "PREFECT_WORKER_QUERY_SECONDS": "1"},
+            cwd=tmp_path,  # the deployment's working directory, not the worker's, finds flows/
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+        try:
+            output, _ = worker.communicate(timeout=60)
+        finally:
+            if worker.poll() is None:
+                os.killpg(worker.pid, 15)
+                worker.wait(timeout=10)
+        assert worker.returncode == 0, output
+        # then the notification arrived at the local receiver, once
+        deadline = time.monotonic() + 5
+        while not receiver.received and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert receiver.titles() == ["Bordeaux: meeting in 7 days"], output
+        assert receiver.received[0]["path"] == "/ann"
+    finally:
+        server.stop()
+    assert server.process.poll() is not None
