@@ -29,6 +29,13 @@ def sqlite_db(tmp_path, monkeypatch) -> Iterator[Database]:
     get_settings.cache_clear()
 
 
+def client_flow_runs() -> list:
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        return list(client.read_flow_runs())
+
+
 def soon() -> str:
     """A meeting 7 days from today in Paris, so the real clock used by delivery agrees."""
     return (datetime.now(UTC) + timedelta(days=7)).strftime("%Y-%m-%d 23:30")
@@ -47,6 +54,16 @@ def test_flow_runs_through_prefect_and_delivers_once(prefect_harness, sqlite_db,
     assert first["recorded"] == 1 and first["sent"] == 1
     assert second["recorded"] == 0 and second["sent"] == 0
     assert [r["title"] for r in receiver.received] == ["Bordeaux: meeting in 7 days"]
+    # and the runs are named after the day they swept
+    from prefect.client.orchestration import get_client
+
+    state = flow(database_url=sqlite_db.url, today="2026-03-13", return_state=True)
+    with get_client(sync_client=True) as client:
+        run = client.read_flow_run(state.state_details.flow_run_id)
+        tasks = client.read_task_runs()
+    assert run.name == "reminders-2026-03-13"
+    assert f"reminders-{datetime.now(UTC).date()}" in [r.name for r in client_flow_runs()]
+    assert "record-due-2026-03-13" in [t.name for t in tasks]
 
 
 def test_cli_run_outbox_dry_run_and_channel(prefect_harness, sqlite_db, receiver, monkeypatch):
