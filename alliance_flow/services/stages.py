@@ -53,36 +53,27 @@ def advance_stage(
     report = gate_report(session=session, alliance=alliance, today=today, thresholds=thresholds)
     current = Stage(alliance.stage)
     target = lifecycle.advance(current, report)
-    with m.stage_change():
-        alliance.stage = target.value
-    session.add(
-        m.StageEvent(
-            alliance_id=alliance.id,
-            kind=EventKind.ADVANCED,
-            stage=current,
-            from_stage=current,
-            to_stage=target,
-            actor=actor,
-            gate_results=report.as_list(),
-        )
-    )
-    session.flush()
+    _move(session, alliance, current, target, EventKind.ADVANCED, actor, report)
     return report
 
 
-def move_back(
-    *, session: Session, alliance: m.Alliance, reason: str, actor: str, today: date
-) -> Stage:
-    reason = validate(MoveBackIn, {"reason": reason}).reason  # type: ignore[attr-defined]
-    current = Stage(alliance.stage)
-    report = gate_report(session=session, alliance=alliance, today=today)
-    target = lifecycle.move_back(current)
+def _move(
+    session: Session,
+    alliance: m.Alliance,
+    current: Stage,
+    target: Stage,
+    kind: EventKind,
+    actor: str,
+    report: GateReport,
+    reason: str | None = None,
+) -> None:
+    """Write the new stage and its history event together: the only writer of Alliance.stage."""
     with m.stage_change():
         alliance.stage = target.value
     session.add(
         m.StageEvent(
             alliance_id=alliance.id,
-            kind=EventKind.MOVED_BACK,
+            kind=kind,
             stage=current,
             from_stage=current,
             to_stage=target,
@@ -92,6 +83,16 @@ def move_back(
         )
     )
     session.flush()
+
+
+def move_back(
+    *, session: Session, alliance: m.Alliance, reason: str, actor: str, today: date
+) -> Stage:
+    reason = validate(MoveBackIn, {"reason": reason}).reason  # type: ignore[attr-defined]
+    current = Stage(alliance.stage)
+    report = gate_report(session=session, alliance=alliance, today=today)
+    target = lifecycle.move_back(current)
+    _move(session, alliance, current, target, EventKind.MOVED_BACK, actor, report, reason)
     return target
 
 
