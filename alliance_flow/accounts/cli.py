@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from alliance_flow.accounts import services
+from alliance_flow.accounts import membership, services
 from alliance_flow.accounts.models import AllianceRole
 from alliance_flow.db import open_database
 from alliance_flow.errors import AllianceFlowError, InvalidInput
@@ -111,6 +111,27 @@ def revoke(
     with _use_case() as session:
         services.revoke_role(session=session, login=login, alliance_ref=alliance)
     console.print(f"'{login}' no longer has a role on '{alliance}'.")
+
+
+@app.command("link")
+def link(
+    login: Login,
+    alliance: Annotated[str, typer.Argument(help="Alliance id or slug.")],
+    member: Annotated[
+        str | None, typer.Argument(help="Member id or exact name; leave out to unlink.")
+    ] = None,
+) -> None:
+    """Say which member of the alliance an account speaks for (what they sign, which actions
+    are theirs)."""
+    with _use_case() as session:
+        found = membership.link_member(
+            session=session, login=login, alliance_ref=alliance, member_ref=member
+        )
+        name = found.name if found else None
+    if name:
+        console.print(f"'{login}' speaks for {name} in '{alliance}'.")
+    else:
+        console.print(f"'{login}' is no longer linked to a member of '{alliance}'.")
 
 
 @app.command("password")

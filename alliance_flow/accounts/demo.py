@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from alliance_flow.accounts import services
-from alliance_flow.accounts.models import AllianceRole
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from alliance_flow import models as m
+from alliance_flow.accounts import membership, services
+from alliance_flow.accounts.models import AllianceRole, User, UserAllianceRole
 from alliance_flow.db import Database
 from alliance_flow.errors import NotFound
+from alliance_flow.services import alliances as alliance_service
 
 #: Demo passwords are public by design: the demo database is for trying the product out.
 DEMO_PASSWORD = "demo-password"
@@ -14,6 +19,8 @@ DEMO_PASSWORD = "demo-password"
 def create_demo_accounts(db: Database, slugs: list[str]) -> list[tuple[str, str, str, str]]:
     """Create (or reset) admin, coordinator, member and funder accounts on the demo alliances.
 
+    Each member account speaks for a real member of its alliance, preferably one who has not
+    signed the current charter yet, so the demo shows what a member does.
     Returns (login, password, role, alliance) rows to print; alliance is "*" for the admin.
     """
     wanted = [
@@ -41,5 +48,61 @@ def create_demo_accounts(db: Database, slugs: list[str]) -> list[tuple[str, str,
                 )
             if slug != "*":
                 services.grant_role(session=session, login=login, alliance_ref=slug, role=role)
+            if role == AllianceRole.MEMBER:
+                member_id = _member_to_play(session, slug, login)
+                if member_id is not None:
+                    membership.link_member(
+                        session=session, login=login, alliance_ref=slug, member_ref=member_id
+                    )
             out.append((login, DEMO_PASSWORD, role, slug))
     return out
+
+
+def _member_to_play(session: Session, slug: str, login: str) -> int | None:
+    """A joined member with something to do: the current charter unsigned, then most actions;
+    never one that another account already speaks for."""
+    alliance = alliance_service.get_alliance(session=session, ref=slug)
+    taken = set(
+        session.scalars(
+            select(UserAllianceRole.member_id)
+            .join(User, User.id == UserAllianceRole.user_id)
+            .where(UserAllianceRole.member_id.is_not(None), User.login != login)
+        )
+    )
+    charter = membership.current_charter(session=session, alliance=alliance)
+    signed = (
+        set(
+            session.scalars(
+                select(m.CharterSignature.member_id).where(
+                    m.CharterSignature.charter_version_id == charter.id
+                )
+            )
+        )
+        if charter is not None
+        else set()
+    )
+    owned: dict[int, int] = {}
+    for query in (
+        select(m.ActionPlanItem.owner_member_id, func.count())
+        .where(m.ActionPlanItem.alliance_id == alliance.id)
+        .group_by(m.ActionPlanItem.owner_member_id),
+        select(m.MeetingAction.owner_member_id, func.count())
+        .join(m.Meeting, m.Meeting.id == m.MeetingAction.meeting_id)
+        .where(m.Meeting.alliance_id == alliance.id)
+        .group_by(m.MeetingAction.owner_member_id),
+    ):
+        for owner, n in session.execute(query):
+            if owner is not None:
+                owned[owner] = owned.get(owner, 0) + n
+    joined = session.scalars(
+        select(m.Member.id).where(
+            m.Member.alliance_id == alliance.id,
+            m.Member.joined_on.is_not(None),
+            m.Member.left_on.is_(None),
+            m.Member.id.not_in(taken),
+        )
+    )
+    ranked = sorted(
+        joined, key=lambda mid: (charter is not None and mid in signed, -owned.get(mid, 0), mid)
+    )
+    return ranked[0] if ranked else None

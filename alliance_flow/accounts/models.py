@@ -37,7 +37,7 @@ class User(Base):
 
 
 class UserAllianceRole(Base):
-    """One role per user and alliance."""
+    """One role per user and alliance, and who the user is among that alliance's members."""
 
     __tablename__ = "user_alliance_roles"
 
@@ -48,6 +48,11 @@ class UserAllianceRole(Base):
         ForeignKey("alliances.id", ondelete="CASCADE"), primary_key=True
     )
     role: Mapped[str] = mapped_column(String(20))
+    #: The Member row this account speaks for: what they sign and which actions are theirs.
+    #: One account per member; unlinked when the member row is removed.
+    member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL"), unique=True
+    )
 
 
 class ApiToken(Base):

@@ -12,12 +12,14 @@ class Permission(StrEnum):
     VIEW = "view"  # stage, checks, history: every role
     VIEW_PEOPLE = "view_people"  # members and organisations: not funders
     MANAGE = "manage"  # advance, waive, move back, add members and organisations
+    OWN_ITEMS = "own_items"  # sign the charter, update the action items one owns
 
 
 ALLOWED: dict[Permission, frozenset[str]] = {
     Permission.VIEW: frozenset(AllianceRole),
     Permission.VIEW_PEOPLE: frozenset({AllianceRole.COORDINATOR, AllianceRole.MEMBER}),
     Permission.MANAGE: frozenset({AllianceRole.COORDINATOR}),
+    Permission.OWN_ITEMS: frozenset({AllianceRole.COORDINATOR, AllianceRole.MEMBER}),
 }
 
 
@@ -31,11 +33,17 @@ class Viewer:
     is_admin: bool
     language: str | None
     roles: dict[int, str] = field(default_factory=dict)
+    #: alliance id -> the Member row this user speaks for there
+    members: dict[int, int] = field(default_factory=dict)
 
     def role_on(self, alliance_id: int) -> str | None:
         if self.is_admin:
             return AllianceRole.COORDINATOR
         return self.roles.get(alliance_id)
+
+    def member_on(self, alliance_id: int) -> int | None:
+        """Who the user is among the alliance's members (None: not linked to any)."""
+        return self.members.get(alliance_id)
 
     def sees(self, alliance_id: int) -> bool:
         """Nobody learns an alliance exists unless they have a role on it."""

@@ -144,14 +144,14 @@ def roles_by_alliance(*, session: Session, alliance_id: int) -> list[tuple[User,
 
 
 def viewer_of(*, session: Session, user: User) -> Viewer:
-    roles = dict(
-        session.execute(
-            select(UserAllianceRole.alliance_id, UserAllianceRole.role).where(
-                UserAllianceRole.user_id == user.id
-            )
-        ).all()
-    )
-    return Viewer(user.id, user.login, user.name, user.is_admin, user.language, roles)
+    rows = session.execute(
+        select(
+            UserAllianceRole.alliance_id, UserAllianceRole.role, UserAllianceRole.member_id
+        ).where(UserAllianceRole.user_id == user.id)
+    ).all()
+    roles = {alliance_id: role for alliance_id, role, _member in rows}
+    members = {alliance_id: member for alliance_id, _role, member in rows if member is not None}
+    return Viewer(user.id, user.login, user.name, user.is_admin, user.language, roles, members)
 
 
 # --- alliances as seen by a user -----------------------------------------------------------------

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Query
 
 from alliance_flow import models as m
+from alliance_flow.accounts import membership
 from alliance_flow.accounts import services as accounts
 from alliance_flow.accounts.policy import Permission, Viewer
 from alliance_flow.gates import GateReport
@@ -17,12 +18,19 @@ from alliance_flow.web.api_models import (
     ERRORS,
     AllianceOut,
     AllianceSummaryOut,
+    CharterOut,
     CheckOut,
     EventOut,
     GateOut,
     MemberOut,
     MeOut,
+    MyPartOut,
     OrganisationOut,
+    OwnActionIn,
+    OwnActionOut,
+    OwnMinutesActionIn,
+    OwnMinutesActionOut,
+    SignatureOut,
     StageChangeOut,
 )
 from alliance_flow.web.deps import ApiViewer, DbDep, TodayDep, alliance_for
@@ -206,3 +214,80 @@ def add_organisation(
             today=today,
         )
         return _rows(OrganisationOut, [row])[0]
+
+
+# --- your own part: the charter you sign, the actions you own ---------------------------------
+
+
+@router.get("/alliances/{ref}/me", response_model=MyPartOut)
+def my_part(ref: str, viewer: ApiViewer, db: DbDep, today: TodayDep) -> MyPartOut:
+    """The member your account speaks for, the current charter, and the actions you own."""
+    with db.transaction() as session:
+        a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.OWN_ITEMS)
+        part = membership.my_part(session=session, viewer=viewer, alliance=a, today=today)
+        return MyPartOut(
+            member=_rows(MemberOut, [part.member])[0] if part.member else None,
+            charter=_rows(CharterOut, [part.charter])[0] if part.charter else None,
+            signed_on=part.signed_on,
+            may_sign=part.may_sign,
+            actions=_rows(OwnActionOut, part.actions),
+            minutes_actions=_rows(OwnMinutesActionOut, [a for a, _m in part.minutes_actions]),
+        )
+
+
+@router.post("/alliances/{ref}/me/signature", response_model=SignatureOut, status_code=201)
+def sign_charter(ref: str, viewer: ApiViewer, db: DbDep, today: TodayDep) -> SignatureOut:
+    """Sign the current charter version, dated today; 409 when already signed or not possible."""
+    with db.transaction() as session:
+        a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.OWN_ITEMS)
+        row = membership.sign_current_charter(
+            session=session, viewer=viewer, alliance=a, today=today
+        )
+        charter = membership.current_charter(session=session, alliance=a)
+        assert charter is not None
+        return SignatureOut(
+            member_id=row.member_id, charter_version=charter.version, signed_on=row.signed_on
+        )
+
+
+@router.patch("/alliances/{ref}/me/actions/{item_id}", response_model=OwnActionOut)
+def update_my_action(
+    ref: str, item_id: int, change_in: OwnActionIn, viewer: ApiViewer, db: DbDep, today: TodayDep
+) -> OwnActionOut:
+    """Report the status of an action-plan row you own (403 when it is someone else's)."""
+    with db.transaction() as session:
+        a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.OWN_ITEMS)
+        row = membership.update_own_action(
+            session=session,
+            viewer=viewer,
+            alliance=a,
+            kind="action",
+            item_id=item_id,
+            changes=change_in.model_dump(mode="json"),
+            today=today,
+        )
+        return _rows(OwnActionOut, [row])[0]
+
+
+@router.patch("/alliances/{ref}/me/minutes-actions/{item_id}", response_model=OwnMinutesActionOut)
+def update_my_minutes_action(
+    ref: str,
+    item_id: int,
+    change_in: OwnMinutesActionIn,
+    viewer: ApiViewer,
+    db: DbDep,
+    today: TodayDep,
+) -> OwnMinutesActionOut:
+    """Record when an action from the minutes that you own was done (null: not yet)."""
+    with db.transaction() as session:
+        a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.OWN_ITEMS)
+        row = membership.update_own_action(
+            session=session,
+            viewer=viewer,
+            alliance=a,
+            kind="minutes-action",
+            item_id=item_id,
+            changes=change_in.model_dump(),
+            today=today,
+        )
+        return _rows(OwnMinutesActionOut, [row])[0]

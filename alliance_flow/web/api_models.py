@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
+
+from alliance_flow.vocabulary import ActionStatus
 
 
 class ProblemOut(BaseModel):
@@ -113,6 +115,64 @@ class MeOut(BaseModel):
     is_admin: bool
     language: str | None
     roles: dict[int, str]
+
+
+class CharterOut(BaseModel):
+    version: int
+    adopted_on: date | None
+    text: str
+
+
+class OwnActionOut(BaseModel):
+    """A row of the action plan that the member owns."""
+
+    id: int
+    number: int
+    action: str
+    starts_on: date | None
+    ends_on: date | None
+    status: str
+
+
+class OwnMinutesActionOut(BaseModel):
+    """An action agreed in the minutes of a meeting, owned by the member."""
+
+    id: int
+    meeting_id: int
+    description: str
+    due_on: date | None
+    done_on: date | None
+
+
+class MyPartOut(BaseModel):
+    """Your own part in an alliance; member is null when your account is not linked to one."""
+
+    member: MemberOut | None
+    charter: CharterOut | None
+    signed_on: date | None
+    may_sign: bool
+    actions: list[OwnActionOut]
+    minutes_actions: list[OwnMinutesActionOut]
+
+
+class SignatureOut(BaseModel):
+    member_id: int
+    charter_version: int
+    signed_on: date
+
+
+class OwnActionIn(BaseModel):
+    """What a member changes on an action-plan row they own."""
+
+    model_config = ConfigDict(extra="forbid")
+    status: ActionStatus
+
+
+class OwnMinutesActionIn(BaseModel):
+    """What a member changes on an action from the minutes: when it was done (null: not yet)."""
+
+    model_config = ConfigDict(extra="forbid")
+    done_on: date | None
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {

@@ -28,6 +28,13 @@ EVENTS: dict[str, str] = {
     "waived": N_("Check waived"),
 }
 
+ACTION_STATUSES: dict[str, str] = {
+    "planned": N_("Planned"),
+    "in_progress": N_("In progress"),
+    "done": N_("Done"),
+    "dropped": N_("Dropped"),
+}
+
 #: Where a check's area is fixed in the dashboard; the other areas are fixed with the CLI
 #: until their stage workspaces exist.
 AREA_PAGES: dict[str, str] = {

@@ -14,14 +14,28 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
 from alliance_flow import models as m
+from alliance_flow.accounts import membership
 from alliance_flow.accounts import services as accounts
 from alliance_flow.accounts.errors import TooManyAttempts
 from alliance_flow.accounts.models import AllianceRole
 from alliance_flow.accounts.policy import Permission
-from alliance_flow.errors import AllianceFlowError, GateBlocked, InvalidInput, NotFound
+from alliance_flow.errors import (
+    AllianceFlowError,
+    FieldProblem,
+    GateBlocked,
+    InvalidInput,
+    NotFound,
+)
 from alliance_flow.services import items as item_service
 from alliance_flow.services import stages as stage_service
-from alliance_flow.vocabulary import Authority, Influence, Role, Sector, StakeholderGroup
+from alliance_flow.vocabulary import (
+    ActionStatus,
+    Authority,
+    Influence,
+    Role,
+    Sector,
+    StakeholderGroup,
+)
 from alliance_flow.web import labels
 from alliance_flow.web.deps import (
     CSRF_FIELD,
@@ -299,6 +313,7 @@ def _alliance_context(session: Session, page: Page, ref: str, today: Any) -> dic
         "steps": stage_steps(a.stage, entered),
         "may_manage": viewer.may(Permission.MANAGE, a.id),
         "may_see_people": viewer.may(Permission.VIEW_PEOPLE, a.id),
+        "may_own": viewer.may(Permission.OWN_ITEMS, a.id),
         "area_pages": labels.AREA_PAGES,
     }
 
@@ -409,7 +424,17 @@ def move_back(
 
 # --- members and organisations ----------------------------------------------------------------
 
-MEMBER_FIELDS = ("name", "organisation_id", "email", "phone", "has_authority", "joined_on", "roles")
+MEMBER_FIELDS = (
+    "name",
+    "organisation_id",
+    "group",
+    "sector",
+    "email",
+    "phone",
+    "has_authority",
+    "joined_on",
+    "roles",
+)
 ORGANISATION_FIELDS = ("name", "group", "sectors", "website", "email", "phone", "influence")
 
 
@@ -509,6 +534,137 @@ def add_organisation(
     return _add_people(request, page, db, today, ref, "organisation", form)
 
 
+# --- a member's own part: signing the charter, reporting on their actions ---------------------
+
+
+def _my_page(
+    request: Request,
+    page: Page,
+    db: Any,
+    today: Any,
+    ref: str,
+    *,
+    status: int = 200,
+    problems: list[Any] | None = None,
+) -> Response:
+    viewer = viewer_of(page)
+    with db.transaction() as session:
+        a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.OWN_ITEMS)
+        part = membership.my_part(session=session, viewer=viewer, alliance=a, today=today)
+    return render(
+        request,
+        "me.html",
+        page,
+        status=status,
+        alliance=a,
+        part=part,
+        statuses=[x.value for x in ActionStatus],
+        problems=problems or [],
+        today=today,
+    )
+
+
+def _my_action(
+    request: Request,
+    page: Page,
+    db: Any,
+    today: Any,
+    ref: str,
+    action: Callable[[Session, m.Alliance], object],
+) -> Response:
+    """Run one of the member's own use cases; on refusal show the page again with why."""
+    viewer = viewer_of(page)
+    try:
+        with db.transaction() as session:
+            a = alliance_for(
+                session=session, viewer=viewer, ref=ref, permission=Permission.OWN_ITEMS
+            )
+            slug = a.slug
+            action(session, a)
+    except NotFound:
+        raise
+    except InvalidInput as exc:
+        return _my_page(request, page, db, today, ref, status=422, problems=exc.problems)
+    except AllianceFlowError as exc:
+        return _my_page(request, page, db, today, ref, status=409, problems=[exc.message])
+    return RedirectResponse(f"/alliances/{slug}/me", status_code=303)
+
+
+@router.get("/alliances/{ref}/me")
+def my_page(request: Request, ref: str, page: SignedInPage, db: DbDep, today: TodayDep) -> Response:
+    return _my_page(request, page, db, today, ref)
+
+
+@router.post("/alliances/{ref}/me/sign")
+def sign_charter(
+    request: Request, ref: str, page: SignedInPage, db: DbDep, today: TodayDep, form: FormData
+) -> Response:
+    viewer = viewer_of(page)
+
+    def act(session: Session, a: m.Alliance) -> object:
+        if form.get("agree") != "on":
+            raise InvalidInput(
+                [FieldProblem("agree", page.tr.gettext("tick the box to confirm you agree"))]
+            )
+        return membership.sign_current_charter(
+            session=session, viewer=viewer, alliance=a, today=today
+        )
+
+    return _my_action(request, page, db, today, ref, act)
+
+
+@router.post("/alliances/{ref}/me/actions/{item_id}")
+def update_my_action(
+    request: Request,
+    ref: str,
+    item_id: int,
+    page: SignedInPage,
+    db: DbDep,
+    today: TodayDep,
+    form: FormData,
+) -> Response:
+    viewer = viewer_of(page)
+
+    def act(session: Session, a: m.Alliance) -> object:
+        return membership.update_own_action(
+            session=session,
+            viewer=viewer,
+            alliance=a,
+            kind="action",
+            item_id=item_id,
+            changes={"status": str(form.get("status", ""))},
+            today=today,
+        )
+
+    return _my_action(request, page, db, today, ref, act)
+
+
+@router.post("/alliances/{ref}/me/minutes-actions/{item_id}")
+def update_my_minutes_action(
+    request: Request,
+    ref: str,
+    item_id: int,
+    page: SignedInPage,
+    db: DbDep,
+    today: TodayDep,
+    form: FormData,
+) -> Response:
+    viewer = viewer_of(page)
+
+    def act(session: Session, a: m.Alliance) -> object:
+        return membership.update_own_action(
+            session=session,
+            viewer=viewer,
+            alliance=a,
+            kind="minutes-action",
+            item_id=item_id,
+            changes={"done_on": str(form.get("done_on", ""))},
+            today=today,
+        )
+
+    return _my_action(request, page, db, today, ref, act)
+
+
 # --- the user's own account ----------------------------------------------------------------------
 
 
@@ -570,6 +726,7 @@ def _users_page(
         users = accounts.list_users(session=session)
         roles = {u.id: accounts.viewer_of(session=session, user=u).roles for u in users}
         alliances = accounts.visible_alliances(session=session, viewer=viewer)
+        links = membership.linked_members(session=session, alliance_ids=[a.id for a in alliances])
     names = {a.id: a.slug for a in alliances}
     return render(
         request,
@@ -579,6 +736,7 @@ def _users_page(
         users=users,
         roles=roles,
         alliance_slugs=names,
+        links=links,
         alliances=alliances,
         alliance_roles=[r.value for r in AllianceRole],
         problems=problems or [],
@@ -616,6 +774,31 @@ def grant_role(request: Request, page: SignedInPage, db: DbDep, form: FormData) 
                 login=str(form.get("login", "")),
                 alliance_ref=str(form.get("alliance", "")),
                 role=str(form.get("role", "")),
+            )
+    except InvalidInput as exc:
+        return _users_page(request, page, db, status=422, problems=exc.problems)
+    except AllianceFlowError as exc:
+        return _users_page(
+            request,
+            page,
+            db,
+            status=404 if isinstance(exc, NotFound) else 409,
+            problems=[exc.message],
+        )
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.post("/admin/links")
+def link_member(request: Request, page: SignedInPage, db: DbDep, form: FormData) -> Response:
+    """Say which member of an alliance an account speaks for (empty member: unlink)."""
+    require_admin(viewer_of(page))
+    try:
+        with db.transaction() as session:
+            membership.link_member(
+                session=session,
+                login=str(form.get("login", "")),
+                alliance_ref=str(form.get("alliance", "")),
+                member_ref=str(form.get("member", "")),
             )
     except InvalidInput as exc:
         return _users_page(request, page, db, status=422, problems=exc.problems)

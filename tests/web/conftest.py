@@ -10,9 +10,11 @@ import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
+from alliance_flow.accounts import membership
 from alliance_flow.accounts import services as accounts
 from alliance_flow.db import Database
 from alliance_flow.services import alliances as alliance_service
+from alliance_flow.services import items as item_service
 from alliance_flow.web import create_app
 from tests.conftest import TODAY
 
@@ -40,6 +42,12 @@ class World:
     db: Database
     north: str = "north"
     south: str = "south"
+    #: In north: the member the "member" persona speaks for, and what each member owns.
+    mia: int = 0
+    action: int = 0
+    other_action: int = 0
+    minutes_action: int = 0
+    other_minutes_action: int = 0
 
 
 def build_world(db: Database) -> World:
@@ -68,7 +76,38 @@ def build_world(db: Database) -> World:
             for slug, role in (("north", north), ("south", south)):
                 if role:
                     accounts.grant_role(session=session, login=login, alliance_ref=slug, role=role)
-    return World(db)
+    return add_member_items(db, World(db))
+
+
+def add_member_items(db: Database, world: World) -> World:
+    """In north: Mia (the "member" persona) and Olle, a charter, and an action of each kind
+    owned by each of them."""
+    with db.transaction() as session:
+        north = alliance_service.get_alliance(session=session, ref="north")
+
+        def add(kind: str, /, **values: object) -> int:
+            row = item_service.add_item(
+                session=session, alliance=north, kind=kind, item_in=values, today=TODAY
+            )
+            return row.id  # type: ignore[attr-defined]
+
+        mia = add("member", name="Mia Member", joined_on="2026-01-15")
+        olle = add("member", name="Olle Other", joined_on="2026-01-15")
+        add("charter", text="We work together, in good faith.", adopted_on="2026-02-01")
+        world.mia = mia
+        world.action = add("action", action="Mia's action", owner_member_id=mia)
+        world.other_action = add("action", action="Olle's action", owner_member_id=olle)
+        meeting = add("meeting", kind="plenary", starts_at="2026-02-10T10:00", status="held")
+        world.minutes_action = add(
+            "minutes-action", meeting_id=meeting, description="Book the room", owner_member_id=mia
+        )
+        world.other_minutes_action = add(
+            "minutes-action", meeting_id=meeting, description="Send minutes", owner_member_id=olle
+        )
+        membership.link_member(
+            session=session, login="member", alliance_ref="north", member_ref=mia
+        )
+    return world
 
 
 @pytest.fixture

@@ -43,6 +43,12 @@ def manage(ok: int, anon: int = 401) -> dict[str, int]:
     return _statuses(anon, ok, outsider=404, member=403, funder=403)
 
 
+def own_write(ok: int, anon: int = 401) -> dict[str, int]:
+    """Only an account linked to a member (here: the member persona, as Mia) acts as a member;
+    the coordinator and the admin are not linked to anyone in north."""
+    return _statuses(anon, 403, outsider=404, member=ok)
+
+
 def admin_only(ok: int) -> dict[str, int]:
     return _statuses(303, 403, admin=ok)
 
@@ -80,6 +86,16 @@ EXPECT: dict[tuple[str, str], tuple[Payload, dict[str, int]]] = {
         lambda v: {"name": f"Organisation by {v}"},
         manage(201),
     ),
+    ("GET", "/api/v1/alliances/{ref}/me"): (None, people()),
+    ("POST", "/api/v1/alliances/{ref}/me/signature"): (None, own_write(201)),
+    ("PATCH", "/api/v1/alliances/{ref}/me/actions/{item_id}"): (
+        lambda v: {"status": "in_progress"},
+        own_write(200),
+    ),
+    ("PATCH", "/api/v1/alliances/{ref}/me/minutes-actions/{item_id}"): (
+        lambda v: {"done_on": "2026-02-20"},
+        own_write(200),
+    ),
     # public documentation
     ("GET", "/api/v1/openapi.json"): (None, _statuses(200, 200)),
     ("GET", "/api/docs"): (None, _statuses(200, 200)),
@@ -112,6 +128,17 @@ EXPECT: dict[tuple[str, str], tuple[Payload, dict[str, int]]] = {
         lambda v: {"name": f"Page organisation by {v}"},
         manage(303, anon=303),
     ),
+    ("GET", "/alliances/{ref}/me"): (None, people(anon=303)),
+    # the API row above has already signed for Mia: signing again is refused
+    ("POST", "/alliances/{ref}/me/sign"): (lambda v: {"agree": "on"}, own_write(409, anon=303)),
+    ("POST", "/alliances/{ref}/me/actions/{item_id}"): (
+        lambda v: {"status": "done"},
+        own_write(303, anon=303),
+    ),
+    ("POST", "/alliances/{ref}/me/minutes-actions/{item_id}"): (
+        lambda v: {"done_on": "2026-02-21"},
+        own_write(303, anon=303),
+    ),
     ("GET", "/account"): (None, _statuses(303, 200)),
     ("POST", "/account/language"): (lambda v: {"language": "en"}, _statuses(303, 303)),
     ("POST", "/account/tokens"): (lambda v: {"name": "matrix"}, _statuses(303, 201)),
@@ -122,6 +149,10 @@ EXPECT: dict[tuple[str, str], tuple[Payload, dict[str, int]]] = {
     ),
     ("POST", "/admin/roles"): (
         lambda v: {"login": "member", "alliance": "north", "role": "member"},
+        admin_only(303),
+    ),
+    ("POST", "/admin/links"): (
+        lambda v: {"login": "member", "alliance": "north", "member": "Mia Member"},
         admin_only(303),
     ),
     # last: it ends the session the other rows use
@@ -170,7 +201,8 @@ def test_authorization_matrix(visitor: str, world: World) -> None:
     # logging out ends the session every other row uses: do it last
     for method, path in sorted(routes_of_app(), key=lambda r: r == ("POST", "/logout")):
         payload_fn, expected = EXPECT[(method, path)]
-        url = path.replace("{ref}", "north")
+        item = world.minutes_action if "/minutes-actions/" in path else world.action
+        url = path.replace("{ref}", "north").replace("{item_id}", str(item))
         payload = payload_fn(visitor) if payload_fn else {}
         if path.startswith("/api/"):
             answer = client.request(method, url, headers=headers, json=payload or None)

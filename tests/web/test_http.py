@@ -310,7 +310,10 @@ def test_api_members_and_organisations(client: TestClient, world: World) -> None
         json={"name": "Jo", "organisation_id": org.json()["id"], "roles": ["chair"]},
     )
     assert member.status_code == 201 and member.json()["roles"] == ["chair"]
-    assert len(client.get("/api/v1/alliances/north/members", headers=headers).json()) == 1
+    names = [
+        m["name"] for m in client.get("/api/v1/alliances/north/members", headers=headers).json()
+    ]
+    assert "Jo" in names
     assert len(client.get("/api/v1/alliances/north/organisations", headers=headers).json()) == 1
 
 
@@ -318,3 +321,27 @@ def test_openapi_documents_the_api(client: TestClient) -> None:
     spec = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/alliances/{ref}/advance" in spec["paths"]
     assert not any(not p.startswith("/api/") for p in spec["paths"])
+
+
+def test_member_page_records_the_group_of_an_individual_member(
+    client: TestClient, world: World
+) -> None:
+    csrf = login(client, "coordinator")
+    ok = client.post(
+        "/alliances/north/members",
+        data={
+            "csrf_token": csrf,
+            "name": "Hamid Karimi",
+            "group": "migrant_refugee_community",
+            "sector": "social_action",
+        },
+        follow_redirects=False,
+    )
+    assert ok.status_code == 303
+    headers = token_for(world.db, "coordinator")
+    rows = client.get("/api/v1/alliances/north/checks", headers=headers).json()["checks"]
+    assert next(c for c in rows if c["code"] == "scope.migrant_communities_included")["passed"]
+    bad = client.post(
+        "/alliances/north/members", data={"csrf_token": csrf, "name": "X", "group": "aliens"}
+    )
+    assert bad.status_code == 422 and "group" in bad.text
