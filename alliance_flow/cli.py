@@ -22,6 +22,8 @@ from sqlalchemy.orm import Session
 
 from alliance_flow import models as m
 from alliance_flow.accounts.cli import app as user_app
+from alliance_flow.audit import acting_as, set_actor
+from alliance_flow.audit import recent as audit_log
 from alliance_flow.db import Database, open_database
 from alliance_flow.errors import AllianceFlowError, GateBlocked, InvalidInput
 from alliance_flow.gates import GateReport
@@ -56,6 +58,7 @@ def _language(
     """alliance_flow: carry a Regional Alliance through its six stages, gate by gate."""
     wanted = lang or os.environ.get("LANG", "").split("_")[0].split(".")[0].lower() or None
     set_language(wanted)
+    set_actor(_actor())  # every write of this command is logged under the operator's name
 
 
 app.add_typer(reminders_app, name="reminders")
@@ -648,6 +651,46 @@ def history(alliance: AllianceRef, as_json: AsJson = False) -> None:
     console.print(table)
 
 
+@app.command("audit")
+@reports_errors
+def audit_command(
+    alliance: AllianceRef,
+    limit: Annotated[int, typer.Option(help="At most this many writes, newest first.")] = 50,
+    as_json: AsJson = False,
+) -> None:
+    """Who changed what in an alliance's records, and when."""
+    with use_case() as session:
+        a = alliance_service.get_alliance(session=session, ref=alliance)
+        events = audit_log(session=session, alliance_id=a.id, limit=limit)
+    if as_json:
+        _print_json(
+            [
+                {
+                    "at": e.at,
+                    "actor": e.actor,
+                    "table": e.table_name,
+                    "row": e.row_key,
+                    "action": e.action,
+                    "changes": e.changes,
+                }
+                for e in events
+            ]
+        )
+        return
+    table = Table(title=f"Writes to {a.name}")
+    for col in ("when (UTC)", "who", "what", "changes"):
+        table.add_column(col)
+    for e in events:
+        changed = ", ".join(sorted(e.changes)) if e.action == "update" else ""
+        table.add_row(
+            e.at.strftime("%Y-%m-%d %H:%M"),
+            e.actor,
+            f"{e.action} {e.table_name} {e.row_key}",
+            changed,
+        )
+    console.print(table)
+
+
 # --- demo and database -------------------------------------------------------------------------
 
 
@@ -661,8 +704,9 @@ def demo(today: Today = None) -> None:
     day = _today(today)
     db = _db()
     try:
-        slugs = load_demo(db, today=day, actor="demo")
-        logins = create_demo_accounts(db, slugs)
+        with acting_as("demo"):
+            slugs = load_demo(db, today=day, actor="demo")
+            logins = create_demo_accounts(db, slugs)
         with db.transaction() as session:
             rows = [
                 (a, stage_service.gate_report(session=session, alliance=a, today=day))

@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from alliance_flow import audit
 from alliance_flow.settings import get_settings
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -43,6 +44,7 @@ class Database:
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        event.listen(self._sessions, "after_flush", audit.record_writes)
 
     def upgrade(self) -> None:
         """Bring the schema to the latest migration (what `alliance-flow db upgrade` runs)."""

@@ -444,6 +444,22 @@ class StageEvent(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class AuditEvent(Base):
+    """One write to an alliance's records: who, when, which row, what changed (see audit.py)."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(200))
+    # No foreign key: the log outlives what it describes (a removed item, a deleted account).
+    alliance_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    table_name: Mapped[str] = mapped_column(String(60))
+    row_key: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(10))
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
 @event.listens_for(StageEvent, "before_update")
 @event.listens_for(StageEvent, "before_delete")
 def _history_is_append_only(mapper: Any, connection: Any, target: StageEvent) -> None:

@@ -199,3 +199,21 @@ def test_status_in_french(cli):
     assert "Ajoutez 8 représentants nommés de plus" in out
     data = json.loads(cli("--lang", "en", "status", "lille", "--json", *TODAY))
     assert data["gates"][0]["reason"].startswith("The alliance has no record")
+
+
+def test_every_write_is_logged_with_its_author(cli):
+    cli("create", "Roscommon", "--country", "ie")
+    cli("add", "roscommon", "organisation", "name=Foroige")
+    cli("edit", "roscommon", "organisation", "1", "website=https://www.foroige.ie")
+    cli("remove", "roscommon", "organisation", "1")
+    log = json.loads(cli("audit", "roscommon", "--json"))
+    assert {e["actor"] for e in log} == {"claire"}
+    actions = [(e["action"], e["table"]) for e in reversed(log)]
+    assert actions == [
+        ("insert", "alliances"),
+        ("insert", "organisations"),
+        ("update", "organisations"),
+        ("delete", "organisations"),
+    ]
+    update = next(e for e in log if e["action"] == "update")
+    assert update["changes"] == {"website": [None, "https://www.foroige.ie"]}

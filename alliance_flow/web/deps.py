@@ -16,6 +16,7 @@ from alliance_flow import models as m
 from alliance_flow.accounts import services as accounts
 from alliance_flow.accounts.errors import Forbidden, Unauthenticated
 from alliance_flow.accounts.policy import Permission, Viewer
+from alliance_flow.audit import set_actor
 from alliance_flow.db import Database
 from alliance_flow.errors import NotFound
 from alliance_flow.i18n import set_language
@@ -59,7 +60,13 @@ def api_viewer(
     return viewer
 
 
-ApiViewer = Annotated[Viewer, Depends(api_viewer)]
+async def api_author(viewer: Annotated[Viewer, Depends(api_viewer)]) -> Viewer:
+    """Async so the author it sets lives in the request's task (see signed_in_page)."""
+    set_actor(viewer.author)
+    return viewer
+
+
+ApiViewer = Annotated[Viewer, Depends(api_author)]
 
 
 @dataclass(frozen=True)
@@ -104,6 +111,7 @@ async def signed_in_page(request: Request, page: Annotated[Page, Depends(optiona
     # An async dependency runs in the request's own task, so the gate checks evaluated by the
     # endpoint (even in the threadpool, which copies the context) speak the viewer's language.
     set_language(page.tr.language)
+    set_actor(page.viewer.author)  # every write of this request is logged under their name
     return page
 
 

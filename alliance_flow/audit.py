@@ -1,0 +1,154 @@
+"""Who changed what: every write to an alliance's records is logged with its author.
+
+Adapters say who is acting (`acting_as` / `set_actor`: the signed-in user, the CLI operator, a
+scheduled flow); a flush hook writes one audit row per inserted, changed or deleted record, in
+the same transaction as the change, so a write and its record cannot part.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import insert, inspect, select
+from sqlalchemy.orm import Session
+
+from alliance_flow import models as m
+
+_actor: contextvars.ContextVar[str] = contextvars.ContextVar("actor", default="system")
+
+#: Tables whose rows are not the alliance's records: history and logs of their own, sessions,
+#: login throttling and the notification outbox (which has its own status trail).
+NOT_AUDITED = frozenset(
+    {
+        "audit_events",
+        "stage_events",
+        "web_sessions",
+        "login_failures",
+        "api_tokens",
+        "reminder_outbox",
+    }
+)
+SECRET_COLUMNS = frozenset({"password_hash", "token_hash", "apprise_url", "preferred_channel"})
+
+
+def set_actor(actor: str | None) -> None:
+    _actor.set(actor or "system")
+
+
+@contextmanager
+def acting_as(actor: str) -> Iterator[None]:
+    token = _actor.set(actor)
+    try:
+        yield
+    finally:
+        _actor.reset(token)
+
+
+def current_actor() -> str:
+    return _actor.get()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+#: How a row that does not carry alliance_id finds its alliance: through its parent.
+PARENTS: tuple[tuple[str, type[m.Base]], ...] = (
+    ("organisation_id", m.Organisation),
+    ("member_id", m.Member),
+    ("meeting_id", m.Meeting),
+    ("charter_version_id", m.CharterVersion),
+)
+
+
+def _alliance_of(session: Session, obj: Any) -> int | None:
+    if isinstance(obj, m.Alliance):
+        return obj.id
+    if getattr(obj, "alliance_id", None) is not None:
+        return int(obj.alliance_id)
+    for column, model in PARENTS:
+        parent_id = getattr(obj, column, None)
+        if parent_id is not None:
+            with session.no_autoflush:
+                parent = session.get(model, parent_id)
+            return _alliance_of(session, parent) if parent is not None else None
+    return None
+
+
+def _changes(obj: Any, action: str) -> dict[str, Any]:
+    state = inspect(obj)
+    out: dict[str, Any] = {}
+    for attr in state.mapper.column_attrs:
+        key = attr.key
+        if action == "update":
+            history = state.attrs[key].history
+            if not history.has_changes():
+                continue
+            old = history.deleted[0] if history.deleted else None
+            new = history.added[0] if history.added else None
+            if old == new:
+                continue
+            out[key] = "(changed)" if key in SECRET_COLUMNS else [_plain(old), _plain(new)]
+        else:
+            value = state.attrs[key].value if action == "insert" else state.attrs[key].loaded_value
+            out[key] = "(set)" if key in SECRET_COLUMNS and value else _plain(value)
+    return out
+
+
+def record_writes(session: Session, flush_context: Any) -> None:
+    """after_flush hook (installed by alliance_flow.db.Database on its sessions)."""
+    rows = []
+    for action, objects in (
+        ("insert", session.new),
+        ("update", session.dirty),
+        ("delete", session.deleted),
+    ):
+        for obj in objects:
+            table = getattr(obj, "__tablename__", None)
+            if table is None or table in NOT_AUDITED:
+                continue
+            if action == "update" and not session.is_modified(obj, include_collections=False):
+                continue
+            changes = _changes(obj, action)
+            if action == "update" and not changes:
+                continue
+            key = inspect(obj).mapper.primary_key_from_instance(obj)
+            rows.append(
+                {
+                    "at": m.utcnow(),
+                    "actor": _actor.get(),
+                    "alliance_id": _alliance_of(session, obj),
+                    "table_name": table,
+                    "row_key": ",".join(str(k) for k in key),
+                    "action": action,
+                    "changes": changes,
+                }
+            )
+    if rows:
+        session.connection().execute(insert(m.AuditEvent), rows)
+
+
+def recent(*, session: Session, alliance_id: int, limit: int = 100) -> list[m.AuditEvent]:
+    """The latest writes to one alliance's records, newest first."""
+    return list(
+        session.scalars(
+            select(m.AuditEvent)
+            .where(m.AuditEvent.alliance_id == alliance_id)
+            .order_by(m.AuditEvent.id.desc())
+            .limit(limit)
+        )
+    )
