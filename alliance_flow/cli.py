@@ -29,6 +29,7 @@ from alliance_flow.errors import AllianceFlowError, GateBlocked, InvalidInput
 from alliance_flow.gates import GateReport
 from alliance_flow.i18n import set_language
 from alliance_flow.reminders.cli import reminders_app, serve_command
+from alliance_flow.reports.cli import report_app
 from alliance_flow.services import alliances as alliance_service
 from alliance_flow.services import items as item_service
 from alliance_flow.services import stages as stage_service
@@ -63,6 +64,7 @@ def _language(
 
 app.add_typer(reminders_app, name="reminders")
 app.command("serve")(serve_command)
+app.add_typer(report_app, name="report")
 app.add_typer(user_app, name="user")
 app.command("web")(web_command)
 

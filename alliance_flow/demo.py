@@ -15,7 +15,7 @@ waiver is France's, whose metropolitan area needs more partners than the guide's
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
 from dateutil.relativedelta import relativedelta
@@ -818,6 +818,10 @@ def _build(session: Session, d: Demo, *, today: date, actor: str) -> m.Alliance:
     def at(month: int) -> date:
         return start + relativedelta(months=month)
 
+    def moment(month: int) -> datetime:
+        """When a demo event happened: noon UTC of that day, so the history reads true."""
+        return datetime.combine(at(month), time(12), tzinfo=UTC)
+
     alliance = alliances.create_alliance(
         session=session,
         alliance_in={
@@ -828,6 +832,7 @@ def _build(session: Session, d: Demo, *, today: date, actor: str) -> m.Alliance:
             "vision_agreed_on": at(d.vision_month) if d.vision_month else None,
         },
         actor=actor,
+        recorded_at=moment(0),
     )
 
     def add(item_kind: str, /, **values: Any) -> Any:
@@ -847,8 +852,15 @@ def _build(session: Session, d: Demo, *, today: date, actor: str) -> m.Alliance:
                 reason=reason,
                 actor=actor,
                 today=at(month),
+                recorded_at=moment(month),
             )
-        stages.advance_stage(session=session, alliance=alliance, actor=actor, today=at(month))
+        stages.advance_stage(
+            session=session,
+            alliance=alliance,
+            actor=actor,
+            today=at(month),
+            recorded_at=moment(month),
+        )
 
     # Stage 1, scope: the stakeholder table, the named representatives, the briefing.
     org_ids = {

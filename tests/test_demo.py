@@ -136,3 +136,14 @@ def test_demo_works_at_any_date(tmp_path: Path) -> None:
                 assert {e.actor for e in events} == {"tester"}
         finally:
             db.dispose()
+
+
+def test_demo_history_is_dated_when_each_stage_was_passed(db: Database, today: date) -> None:
+    load_demo(db, today=today)
+    with db.transaction() as session:
+        bordeaux = alliances.get_alliance(session=session, ref="bordeaux")
+        events = stages.history(session=session, alliance=bordeaux)
+        start = bordeaux.work_plan_start
+    assert events[0].kind == "created" and events[0].at.date() == start
+    advanced = [e.at.date() for e in events if e.kind == "advanced"]
+    assert advanced == sorted(advanced) and start < advanced[0] < advanced[-1] <= today

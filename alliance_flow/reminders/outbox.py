@@ -337,7 +337,7 @@ def plan(
                     Planned(
                         alliance.slug,
                         d.kind,
-                        _recipient_label(session, d.recipient),
+                        recipient_label(session, d.recipient),
                         target.redacted() if target else "(no channel)",
                         title,
                         bool(exists),
@@ -347,7 +347,8 @@ def plan(
     return out
 
 
-def _recipient_label(session: Session, recipient: str) -> str:
+def recipient_label(session: Session, recipient: str) -> str:
+    """A person's name or an audience, never a channel address."""
     what, _, ident = recipient.partition(":")
     if what == "member":
         mb = session.get(m.Member, int(ident))
@@ -356,6 +357,10 @@ def _recipient_label(session: Session, recipient: str) -> str:
 
 
 # --- claiming and delivering --------------------------------------------------------------------
+
+
+#: Kinds another deliverer sends (funder reports carry attachments only reports.delivery builds).
+DELIVERED_ELSEWHERE = ("funder_report",)
 
 
 def claim(
@@ -375,6 +380,7 @@ def claim(
                 .where(
                     rm.OutboxMessage.status == rm.PENDING,
                     rm.OutboxMessage.next_attempt_at <= now,
+                    rm.OutboxMessage.kind.not_in(DELIVERED_ELSEWHERE),
                     free,
                 )
                 .order_by(rm.OutboxMessage.next_attempt_at, rm.OutboxMessage.id)
@@ -510,8 +516,24 @@ def _deliver_one(
     return f"retry {who} via {where} (attempt {tries}): {error}"
 
 
+def status_counts(*, session: Session, alliance_id: int) -> dict[str, int]:
+    """How many messages of one alliance are pending, sent, failed or cancelled."""
+    rows = session.execute(
+        select(rm.OutboxMessage.status, func.count())
+        .where(rm.OutboxMessage.alliance_id == alliance_id)
+        .group_by(rm.OutboxMessage.status)
+    ).all()
+    counts = dict.fromkeys(rm.STATUSES, 0)
+    counts.update({status: int(n) for status, n in rows})
+    return counts
+
+
 def list_outbox(
-    *, session: Session, status: str | None = None, limit: int = 200
+    *,
+    session: Session,
+    status: str | None = None,
+    limit: int = 200,
+    alliance_id: int | None = None,
 ) -> list[tuple[rm.OutboxMessage, str]]:
     """Outbox rows with their alliance's slug, newest first."""
     query = (
@@ -522,6 +544,8 @@ def list_outbox(
     )
     if status:
         query = query.where(rm.OutboxMessage.status == status)
+    if alliance_id is not None:
+        query = query.where(rm.OutboxMessage.alliance_id == alliance_id)
     return [(row, slug) for row, slug in session.execute(query).all()]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -49,7 +50,13 @@ def list_alliances(
     return list(session.scalars(query))
 
 
-def create_alliance(*, session: Session, alliance_in: dict[str, Any], actor: str) -> m.Alliance:
+def create_alliance(
+    *,
+    session: Session,
+    alliance_in: dict[str, Any],
+    actor: str,
+    recorded_at: datetime | None = None,
+) -> m.Alliance:
     data = validate(AllianceIn, alliance_in).model_dump()
     slug = data.pop("slug") or slugify(data["name"])
     if session.scalars(select(m.Alliance.id).where(m.Alliance.slug == slug)).first():
@@ -64,6 +71,7 @@ def create_alliance(*, session: Session, alliance_in: dict[str, Any], actor: str
             stage=Stage.SCOPE,
             to_stage=Stage.SCOPE,
             actor=actor,
+            at=recorded_at or m.utcnow(),
         )
     )
     return alliance

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -48,12 +48,17 @@ def advance_stage(
     actor: str,
     today: date,
     thresholds: Thresholds | None = None,
+    recorded_at: datetime | None = None,
 ) -> GateReport:
-    """Move to the next stage if every check passed or was waived; GateBlocked otherwise."""
+    """Move to the next stage if every check passed or was waived; GateBlocked otherwise.
+
+    `recorded_at` back-fills the history of an alliance that existed before it was recorded
+    here (the demo does); by default the change is stamped now.
+    """
     report = gate_report(session=session, alliance=alliance, today=today, thresholds=thresholds)
     current = Stage(alliance.stage)
     target = lifecycle.advance(current, report)
-    _move(session, alliance, current, target, EventKind.ADVANCED, actor, report)
+    _move(session, alliance, current, target, EventKind.ADVANCED, actor, report, at=recorded_at)
     return report
 
 
@@ -66,6 +71,7 @@ def _move(
     actor: str,
     report: GateReport,
     reason: str | None = None,
+    at: datetime | None = None,
 ) -> None:
     """Write the new stage and its history event together: the only writer of Alliance.stage."""
     with m.stage_change():
@@ -80,6 +86,7 @@ def _move(
             actor=actor,
             reason=reason,
             gate_results=report.as_list(),
+            at=at or m.utcnow(),
         )
     )
     session.flush()
@@ -97,7 +104,14 @@ def move_back(
 
 
 def waive_check(
-    *, session: Session, alliance: m.Alliance, code: str, reason: str, actor: str, today: date
+    *,
+    session: Session,
+    alliance: m.Alliance,
+    code: str,
+    reason: str,
+    actor: str,
+    today: date,
+    recorded_at: datetime | None = None,
 ) -> GateReport:
     """Record a coordinator's written reason to let one failed check of this stage pass."""
     waiver = validate(WaiverIn, {"code": code, "reason": reason})
@@ -130,6 +144,7 @@ def waive_check(
             actor=actor,
             reason=reason,
             gate_results=[outcome.as_dict()],
+            at=recorded_at or m.utcnow(),
         )
     )
     session.flush()

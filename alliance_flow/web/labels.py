@@ -41,3 +41,12 @@ AREA_PAGES: dict[str, str] = {
     "members": "members",
     "organisations": "organisations",
 }
+
+
+#: Outbox statuses as coordinators read them.
+OUTBOX_STATUSES = {
+    "pending": N_("Waiting to be sent"),
+    "sent": N_("Sent"),
+    "failed": N_("Failed"),
+    "cancelled": N_("Cancelled"),
+}

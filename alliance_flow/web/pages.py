@@ -26,6 +26,8 @@ from alliance_flow.errors import (
     InvalidInput,
     NotFound,
 )
+from alliance_flow.reminders import outbox
+from alliance_flow.reminders.models import STATUSES
 from alliance_flow.services import items as item_service
 from alliance_flow.services import stages as stage_service
 from alliance_flow.vocabulary import (
@@ -532,6 +534,40 @@ def add_organisation(
     request: Request, ref: str, page: SignedInPage, db: DbDep, today: TodayDep, form: FormData
 ) -> Response:
     return _add_people(request, page, db, today, ref, "organisation", form)
+
+
+# --- notifications: the reminders outbox of one alliance ------------------------------------
+
+
+@router.get("/alliances/{ref}/outbox")
+def outbox_page(
+    request: Request, ref: str, page: SignedInPage, db: DbDep, status: str | None = None
+) -> Response:
+    """What was sent, what waits for a retry and what failed, so nothing fails silently."""
+    viewer = viewer_of(page)
+    wanted = status if status in STATUSES else None
+    with db.transaction() as session:
+        a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.MANAGE)
+        rows = [
+            {
+                "message": msg,
+                "to": outbox.recipient_label(session, msg.recipient),
+            }
+            for msg, _slug in outbox.list_outbox(
+                session=session, status=wanted, alliance_id=a.id, limit=300
+            )
+        ]
+        counts = outbox.status_counts(session=session, alliance_id=a.id)
+    return render(
+        request,
+        "outbox.html",
+        page,
+        alliance=a,
+        rows=rows,
+        counts=counts,
+        current_status=wanted,
+        statuses=STATUSES,
+    )
 
 
 # --- a member's own part: signing the charter, reporting on their actions ---------------------

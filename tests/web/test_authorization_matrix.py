@@ -129,6 +129,13 @@ EXPECT: dict[tuple[str, str], tuple[Payload, dict[str, int]]] = {
         manage(303, anon=303),
     ),
     ("GET", "/alliances/{ref}/me"): (None, people(anon=303)),
+    ("GET", "/alliances/{ref}/outbox"): (None, manage(200, anon=303)),
+    # funder reports: everyone with a role on the alliance reads them; anyone signed in reads
+    # the portfolio of the alliances they see
+    ("GET", "/alliances/{ref}/report"): (None, view(anon=303)),
+    ("GET", "/alliances/{ref}/report.{fmt}"): (None, view(anon=303)),
+    ("GET", "/reports/portfolio"): (None, _statuses(303, 200)),
+    ("GET", "/reports/portfolio.{fmt}"): (None, _statuses(303, 200)),
     # the API row above has already signed for Mia: signing again is refused
     ("POST", "/alliances/{ref}/me/sign"): (lambda v: {"agree": "on"}, own_write(409, anon=303)),
     ("POST", "/alliances/{ref}/me/actions/{item_id}"): (
@@ -202,7 +209,7 @@ def test_authorization_matrix(visitor: str, world: World) -> None:
     for method, path in sorted(routes_of_app(), key=lambda r: r == ("POST", "/logout")):
         payload_fn, expected = EXPECT[(method, path)]
         item = world.minutes_action if "/minutes-actions/" in path else world.action
-        url = path.replace("{ref}", "north").replace("{item_id}", str(item))
+        url = path.replace("{ref}", "north").replace("{item_id}", str(item)).replace("{fmt}", "csv")
         payload = payload_fn(visitor) if payload_fn else {}
         if path.startswith("/api/"):
             answer = client.request(method, url, headers=headers, json=payload or None)

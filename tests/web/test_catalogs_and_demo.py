@@ -14,17 +14,20 @@ from alliance_flow.web.i18n import LOCALES_DIR
 from tests.conftest import TODAY
 from tests.web.conftest import World, login
 
-WEB = Path(__file__).resolve().parents[2] / "alliance_flow" / "web"
+PACKAGE = Path(__file__).resolve().parents[2] / "alliance_flow"
+#: Where user-facing strings live: the dashboard, and the gate checks it shows.
+SOURCES = (PACKAGE / "web", PACKAGE / "stages")
 
 
 def _source_messages() -> set[str]:
     method_map = [("**.py", "python"), ("templates/**.html", "jinja2")]
     keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
     found = set()
-    for _file, _line, message, _comments, _context in extract_from_dir(
-        str(WEB), method_map, keywords=keywords
-    ):
-        found.add(message[0] if isinstance(message, tuple) else message)
+    for source in SOURCES:
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            str(source), method_map, keywords=keywords
+        ):
+            found.add(message[0] if isinstance(message, tuple) else message)
     return found
 
 
