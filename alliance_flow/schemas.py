@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from datetime import date, datetime
 from decimal import Decimal
@@ -20,6 +21,7 @@ from pydantic import (
 )
 
 from alliance_flow.errors import FieldProblem, InvalidInput
+from alliance_flow.i18n import N_, _
 from alliance_flow.vocabulary import (
     ActionStatus,
     Audience,
@@ -44,15 +46,17 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 def _email(value: str | None) -> str | None:
     if value is not None and not EMAIL.match(value):
-        raise ValueError("not a valid e-mail address (expected name@example.org)")
+        raise ValueError(_("not a valid e-mail address (expected name@example.org)"))
     return value
 
 
 def _channel(value: str | None) -> str | None:
     if value is not None and "://" not in value:
         raise ValueError(
-            "give an Apprise address such as mailto://name@example.org, "
-            "tgram://bot-token/chat-id or slack://...; leave it empty to use the e-mail"
+            _(
+                "give an Apprise address such as mailto://name@example.org, "
+                "tgram://bot-token/chat-id or slack://...; leave it empty to use the e-mail"
+            )
         )
     return value
 
@@ -61,7 +65,9 @@ def _timezone(value: str) -> str:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown time zone '{value}' (expected e.g. Europe/Paris)") from None
+        raise ValueError(
+            _("unknown time zone '{value}' (expected e.g. Europe/Paris)").format(value=value)
+        ) from None
     return value
 
 
@@ -130,7 +136,7 @@ class AllianceIn(Input):
     @classmethod
     def _slug(cls, v: str | None) -> str | None:
         if v is not None and not SLUG.match(v):
-            raise ValueError("use lower-case letters, digits and dashes only (e.g. roscommon)")
+            raise ValueError(_("use lower-case letters, digits and dashes only (e.g. roscommon)"))
         return v
 
     @model_validator(mode="after")
@@ -140,7 +146,7 @@ class AllianceIn(Input):
             and self.work_plan_end
             and self.work_plan_end <= self.work_plan_start
         ):
-            raise ValueError("work_plan_end: must be after work_plan_start")
+            raise ValueError("work_plan_end: " + _("must be after work_plan_start"))
         return self
 
 
@@ -188,9 +194,11 @@ class MemberIn(Input):
     @model_validator(mode="after")
     def _dates(self) -> MemberIn:
         if self.left_on and self.joined_on and self.left_on < self.joined_on:
-            raise ValueError("left_on: cannot be before joined_on")
+            raise ValueError("left_on: " + _("cannot be before joined_on"))
         if self.left_on and not self.joined_on:
-            raise ValueError("left_on: a candidate who never joined cannot leave; remove them")
+            raise ValueError(
+                "left_on: " + _("a candidate who never joined cannot leave; remove them")
+            )
         return self
 
 
@@ -306,7 +314,7 @@ class ActionPlanItemIn(Input):
     @model_validator(mode="after")
     def _dates(self) -> ActionPlanItemIn:
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            raise ValueError("ends_on: cannot be before starts_on")
+            raise ValueError("ends_on: " + _("cannot be before starts_on"))
         return self
 
 
@@ -361,7 +369,7 @@ class SustainabilityPlanIn(Input):
     @model_validator(mode="after")
     def _decision(self) -> SustainabilityPlanIn:
         if self.decided_on and not self.decision:
-            raise ValueError("decision: say whether the alliance closes or renews")
+            raise ValueError("decision: " + _("say whether the alliance closes or renews"))
         return self
 
 
@@ -374,18 +382,49 @@ class MoveBackIn(Input):
     reason: Annotated[str, Field(min_length=10, max_length=2000)]
 
 
+#: Pydantic's own messages, in the coordinator's words and language (by error type).
+MESSAGES: dict[str, str] = {
+    "missing": N_("required"),
+    "extra_forbidden": N_("unknown field"),
+    "string_too_short": N_("too short (at least {min_length} characters)"),
+    "string_too_long": N_("too long (at most {max_length} characters)"),
+    "string_pattern_mismatch": N_("not in the expected form"),
+    "date_parsing": N_("not a valid date (expected YYYY-MM-DD)"),
+    "date_from_datetime_parsing": N_("not a valid date (expected YYYY-MM-DD)"),
+    "date_type": N_("not a valid date (expected YYYY-MM-DD)"),
+    "datetime_parsing": N_("not a valid date and time (expected YYYY-MM-DDTHH:MM)"),
+    "datetime_from_date_parsing": N_("not a valid date and time (expected YYYY-MM-DDTHH:MM)"),
+    "datetime_type": N_("not a valid date and time (expected YYYY-MM-DDTHH:MM)"),
+    "int_parsing": N_("not a whole number"),
+    "int_type": N_("not a whole number"),
+    "float_parsing": N_("not a number"),
+    "decimal_parsing": N_("not a number"),
+    "bool_parsing": N_("expected yes or no"),
+    "enum": N_("must be one of: {expected}"),
+    "literal_error": N_("must be one of: {expected}"),
+    "greater_than_equal": N_("must be at least {ge}"),
+    "less_than_equal": N_("must be at most {le}"),
+    "decimal_max_places": N_("at most {decimal_places} decimals"),
+    "decimal_max_digits": N_("too many digits"),
+}
+
+
 def problems_from(exc: ValidationError, line: int | None = None) -> list[FieldProblem]:
-    """Pydantic's errors in a coordinator's words: which field, what is wrong."""
+    """Pydantic's errors in a coordinator's words and language: which field, what is wrong."""
     out = []
     for err in exc.errors():
         loc = ".".join(str(p) for p in err["loc"] if not isinstance(p, int)) or ""
         msg = err["msg"].removeprefix("Value error, ")
         if not loc and ": " in msg:  # model-level validators name their field first
             loc, msg = msg.split(": ", 1)
-        if err["type"] == "extra_forbidden":
-            msg = "unknown field"
-        elif err["type"] == "missing":
-            msg = "required"
+        context = {k: str(v) for k, v in (err.get("ctx") or {}).items()}
+        kind = err["type"]
+        if kind == "string_too_short" and context.get("min_length") == "1":
+            kind = "missing"  # an empty name is a missing name
+        template = MESSAGES.get(kind)
+        if template is not None:
+            with contextlib.suppress(KeyError):
+                msg = _(template).format(**context)
         out.append(FieldProblem(field=loc or "input", problem=msg, line=line))
     return out
 

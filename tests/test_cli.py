@@ -107,7 +107,7 @@ def test_advance_refused_then_waive_then_back_and_history(cli):
     waived = json.loads(cli("status", "roscommon", "--json", *TODAY))["gates"]
     assert all(g["waived"] for g in waived)
     assert "moved from scope to launch" in cli("advance", "roscommon", *TODAY)
-    assert "reason: String should have at least 10 characters" in cli(
+    assert "reason: too short (at least 10 characters)" in cli(
         "back", "roscommon", "--reason", "x", code=1
     )
     assert "moved back from launch to scope" in cli(
