@@ -477,6 +477,34 @@ def _deliver_one(
             ok, error = result.ok, result.error
         except Exception as exc:  # a broken channel must not stop the others
             ok, error = False, f"{type(exc).__name__}: {scrub(str(exc), target.urls)}"
+    return settle(
+        db=db,
+        msg_id=msg_id,
+        worker=worker,
+        now=now,
+        settings=settings,
+        report=report,
+        ok=ok,
+        error=error,
+        attempts=attempts,
+        who=f"{who} via {where}",
+    )
+
+
+def settle(
+    *,
+    db: Database,
+    msg_id: int,
+    worker: str,
+    now: datetime | None,
+    settings: ReminderSettings,
+    report: DeliveryReport,
+    ok: bool,
+    error: str | None,
+    attempts: int,
+    who: str,
+) -> str:
+    """Record one delivery attempt: sent, or retried later with backoff, or failed after N."""
     moment = now or utcnow()
     mine = (rm.OutboxMessage.id == msg_id, rm.OutboxMessage.claimed_by == worker)
     with db.transaction() as session:
@@ -494,7 +522,7 @@ def _deliver_one(
                 )
             )
             report.sent += 1
-            return f"sent {who} via {where}"
+            return f"sent {who}"
         tries = attempts + 1
         final = tries >= settings.max_attempts
         session.execute(
@@ -511,9 +539,9 @@ def _deliver_one(
         )
     if final:
         report.failed += 1
-        return f"FAILED {who} via {where} after {tries} attempts: {error}"
+        return f"FAILED {who} after {tries} attempts: {error}"
     report.retrying += 1
-    return f"retry {who} via {where} (attempt {tries}): {error}"
+    return f"retry {who} (attempt {tries}): {error}"
 
 
 def status_counts(*, session: Session, alliance_id: int) -> dict[str, int]:

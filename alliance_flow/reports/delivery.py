@@ -5,11 +5,11 @@ recipient `funder:<user id>`), anchored on the first alliance they fund because 
 belong to an alliance. The unique key of the outbox, plus a check that ignores the anchor,
 makes a second run of the month record nothing.
 
-The reminders sweep cannot attach files and does not know funders, so report messages are kept
-under this module's lease (`claimed_by = "reports"`, until far in the future) whenever nobody is
-sending them: the reminders sweep passes them by, and `deliver_reports` claims them, renders the
-PDFs, sends them (attached where the channel takes files, otherwise linked), and marks them sent,
-or parks them again with a backoff.
+The reminders sweep cannot attach files and does not know funders, so it never claims this kind
+(`outbox.DELIVERED_ELSEWHERE`); new rows are also recorded under this module's lease. Only
+`deliver_reports` claims them, renders the PDFs, sends them (attached where the channel takes
+files, otherwise linked) and settles the attempt the way every outbox message is settled:
+sent, retried later with backoff, or failed after N attempts.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from alliance_flow.accounts.models import AllianceRole, User, UserAllianceRole
 from alliance_flow.db import Database
 from alliance_flow.models import utcnow
 from alliance_flow.reminders import models as rm
+from alliance_flow.reminders import outbox
 from alliance_flow.reminders.config import ReminderSettings, get_reminder_settings
 from alliance_flow.reminders.delivery import Delivery, Target, redact, scrub, split_urls
 from alliance_flow.reminders.outbox import DeliveryReport, config_tags
@@ -366,17 +367,17 @@ def _deliver_one(
         except Exception as exc:  # a broken report or channel must not stop the others
             log.exception("report message %s failed", msg_id)
             error = f"{type(exc).__name__}: {exc}"
-    return _settle(
-        db,
-        msg_id,
-        worker,
-        now,
-        reminder_settings,
-        report,
-        ok,
-        error,
-        attempts,
-        f"{who} via {where}",
+    return outbox.settle(
+        db=db,
+        msg_id=msg_id,
+        worker=worker,
+        now=now,
+        settings=reminder_settings,
+        report=report,
+        ok=ok,
+        error=error,
+        attempts=attempts,
+        who=f"{who} via {where}",
     )
 
 
@@ -435,57 +436,6 @@ def _write(folder: Path, name: str, content: bytes) -> Path:
     path = folder / name
     path.write_bytes(content)
     return path
-
-
-def _settle(
-    db: Database,
-    msg_id: int,
-    worker: str,
-    now: datetime | None,
-    reminder_settings: ReminderSettings,
-    report: DeliveryReport,
-    ok: bool,
-    error: str | None,
-    attempts: int,
-    who: str,
-) -> str:
-    moment = now or utcnow()
-    mine = (rm.OutboxMessage.id == msg_id, rm.OutboxMessage.claimed_by == worker)
-    with db.transaction() as session:
-        if ok:
-            session.execute(
-                update(rm.OutboxMessage)
-                .where(*mine)
-                .values(
-                    status=rm.SENT,
-                    sent_at=moment,
-                    attempts=attempts + 1,
-                    last_error=None,
-                    claimed_by=None,
-                    claimed_until=None,
-                )
-            )
-            report.sent += 1
-            return f"sent {who}"
-        tries = attempts + 1
-        final = tries >= reminder_settings.max_attempts
-        session.execute(
-            update(rm.OutboxMessage)
-            .where(*mine)
-            .values(
-                status=rm.FAILED if final else rm.PENDING,
-                attempts=tries,
-                last_error=(error or "failed")[:1000],
-                next_attempt_at=moment + timedelta(seconds=reminder_settings.backoff(tries)),
-                claimed_by=None if final else OWNER,
-                claimed_until=None if final else PARKED_UNTIL,
-            )
-        )
-    if final:
-        report.failed += 1
-        return f"FAILED {who} after {tries} attempts: {error}"
-    report.retrying += 1
-    return f"retry {who} (attempt {tries}): {error}"
 
 
 # --- the Apprise adapter ------------------------------------------------------------------------
