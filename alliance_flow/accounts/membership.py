@@ -16,6 +16,7 @@ from alliance_flow.accounts.models import User, UserAllianceRole
 from alliance_flow.accounts.policy import Permission, Viewer
 from alliance_flow.accounts.services import get_user
 from alliance_flow.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from alliance_flow.i18n import _
 from alliance_flow.services import alliances as alliance_service
 from alliance_flow.services import items as item_service
 
@@ -108,13 +109,15 @@ def linked_members(*, session: Session, alliance_ids: list[int]) -> dict[tuple[i
 
 def _own_member(session: Session, viewer: Viewer, alliance: m.Alliance) -> m.Member:
     if not viewer.may(Permission.OWN_ITEMS, alliance.id):
-        raise Forbidden("only members and coordinators of this alliance have items of their own")
+        raise Forbidden(_("only members and coordinators of this alliance have items of their own"))
     member_id = viewer.member_on(alliance.id)
     member = session.get(m.Member, member_id) if member_id is not None else None
     if member is None or member.alliance_id != alliance.id:
         raise Forbidden(
-            "your account is not linked to a member of this alliance; "
-            "ask an administrator to link it"
+            _(
+                "your account is not linked to a member of this alliance; "
+                "ask an administrator to link it"
+            )
         )
     return member
 
@@ -132,16 +135,16 @@ def _why_not_signable(
     member: m.Member, charter: m.CharterVersion | None, today: date
 ) -> str | None:
     if charter is None:
-        return "the alliance has no charter yet"
+        return _("the alliance has no charter yet")
     if not member.is_active(today):
-        return "only members who have joined the alliance (and not left it) sign its charter"
+        return _("only members who have joined the alliance (and not left it) sign its charter")
     return None
 
 
 def my_part(*, session: Session, viewer: Viewer, alliance: m.Alliance, today: date) -> MyPart:
     """The linked member, the current charter and whether they signed it, and their actions."""
     if not viewer.may(Permission.OWN_ITEMS, alliance.id):
-        raise Forbidden("only members and coordinators of this alliance have items of their own")
+        raise Forbidden(_("only members and coordinators of this alliance have items of their own"))
     try:
         member = _own_member(session, viewer, alliance)
     except Forbidden:
@@ -224,21 +227,21 @@ def update_own_action(
     if allowed is None:
         raise InvalidInput([FieldProblem("kind", "use one of: " + ", ".join(OWN_FIELDS))])
     problems = [
-        FieldProblem(f, "you may change only: " + ", ".join(allowed))
+        FieldProblem(f, _("you may change only: {fields}").format(fields=", ".join(allowed)))
         for f in changes
         if f not in allowed
     ]
     if not changes:
-        problems.append(FieldProblem(allowed[0], "required"))
+        problems.append(FieldProblem(allowed[0], _("required")))
     if problems:
         raise InvalidInput(problems)
     row: Any = item_service.get_item(session=session, alliance=alliance, kind=kind, item_id=item_id)
     if row.owner_member_id != member.id:
-        raise Forbidden("this action belongs to another member; only its owner updates it here")
+        raise Forbidden(_("this action belongs to another member; only its owner updates it here"))
     updated: Any = item_service.edit_item(
         session=session, alliance=alliance, kind=kind, item_id=item_id, changes=changes, today=today
     )
     # Checked once validated (a form sends text); raising rolls the use case back.
     if kind == "minutes-action" and updated.done_on is not None and updated.done_on > today:
-        raise InvalidInput([FieldProblem("done_on", "cannot be in the future")])
+        raise InvalidInput([FieldProblem("done_on", _("cannot be in the future"))])
     return updated

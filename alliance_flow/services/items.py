@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from alliance_flow import models as m
 from alliance_flow import schemas as s
 from alliance_flow.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from alliance_flow.i18n import _
 
 
 @dataclass(frozen=True)
@@ -467,7 +468,7 @@ def _flush(session: Session, k: ItemKind) -> None:
                 "attendance for this member at this meeting is already recorded; edit it instead"
             ) from None
         if k.model is m.CharterSignature:
-            raise Conflict("this member has already signed this charter version") from None
+            raise Conflict(_("this member has already signed this charter version")) from None
         raise Conflict(f"this {k.name} clashes with one already recorded") from None
 
 
