@@ -62,6 +62,13 @@ def run_sweep(*, today: str | None, database_url: str | None = None) -> dict[str
         return flow(today=today, database_url=database_url)
 
 
+NO_CHANNEL_HINT = (
+    "Only people and audiences with a channel get reminders: point an alliance at one with "
+    "`alliance-flow reminders channel ALLIANCE members|coordinators|funders|email URL` "
+    "(any Apprise URL; see the README)."
+)
+
+
 @reminders_app.command("run")
 def run_command(
     today: Today = None,
@@ -84,7 +91,7 @@ def run_command(
             table.add_row(
                 p.alliance, p.kind, p.recipient, p.channel, p.title, "yes" if p.recorded else ""
             )
-        console.print(table if planned else "Nothing is due.")
+        console.print(table if planned else f"Nothing is due. {NO_CHANNEL_HINT}")
         return
     result = run_sweep(today=day.isoformat() if day else None)
     console.print(
@@ -92,6 +99,8 @@ def run_command(
         f"({result['alliances']} alliances); sent {result['sent']}, "
         f"retrying {result['retrying']}, failed {result['failed']}."
     )
+    if not result["decided"]:
+        console.print(NO_CHANNEL_HINT)
     for slug, error in result["errors"].items():
         console.print(f"[red]{slug}[/]: reminders not decided: {error}")
     if result["errors"]:
