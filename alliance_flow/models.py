@@ -153,8 +153,10 @@ class Member(Base):
     __tablename__ = "members"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    alliance_id: Mapped[int] = mapped_column(ForeignKey("alliances.id", ondelete="CASCADE"))
-    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    alliance_id: Mapped[int] = mapped_column(
+        ForeignKey("alliances.id", ondelete="CASCADE"), index=True
+    )
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(200))
     phone: Mapped[str | None] = mapped_column(String(60))
@@ -214,7 +216,9 @@ class Meeting(Base):
     __tablename__ = "meetings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    alliance_id: Mapped[int] = mapped_column(ForeignKey("alliances.id", ondelete="CASCADE"))
+    alliance_id: Mapped[int] = mapped_column(
+        ForeignKey("alliances.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(30))
     title: Mapped[str | None] = mapped_column(String(200))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -230,7 +234,9 @@ class AgendaItem(Base):
     __tablename__ = "agenda_items"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
     position: Mapped[int] = mapped_column(Integer, default=0)
     time: Mapped[str | None] = mapped_column(String(5))
     item: Mapped[str] = mapped_column(String(300))
@@ -253,7 +259,9 @@ class MeetingAction(Base):
     __tablename__ = "meeting_actions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
     description: Mapped[str] = mapped_column(Text)
     owner_member_id: Mapped[int | None] = mapped_column(
         ForeignKey("members.id", ondelete="SET NULL")
@@ -268,7 +276,9 @@ class SectorProfile(Base):
     __tablename__ = "sector_profiles"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    alliance_id: Mapped[int] = mapped_column(ForeignKey("alliances.id", ondelete="CASCADE"))
+    alliance_id: Mapped[int] = mapped_column(
+        ForeignKey("alliances.id", ondelete="CASCADE"), index=True
+    )
     programme: Mapped[str] = mapped_column(String(300))
     objectives: Mapped[str | None] = mapped_column(Text)
     initiators: Mapped[str | None] = mapped_column(Text)
@@ -282,7 +292,9 @@ class ResearchSource(Base):
     __tablename__ = "research_sources"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    alliance_id: Mapped[int] = mapped_column(ForeignKey("alliances.id", ondelete="CASCADE"))
+    alliance_id: Mapped[int] = mapped_column(
+        ForeignKey("alliances.id", ondelete="CASCADE"), index=True
+    )
     title: Mapped[str] = mapped_column(String(300))
     kind: Mapped[str] = mapped_column(String(30), default="other")
     url: Mapped[str | None] = mapped_column(String(500))
@@ -293,7 +305,9 @@ class Consultation(Base):
     __tablename__ = "consultations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    alliance_id: Mapped[int] = mapped_column(ForeignKey("alliances.id", ondelete="CASCADE"))
+    alliance_id: Mapped[int] = mapped_column(
+        ForeignKey("alliances.id", ondelete="CASCADE"), index=True
+    )
     interviewee: Mapped[str] = mapped_column(String(200))
     organisation: Mapped[str | None] = mapped_column(String(200))
     held_on: Mapped[date | None] = mapped_column(Date)
@@ -304,7 +318,9 @@ class Gap(Base):
     __tablename__ = "gaps"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    alliance_id: Mapped[int] = mapped_column(ForeignKey("alliances.id", ondelete="CASCADE"))
+    alliance_id: Mapped[int] = mapped_column(
+        ForeignKey("alliances.id", ondelete="CASCADE"), index=True
+    )
     description: Mapped[str] = mapped_column(Text)
     identified_on: Mapped[date | None] = mapped_column(Date)
     source: Mapped[str | None] = mapped_column(String(300))
@@ -372,7 +388,9 @@ class CommunicationPlanRow(Base):
     __tablename__ = "communication_plan_rows"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    alliance_id: Mapped[int] = mapped_column(ForeignKey("alliances.id", ondelete="CASCADE"))
+    alliance_id: Mapped[int] = mapped_column(
+        ForeignKey("alliances.id", ondelete="CASCADE"), index=True
+    )
     audience: Mapped[str] = mapped_column(String(40))
     stakeholder: Mapped[str | None] = mapped_column(String(300))
     objectives: Mapped[str | None] = mapped_column(Text)
@@ -387,7 +405,9 @@ class Publication(Base):
     __tablename__ = "publications"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    alliance_id: Mapped[int] = mapped_column(ForeignKey("alliances.id", ondelete="CASCADE"))
+    alliance_id: Mapped[int] = mapped_column(
+        ForeignKey("alliances.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(30))
     title: Mapped[str] = mapped_column(String(300))
     url: Mapped[str | None] = mapped_column(String(500))
@@ -399,7 +419,9 @@ class Evaluation(Base):
     __tablename__ = "evaluations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    alliance_id: Mapped[int] = mapped_column(ForeignKey("alliances.id", ondelete="CASCADE"))
+    alliance_id: Mapped[int] = mapped_column(
+        ForeignKey("alliances.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(30))
     held_on: Mapped[date] = mapped_column(Date)
     evaluator: Mapped[str | None] = mapped_column(String(200))

@@ -28,7 +28,9 @@ class AllianceChannel(Base):
     __table_args__ = (UniqueConstraint("alliance_id", "audience"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    alliance_id: Mapped[int] = mapped_column(ForeignKey("alliances.id", ondelete="CASCADE"))
+    alliance_id: Mapped[int] = mapped_column(
+        ForeignKey("alliances.id", ondelete="CASCADE"), index=True
+    )
     audience: Mapped[str] = mapped_column(String(40))
     apprise_url: Mapped[str] = mapped_column(Text)
 
