@@ -273,8 +273,13 @@ def main() -> None:
     md = report_md(result)
     print(md)
     if args.write:
-        with args.write.open("a", encoding="utf-8") as f:
-            f.write("\n" + md)
+        # The reminders section comes first in the file; other benchmarks add theirs after it.
+        text = args.write.read_text(encoding="utf-8") if args.write.exists() else ""
+        head, sep, tail = text.partition(NEXT_SECTION)
+        args.write.write_text(head.rstrip("\n") + "\n\n" + md + "\n" + sep + tail, "utf-8")
+
+
+NEXT_SECTION = "# Reports benchmark results"
 
 
 if __name__ == "__main__":
