@@ -151,14 +151,15 @@ def resolve_target(
 # --- deciding and recording ---------------------------------------------------------------------
 
 
-def _insert(session: Session) -> Any:
+def outbox_insert(session: Session) -> Any:
+    """An INSERT into the outbox that can skip rows whose unique key exists (on_conflict_...)."""
     dialect = session.get_bind().dialect.name
     table: Any = rm.OutboxMessage.__table__
     if dialect == "postgresql":
         return postgresql.insert(table)
     if dialect == "sqlite":
         return sqlite.insert(table)
-    raise NotImplementedError(f"outbox insert on {dialect}")
+    raise NotImplementedError(f"the outbox supports SQLite and PostgreSQL, not {dialect}")
 
 
 def decide(
@@ -216,7 +217,7 @@ def record(
     if not rows:
         return 0
     stmt = (
-        _insert(session)
+        outbox_insert(session)
         .on_conflict_do_nothing(
             index_elements=["alliance_id", "kind", "subject", "due_on", "recipient"]
         )

@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from alliance_flow.accounts.models import AllianceRole, User, UserAllianceRole
@@ -144,16 +143,6 @@ def compose(
 # --- recording ------------------------------------------------------------------------------------
 
 
-def _insert(session: Session) -> Any:
-    dialect = session.get_bind().dialect.name
-    table: Any = rm.OutboxMessage.__table__
-    if dialect == "postgresql":
-        return postgresql.insert(table)
-    if dialect == "sqlite":
-        return sqlite.insert(table)
-    raise NotImplementedError(f"outbox insert on {dialect}")
-
-
 def record_monthly(
     *,
     db: Database,
@@ -238,7 +227,7 @@ def _record_one(
         links=links,
     )
     stmt = (
-        _insert(session)
+        outbox.outbox_insert(session)
         .values(
             alliance_id=min(a.id for a in alliances),
             kind=REPORT_KIND,
