@@ -454,20 +454,51 @@ def _deliver_one(
     settings: ReminderSettings,
     report: DeliveryReport,
 ) -> str:
-    with db.transaction() as session:
-        msg = session.get(rm.OutboxMessage, msg_id)
-        assert msg is not None
-        alliance = session.get(m.Alliance, msg.alliance_id)
-        slug = alliance.slug if alliance else str(msg.alliance_id)
-        target = resolve_target(
-            session,
-            recipient=msg.recipient,
-            slug=slug,
-            channels=channels_of(session, msg.alliance_id),
+    moment = now or utcnow()
+    try:
+        with db.transaction() as session:
+            # Renew our lease right before sending: if it ran out during a long batch and
+            # another sweep took the message over, it is theirs to send, not ours.
+            renewed = session.execute(
+                update(rm.OutboxMessage)
+                .where(
+                    rm.OutboxMessage.id == msg_id,
+                    rm.OutboxMessage.claimed_by == worker,
+                    rm.OutboxMessage.status == rm.PENDING,
+                    rm.OutboxMessage.claimed_until > moment,
+                )
+                .values(claimed_until=moment + timedelta(seconds=settings.lease_seconds))
+                .execution_options(synchronize_session=False)
+            )
+            if renewed.rowcount == 0:  # type: ignore[attr-defined]
+                return f"skipped message {msg_id}: its lease ran out and another sweep has it"
+            msg = session.get(rm.OutboxMessage, msg_id)
+            assert msg is not None
+            alliance = session.get(m.Alliance, msg.alliance_id)
+            slug = alliance.slug if alliance else str(msg.alliance_id)
+            target = resolve_target(
+                session,
+                recipient=msg.recipient,
+                slug=slug,
+                channels=channels_of(session, msg.alliance_id),
+                settings=settings,
+            )
+            title, body, attempts = msg.title, msg.body, msg.attempts
+            who = f"{slug} {msg.kind} -> {msg.recipient}"
+    except Exception as exc:  # one unreadable message must not stop the others
+        log.exception("outbox message %s could not be prepared", msg_id)
+        return settle(
+            db=db,
+            msg_id=msg_id,
+            worker=worker,
+            now=now,
             settings=settings,
+            report=report,
+            ok=False,
+            error=f"{type(exc).__name__}: {exc}"[:500],
+            attempts=_attempts_of(db, msg_id),
+            who=f"message {msg_id}",
         )
-        title, body, attempts = msg.title, msg.body, msg.attempts
-        who = f"{slug} {msg.kind} -> {msg.recipient}"
     error: str | None
     if target is None:
         ok, error, where = False, "no channel configured for this recipient", "(no channel)"
@@ -492,6 +523,14 @@ def _deliver_one(
     )
 
 
+def _attempts_of(db: Database, msg_id: int) -> int:
+    with db.transaction() as session:
+        attempts = session.scalar(
+            select(rm.OutboxMessage.attempts).where(rm.OutboxMessage.id == msg_id)
+        )
+    return int(attempts or 0)
+
+
 def settle(
     *,
     db: Database,
@@ -510,7 +549,7 @@ def settle(
     mine = (rm.OutboxMessage.id == msg_id, rm.OutboxMessage.claimed_by == worker)
     with db.transaction() as session:
         if ok:
-            session.execute(
+            done = session.execute(
                 update(rm.OutboxMessage)
                 .where(*mine)
                 .values(
@@ -522,6 +561,8 @@ def settle(
                     claimed_until=None,
                 )
             )
+            if done.rowcount == 0:  # type: ignore[attr-defined]
+                return f"sent {who}, but another sweep had taken the message over"
             report.sent += 1
             return f"sent {who}"
         tries = attempts + 1

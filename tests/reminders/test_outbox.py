@@ -322,3 +322,31 @@ def test_failed_deliveries_are_listed_in_the_coordinators_digest(db, settings, r
     ]
     assert digest, receiver.titles()
     assert "Broken" in digest[-1]["message"]
+
+
+def test_a_sweep_whose_lease_ran_out_does_not_send_what_another_sweep_took_over(
+    db, settings, receiver
+):
+    from alliance_flow.reminders import outbox
+    from alliance_flow.reminders.outbox import DeliveryReport, claim
+
+    # given one due message, claimed by a slow sweep A whose lease then runs out
+    aid = make_alliance(db)
+    add_member(db, aid, "Ann", channel=receiver.url("ann"))
+    add_meeting(db, aid, "2026-03-20 18:00")
+    record_due(db=db, moment=DAY, settings=settings, now=NOW)
+    (msg_id,) = claim(db=db, worker="A", now=NOW, lease_seconds=settings.lease_seconds, limit=10)
+    later = NOW + timedelta(seconds=settings.lease_seconds + 1)
+    # when sweep B takes it over and sends it
+    taken = deliver_pending(
+        db=db, notifier=AppriseNotifier(timeout_seconds=2), now=later, settings=settings, worker="B"
+    )
+    assert taken.sent == 1
+    # and A, still working through its batch, reaches the message
+    report = DeliveryReport()
+    line = outbox._deliver_one(
+        db, AppriseNotifier(timeout_seconds=2), msg_id, "A", later, settings, report
+    )
+    # then A does not send it again, and counts nothing
+    assert "another sweep" in line and report.sent == 0
+    assert len(receiver.received) == 1
