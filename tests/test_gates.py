@@ -339,7 +339,7 @@ END = date(2027, 8, 31)
 def test_sustainability_plan_six_months_before_end(dated, passed):
     # six months before 31 August is 28 February (end of month clamps)
     f = facts(work_plan_end=END, sustainability=SustainabilityFacts(dated, None, None))
-    ok, reason, _ = run(sust.plan_on_time, f)
+    ok, reason, _ = run(sust.plan_on_time, f, END)  # judged once the work plan has ended
     assert ok is passed
     if not passed:
         assert "1 days after the deadline of 2027-02-28" in reason
@@ -354,8 +354,8 @@ def test_sustainability_evaluation_exactly_on_deadline_and_one_day_late():
         work_plan_end=date(2027, 6, 30),
         evaluations=(EvaluationFacts("self_assessment", date(2026, 12, 31)),),
     )
-    assert run(sust.evaluation_on_time, on_time)[0]
-    assert not run(sust.evaluation_on_time, late)[0]
+    assert run(sust.evaluation_on_time, on_time, date(2027, 6, 30))[0]
+    assert not run(sust.evaluation_on_time, late, date(2027, 6, 30))[0]
 
 
 def test_sustainability_missing_plan_says_how_long_is_left():
@@ -437,3 +437,16 @@ def test_launch_chair_not_yet_joined_is_explained():
     people = _with_roles({"joined_on": None}, {})
     ok, reason, _ = run(launch.chair_and_secretary, facts(people=people))
     assert not ok and "Claire, has not joined the alliance yet" in reason
+
+
+def test_sustainability_evaluation_or_plan_dated_in_the_future_does_not_count():
+    end = date(2027, 6, 30)
+    planned = facts(
+        work_plan_end=end,
+        evaluations=(EvaluationFacts("external", date(2026, 5, 1)),),
+        sustainability=SustainabilityFacts(date(2026, 5, 1), None, None),
+    )
+    assert not run(sust.evaluation_on_time, planned)[0]  # today is 2026-03-02
+    assert not run(sust.plan_on_time, planned)[0]
+    assert run(sust.evaluation_on_time, planned, date(2026, 5, 1))[0]
+    assert run(sust.plan_on_time, planned, date(2026, 5, 1))[0]

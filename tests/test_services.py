@@ -383,3 +383,32 @@ def test_meeting_time_is_local_to_its_time_zone(db):
         row = I.as_row("meeting", s.get(m.Meeting, mid))
     assert row["starts_at"].isoformat() == "2026-07-01T10:00:00+01:00"
     assert row["timezone"] == "Europe/Dublin"
+
+
+def test_a_waiver_does_not_outlive_the_visit_to_its_stage(db):
+    aid = make_alliance(db)
+    ready_for_launch(db, aid, candidates=7)
+    with db.transaction() as s:
+        a = A.get_alliance(session=s, ref=aid)
+        S.waive_check(
+            session=s,
+            alliance=a,
+            code="scope.enough_candidates",
+            reason="Small county: seven organisations are all there is",
+            actor="claire",
+            today=TODAY,
+        )
+        S.advance_stage(session=s, alliance=a, actor="claire", today=TODAY)
+        S.move_back(
+            session=s,
+            alliance=a,
+            reason="The county asked us to look again",
+            actor="claire",
+            today=TODAY,
+        )
+    with db.transaction() as s:
+        a = A.get_alliance(session=s, ref=aid)
+        report = S.gate_report(session=s, alliance=a, today=TODAY)
+    # back in scope, the old waiver no longer covers the check: it must be waived again
+    assert report.get("scope.enough_candidates").blocks
+    assert not report.clear

@@ -27,6 +27,20 @@ def waivers_of(*, session: Session, alliance: m.Alliance) -> list[Waiver]:
     return [Waiver(e.check_code or "", e.stage, e.reason or "", e.actor, e.at) for e in events]
 
 
+def active_waivers(*, session: Session, alliance: m.Alliance) -> list[Waiver]:
+    """Waivers granted since the alliance last entered its current stage.
+
+    A waiver answers one failure on one visit: after moving back and returning, the stage's
+    checks must pass (or be waived) again.
+    """
+    entered = stage_entered_at(history(session=session, alliance=alliance)).get(alliance.stage)
+    return [
+        w
+        for w in waivers_of(session=session, alliance=alliance)
+        if entered is None or w.at >= entered
+    ]
+
+
 def gate_report(
     *, session: Session, alliance: m.Alliance, today: date, thresholds: Thresholds | None = None
 ) -> GateReport:
@@ -37,7 +51,7 @@ def gate_report(
         facts,
         thresholds or get_thresholds(),
         today,
-        waivers_of(session=session, alliance=alliance),
+        active_waivers(session=session, alliance=alliance),
     )
 
 
@@ -161,10 +175,15 @@ def history(*, session: Session, alliance: m.Alliance) -> list[m.StageEvent]:
     )
 
 
-def stage_entered_on(events: list[m.StageEvent]) -> dict[str, date]:
+def stage_entered_at(events: list[m.StageEvent]) -> dict[str, datetime]:
     """When the alliance last entered each stage, from its history."""
-    entered: dict[str, date] = {}
+    entered: dict[str, datetime] = {}
     for e in events:
         if e.to_stage and e.kind in (EventKind.CREATED, EventKind.ADVANCED, EventKind.MOVED_BACK):
-            entered[e.to_stage] = e.at.date()
+            entered[e.to_stage] = e.at
     return entered
+
+
+def stage_entered_on(events: list[m.StageEvent]) -> dict[str, date]:
+    """The day the alliance last entered each stage."""
+    return {stage: at.date() for stage, at in stage_entered_at(events).items()}

@@ -190,8 +190,8 @@ def plenaries_planned(f: AllianceFacts, t: Thresholds, today: date) -> tuple[boo
             _("Bring the plenary meetings closer together."),
         )
     return ok(
-        _("{n} plenary meetings planned from {first} to {last}.").format(
-            n=n, first=plenaries[0], last=last
+        _("{n} plenary meetings planned; the programme runs from {first} to {last}.").format(
+            n=n, first=first, last=last
         )
     )
 

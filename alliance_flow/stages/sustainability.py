@@ -85,10 +85,11 @@ def _on_time(
 def evaluation_on_time(f: AllianceFacts, t: Thresholds, today: date) -> tuple[bool, str, str]:
     months = t.sustainability.months_before_end
     dated = None
-    if f.work_plan_end is not None and f.evaluations:
+    held = [e.held_on for e in f.evaluations if e.held_on <= today]  # not merely planned
+    if f.work_plan_end is not None and held:
         deadline = sustainability_deadline(f.work_plan_end, months)
-        on_time = [e.held_on for e in f.evaluations if e.held_on <= deadline]
-        dated = max(on_time) if on_time else min(e.held_on for e in f.evaluations)
+        on_time = [day for day in held if day <= deadline]
+        dated = max(on_time) if on_time else min(held)
     return _on_time(
         "evaluation",
         dated,
@@ -107,6 +108,8 @@ def evaluation_on_time(f: AllianceFacts, t: Thresholds, today: date) -> tuple[bo
 )
 def plan_on_time(f: AllianceFacts, t: Thresholds, today: date) -> tuple[bool, str, str]:
     dated = f.sustainability.dated_on if f.sustainability else None
+    if dated is not None and dated > today:
+        dated = None  # a plan dated in the future has not been examined yet
     return _on_time(
         "plan",
         dated,
