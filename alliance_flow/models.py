@@ -71,7 +71,8 @@ _stage_change_allowed: contextvars.ContextVar[bool] = contextvars.ContextVar(
 
 @contextmanager
 def stage_change() -> Iterator[None]:
-    """Opened only by the lifecycle service: the one place allowed to write Alliance.stage."""
+    """Lets test builders put an alliance straight into a stage; the service itself moves the
+    stage with a compare-and-set UPDATE (services/stages.py), never through this."""
     token = _stage_change_allowed.set(True)
     try:
         yield

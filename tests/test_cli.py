@@ -217,3 +217,26 @@ def test_every_write_is_logged_with_its_author(cli):
     ]
     update = next(e for e in log if e["action"] == "update")
     assert update["changes"] == {"website": [None, "https://www.foroige.ie"]}
+
+
+def test_removing_a_meeting_logs_what_goes_with_it(cli):
+    cli("create", "Roscommon", "--country", "ie")
+    cli("add", "roscommon", "member", "name=Ana", "joined_on=2025-01-01")
+    cli("add", "roscommon", "meeting", "kind=plenary", "starts_at=2026-04-01T10:00")
+    cli("add", "roscommon", "attendance", "meeting_id=1", "member_id=1")
+    cli(
+        "add",
+        "roscommon",
+        "minutes-action",
+        "meeting_id=1",
+        "description=Book the room",
+        "owner_member_id=1",
+    )
+    cli("remove", "roscommon", "meeting", "1")
+    deleted = {
+        e["table"]
+        for e in json.loads(cli("audit", "roscommon", "--json"))
+        if e["action"] == "delete"
+    }
+    assert deleted == {"meetings", "attendance", "meeting_actions"}
+    assert json.loads(cli("items", "roscommon", "attendance", "--json")) == []

@@ -412,3 +412,23 @@ def test_a_waiver_does_not_outlive_the_visit_to_its_stage(db):
     # back in scope, the old waiver no longer covers the check: it must be waived again
     assert report.get("scope.enough_candidates").blocks
     assert not report.clear
+
+
+def test_a_stage_change_made_meanwhile_is_not_overwritten(db):
+    aid = make_alliance(db)
+    ready_for_launch(db, aid)
+    # given a coordinator who loaded the alliance in scope...
+    with db.transaction() as first:
+        stale = A.get_alliance(session=first, ref=aid)
+        # ...while another use case advances it to launch and commits
+        with db.transaction() as second:
+            S.advance_stage(
+                session=second,
+                alliance=A.get_alliance(session=second, ref=aid),
+                actor="sami",
+                today=TODAY,
+            )
+        # when the first one tries to move it from the stage it read
+        with pytest.raises(Conflict, match="changed stage meanwhile"):
+            S.advance_stage(session=first, alliance=stale, actor="claire", today=TODAY)
+    assert stage_of(db, aid) == "launch"

@@ -395,6 +395,33 @@ def edit_item(
     return row
 
 
+#: Rows the database would delete or unlink along with an item (ON DELETE CASCADE / SET NULL),
+#: done here through the ORM instead, so the audit log records each of them.
+DEPENDENTS: dict[type[m.Base], tuple[tuple[type[m.Base], str, str], ...]] = {
+    m.Meeting: (
+        (m.AgendaItem, "meeting_id", "delete"),
+        (m.Attendance, "meeting_id", "delete"),
+        (m.MeetingAction, "meeting_id", "delete"),
+    ),
+    m.CharterVersion: ((m.CharterSignature, "charter_version_id", "delete"),),
+    m.Member: (
+        (m.ActionPlanItem, "owner_member_id", "unlink"),
+        (m.MeetingAction, "owner_member_id", "unlink"),
+    ),
+}
+
+
+def _remove_dependents(session: Session, row: Any) -> None:
+    for model, column, how in DEPENDENTS.get(type(row), ()):
+        model_any: Any = model
+        for child in session.scalars(select(model).where(getattr(model_any, column) == row.id)):
+            if how == "delete":
+                session.delete(child)
+            else:
+                setattr(child, column, None)
+    session.flush()
+
+
 def remove_item(*, session: Session, alliance: m.Alliance, kind: str, item_id: int | None) -> None:
     k = kind_of(kind)
     row: Any = get_item(session=session, alliance=alliance, kind=kind, item_id=item_id)
@@ -422,6 +449,7 @@ def remove_item(*, session: Session, alliance: m.Alliance, kind: str, item_id: i
                 "this member has signed the charter or attended meetings; to keep that "
                 "history, record the date they left (left_on) instead of removing them"
             )
+    _remove_dependents(session, row)
     session.delete(row)
     session.flush()
 

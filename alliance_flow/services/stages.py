@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from alliance_flow import lifecycle
 from alliance_flow import models as m
@@ -87,9 +88,20 @@ def _move(
     reason: str | None = None,
     at: datetime | None = None,
 ) -> None:
-    """Write the new stage and its history event together: the only writer of Alliance.stage."""
-    with m.stage_change():
-        alliance.stage = target.value
+    """Write the new stage and its history event together: the only writer of Alliance.stage.
+
+    Compare-and-set: if another use case moved the alliance since it was read, refuse rather
+    than record a move from a stage the alliance is no longer in.
+    """
+    moved = session.execute(
+        update(m.Alliance)
+        .where(m.Alliance.id == alliance.id, m.Alliance.stage == current.value)
+        .values(stage=target.value, updated_at=m.utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict(f"'{alliance.slug}' changed stage meanwhile; reload it and try again")
+    set_committed_value(alliance, "stage", target.value)
     session.add(
         m.StageEvent(
             alliance_id=alliance.id,
