@@ -10,15 +10,13 @@ from __future__ import annotations
 import contextvars
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
-from decimal import Decimal
-from enum import Enum
 from typing import Any
 
 from sqlalchemy import insert, inspect, select
 from sqlalchemy.orm import Session
 
 from alliance_flow import models as m
+from alliance_flow.plain import plain
 
 _actor: contextvars.ContextVar[str] = contextvars.ContextVar("actor", default="system")
 
@@ -48,22 +46,6 @@ def acting_as(actor: str) -> Iterator[None]:
         yield
     finally:
         _actor.reset(token)
-
-
-def current_actor() -> str:
-    return _actor.get()
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
 
 
 #: How a row that does not carry alliance_id finds its alliance: through its parent.
@@ -102,10 +84,10 @@ def _changes(obj: Any, action: str) -> dict[str, Any]:
             new = history.added[0] if history.added else None
             if old == new:
                 continue
-            out[key] = "(changed)" if key in SECRET_COLUMNS else [_plain(old), _plain(new)]
+            out[key] = "(changed)" if key in SECRET_COLUMNS else [plain(old), plain(new)]
         else:
             value = state.attrs[key].value if action == "insert" else state.attrs[key].loaded_value
-            out[key] = "(set)" if key in SECRET_COLUMNS and value else _plain(value)
+            out[key] = "(set)" if key in SECRET_COLUMNS and value else plain(value)
     return out
 
 

@@ -28,6 +28,7 @@ from alliance_flow.db import Database, open_database
 from alliance_flow.errors import AllianceFlowError, GateBlocked, InvalidInput
 from alliance_flow.gates import GateReport
 from alliance_flow.i18n import set_language
+from alliance_flow.plain import plain
 from alliance_flow.reminders.cli import reminders_app, serve_command
 from alliance_flow.reports.cli import report_app
 from alliance_flow.services import alliances as alliance_service
@@ -129,20 +130,8 @@ def reports_errors(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
-
-
 def _cell(value: Any) -> str:
-    value = _plain(value)
+    value = plain(value)
     if value is None:
         return ""
     if isinstance(value, list):
@@ -152,7 +141,7 @@ def _cell(value: Any) -> str:
 
 
 def _print_json(data: Any) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=_plain))
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=plain))
 
 
 def _parse_fields(pairs: list[str]) -> dict[str, Any]:

@@ -49,16 +49,6 @@ def _machine(stage: Stage, report: GateReport | None = None) -> _Journey:
     return journey
 
 
-def next_stage(stage: Stage) -> Stage | None:
-    i = STAGE_ORDER.index(stage)
-    return STAGE_ORDER[i + 1] if i + 1 < len(STAGE_ORDER) else None
-
-
-def previous_stage(stage: Stage) -> Stage | None:
-    i = STAGE_ORDER.index(stage)
-    return STAGE_ORDER[i - 1] if i > 0 else None
-
-
 def advance(stage: Stage, report: GateReport) -> Stage:
     """The stage after `stage`, or GateBlocked naming the checks that still fail."""
     if report.stage != stage.value:

@@ -16,7 +16,3 @@ def checks_for(stage: str | Stage) -> StageChecks:
     """The exit checks of a stage; a closed alliance has none."""
     stage = Stage(stage)
     return STAGE_CHECKS.get(stage, StageChecks(stage))
-
-
-def all_check_codes() -> list[str]:
-    return [c.code for sc in STAGE_CHECKS.values() for c in sc.checks]

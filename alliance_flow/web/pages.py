@@ -802,48 +802,43 @@ def create_user(request: Request, page: SignedInPage, db: DbDep, form: FormData)
 
 @router.post("/admin/roles")
 def grant_role(request: Request, page: SignedInPage, db: DbDep, form: FormData) -> Response:
-    require_admin(viewer_of(page))
-    try:
-        with db.transaction() as session:
-            accounts.grant_role(
-                session=session,
-                login=str(form.get("login", "")),
-                alliance_ref=str(form.get("alliance", "")),
-                role=str(form.get("role", "")),
-            )
-    except InvalidInput as exc:
-        return _users_page(request, page, db, status=422, problems=exc.problems)
-    except AllianceFlowError as exc:
-        return _users_page(
-            request,
-            page,
-            db,
-            status=404 if isinstance(exc, NotFound) else 409,
-            problems=[exc.message],
+    def grant(session: Session) -> None:
+        accounts.grant_role(
+            session=session,
+            login=str(form.get("login", "")),
+            alliance_ref=str(form.get("alliance", "")),
+            role=str(form.get("role", "")),
         )
-    return RedirectResponse("/admin/users", status_code=303)
+
+    return _admin_write(request, page, db, grant)
 
 
 @router.post("/admin/links")
 def link_member(request: Request, page: SignedInPage, db: DbDep, form: FormData) -> Response:
     """Say which member of an alliance an account speaks for (empty member: unlink)."""
+
+    def link(session: Session) -> None:
+        membership.link_member(
+            session=session,
+            login=str(form.get("login", "")),
+            alliance_ref=str(form.get("alliance", "")),
+            member_ref=str(form.get("member", "")),
+        )
+
+    return _admin_write(request, page, db, link)
+
+
+def _admin_write(
+    request: Request, page: Page, db: Any, write: Callable[[Session], None]
+) -> Response:
+    """One admin use case: back to the Users page, or the page again with what went wrong."""
     require_admin(viewer_of(page))
     try:
         with db.transaction() as session:
-            membership.link_member(
-                session=session,
-                login=str(form.get("login", "")),
-                alliance_ref=str(form.get("alliance", "")),
-                member_ref=str(form.get("member", "")),
-            )
+            write(session)
     except InvalidInput as exc:
         return _users_page(request, page, db, status=422, problems=exc.problems)
     except AllianceFlowError as exc:
-        return _users_page(
-            request,
-            page,
-            db,
-            status=404 if isinstance(exc, NotFound) else 409,
-            problems=[exc.message],
-        )
+        status = 404 if isinstance(exc, NotFound) else 409
+        return _users_page(request, page, db, status=status, problems=[exc.message])
     return RedirectResponse("/admin/users", status_code=303)
