@@ -21,7 +21,7 @@ from pydantic import (
 )
 
 from alliance_flow.errors import FieldProblem, InvalidInput
-from alliance_flow.i18n import N_, _
+from alliance_flow.i18n import LANGUAGES, N_, _
 from alliance_flow.vocabulary import (
     ActionStatus,
     Audience,
@@ -68,6 +68,12 @@ def _timezone(value: str) -> str:
         raise ValueError(
             _("unknown time zone '{value}' (expected e.g. Europe/Paris)").format(value=value)
         ) from None
+    return value
+
+
+def _language(value: str) -> str:
+    if value not in LANGUAGES:
+        raise ValueError(_("must be one of: {expected}").format(expected=", ".join(LANGUAGES)))
     return value
 
 
@@ -118,7 +124,7 @@ class AllianceIn(Input):
     country: Annotated[str, Field(pattern=r"^[A-Za-z]{2}$")]
     region: Text = None
     region_boundary: Text = None
-    language: Annotated[str, Field(pattern=r"^[a-z]{2}$")] = "en"
+    language: Annotated[str, AfterValidator(_language)] = "en"
     timezone: TimeZone = "UTC"
     work_plan_start: OptDate = None
     work_plan_end: OptDate = None
@@ -180,7 +186,7 @@ class MemberIn(Input):
         str | None, BeforeValidator(_blank_to_none), AfterValidator(_channel)
     ] = None
     language: Annotated[
-        Annotated[str, Field(pattern=r"^[a-z]{2}$")] | None, BeforeValidator(_blank_to_none)
+        Annotated[str, AfterValidator(_language)] | None, BeforeValidator(_blank_to_none)
     ] = None
     group: Opt[StakeholderGroup] = None
     sector: Opt[Sector] = None

@@ -25,6 +25,7 @@ from alliance_flow.accounts.models import (
 )
 from alliance_flow.accounts.policy import Viewer
 from alliance_flow.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from alliance_flow.i18n import LANGUAGES
 from alliance_flow.schemas import Input, validate
 from alliance_flow.services import alliances as alliance_service
 
@@ -33,7 +34,6 @@ SESSION_LIFETIME = timedelta(hours=12)
 MAX_FAILURES_PER_LOGIN = 5
 MAX_FAILURES_PER_CLIENT = 20
 FAILURE_WINDOW = timedelta(minutes=15)
-LANGUAGES = ("en", "fr")
 
 _hasher = PasswordHasher()
 # Verified when the login is unknown, so a wrong login takes as long as a wrong password.

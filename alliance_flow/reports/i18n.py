@@ -1,4 +1,4 @@
-"""The reports' own catalog (English, French) and locale formatting of dates, money and shares.
+"""The reports' catalogs (en, fr, nl, sv) and locale formatting of dates, money and shares.
 
 The .po files under reports/locales/ are compiled in memory on first use, like the dashboard's;
 `pybabel extract -F alliance_flow/reports/locales/babel.cfg` finds every string to translate.
@@ -20,9 +20,9 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 
+from alliance_flow.i18n import DEFAULT_LANGUAGE, LANGUAGES
+
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
-LANGUAGES = ("en", "fr")
-DEFAULT_LANGUAGE = "en"
 
 
 def N_(message: str) -> str:
@@ -46,7 +46,7 @@ def catalogs() -> dict[str, NullTranslations]:
 
 
 def pick_language(*candidates: str | None) -> str:
-    """The first candidate the reports speak (en, fr), else English."""
+    """The first candidate the reports speak, else English."""
     for code in candidates:
         if code and code.split("-")[0].lower() in LANGUAGES:
             return code.split("-")[0].lower()

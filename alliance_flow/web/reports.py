@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from alliance_flow.accounts.policy import Permission
 from alliance_flow.errors import FieldProblem, InvalidInput
+from alliance_flow.i18n import LANGUAGES
 from alliance_flow.reports import labels as L
 from alliance_flow.reports import render, service
 from alliance_flow.reports.i18n import Texts
@@ -24,7 +25,7 @@ router = APIRouter(include_in_schema=False)
 
 PeriodQuery = Annotated[str, Query(max_length=40)]
 EndQuery = Annotated[date | None, Query(description="Report as of this day (default today)")]
-LangQuery = Annotated[str | None, Query(pattern="^(en|fr)$")]
+LangQuery = Annotated[str | None, Query(pattern="^(" + "|".join(LANGUAGES) + ")$")]
 
 
 def _as_of(end: date | None, today: date) -> date:
