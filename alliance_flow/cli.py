@@ -34,6 +34,7 @@ from alliance_flow.reports.cli import report_app
 from alliance_flow.services import alliances as alliance_service
 from alliance_flow.services import items as item_service
 from alliance_flow.services import stages as stage_service
+from alliance_flow.terminal import make_console
 from alliance_flow.vocabulary import STAGE_ORDER
 from alliance_flow.web.cli import web as web_command
 
@@ -69,8 +70,8 @@ app.add_typer(report_app, name="report")
 app.add_typer(user_app, name="user")
 app.command("web")(web_command)
 
-console = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+console = make_console()
+err = make_console(stderr=True)
 
 EXIT_ERROR = 1
 EXIT_REFUSED = 2

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from alliance_flow.i18n import _
+from alliance_flow.i18n import _, collation_key
 from alliance_flow.settings import Thresholds
 from alliance_flow.vocabulary import Stage
 
@@ -154,8 +154,8 @@ def evaluate(
 
 
 def names(items: Iterable[str], limit: int = 6) -> str:
-    """'Ana, Bo and 3 more': lists people in a reason without flooding the screen."""
-    items = list(items)
+    """'Ana, Bo and 3 more': lists people, in the reader's alphabetical order, without flooding."""
+    items = sorted(items, key=collation_key)
     if len(items) <= limit:
         return ", ".join(items)
     return _("{names} and {count} more").format(

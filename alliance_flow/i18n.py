@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextvars
 import io
+import re
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -82,3 +84,43 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def N_(message: str) -> str:
     """Marks a string for extraction; it is translated where it is shown."""
     return message
+
+
+def collation_key(text: str) -> tuple[str, str]:
+    """Sorts names as a reader expects: 'Élodie' with the E's, not after 'Zoë'.
+
+    Accents and case are ignored first, then break ties, so the order is stable.
+    """
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in folded if not unicodedata.combining(c)), text
+
+
+#: Currency signs, codes and spaces that may surround or group an amount.
+_AMOUNT_NOISE = re.compile(r"[\s\u00a0\u202f'’]|€|\$|£|\b(?:EUR|SEK|GBP|kr)\b", re.IGNORECASE)
+
+
+def parse_amount(text: str, language: str) -> str:
+    """An amount typed in `language`'s way, as a plain decimal string ('1200.50').
+
+    Unreadable text is returned as typed, so the validator reports it with the field's name.
+    """
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    compact = _AMOUNT_NOISE.sub("", text.strip())
+    if not compact:
+        return text
+    decimal_sign = get_decimal_symbol(language)
+    group_sign = get_group_symbol(language)
+    if decimal_sign == "," and "," in compact:
+        compact = compact.replace(group_sign, "").replace(".", "").replace(",", ".")
+    elif decimal_sign == ",":
+        # "1.200" in French groups thousands; "12.5" is read as a decimal, as typed.
+        if re.fullmatch(r"\d{1,3}(\.\d{3})+", compact):
+            compact = compact.replace(".", "")
+    else:
+        compact = compact.replace(",", "")
+    try:
+        float(compact)
+    except ValueError:
+        return text
+    return compact

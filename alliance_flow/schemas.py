@@ -21,7 +21,7 @@ from pydantic import (
 )
 
 from alliance_flow.errors import FieldProblem, InvalidInput
-from alliance_flow.i18n import LANGUAGES, N_, _
+from alliance_flow.i18n import LANGUAGES, N_, _, current_language, parse_amount
 from alliance_flow.vocabulary import (
     ActionStatus,
     Audience,
@@ -288,9 +288,17 @@ class GapIn(Input):
     source: Text = None
 
 
+def _local_amount(value: Any) -> Any:
+    """Amounts as people type them: '1 200,50 €' in French, '1,200.50' in English."""
+    value = _blank_to_none(value)
+    if not isinstance(value, str):
+        return value
+    return parse_amount(value, current_language())
+
+
 Money = Annotated[
     Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)] | None,
-    BeforeValidator(_blank_to_none),
+    BeforeValidator(_local_amount),
 ]
 
 

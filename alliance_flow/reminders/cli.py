@@ -10,7 +10,6 @@ from types import ModuleType
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from alliance_flow.db import open_database
@@ -19,12 +18,13 @@ from alliance_flow.reminders.delivery import redact
 from alliance_flow.reminders.due import AUDIENCES
 from alliance_flow.reminders.models import STATUSES
 from alliance_flow.settings import PROJECT_ROOT, user_data_dir
+from alliance_flow.terminal import make_console
 
 reminders_app = typer.Typer(
     help="Reminders: what is due, the outbox, and the channels alliances are reached on.",
     no_args_is_help=True,
 )
-console = Console(highlight=False)
+console = make_console()
 
 Today = Annotated[
     datetime | None,

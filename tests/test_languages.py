@@ -1,0 +1,98 @@
+"""What readers in France, Ireland, the Netherlands and Sweden see: their catalogs, their numbers,
+their alphabetical order, and names printed whole."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from alliance_flow.errors import InvalidInput
+from alliance_flow.gates import names
+from alliance_flow.i18n import LANGUAGES, LOCALES_DIR, use_language
+from alliance_flow.reports.i18n import LOCALES_DIR as REPORT_LOCALES_DIR
+from alliance_flow.schemas import ActionPlanItemIn, AllianceIn, validate
+
+
+@pytest.mark.parametrize("directory", [LOCALES_DIR, REPORT_LOCALES_DIR])
+def test_every_language_has_its_catalog_with_its_plural_rule(directory: Path) -> None:
+    found = {po.parent.parent.name for po in directory.glob("*/LC_MESSAGES/messages.po")}
+    assert set(LANGUAGES) <= found
+    for language in ("nl", "sv"):
+        with (directory / language / "LC_MESSAGES" / "messages.po").open("rb") as fh:
+            catalog = read_po(fh)
+        assert catalog.plural_expr == "(n != 1)"
+        assert not catalog.fuzzy
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "amount"),
+    [
+        ("fr", "1 200,50 €", Decimal("1200.50")),
+        ("fr", "1\u202f200,50", Decimal("1200.50")),
+        ("fr", "1200,50", Decimal("1200.50")),
+        ("en", "1,200.50", Decimal("1200.50")),
+        ("en", "€1,200", Decimal("1200")),
+        ("nl", "1.200,50", Decimal("1200.50")),
+        ("sv", "1 200,50 kr", Decimal("1200.50")),
+    ],
+)
+def test_amounts_are_read_as_people_type_them(language: str, typed: str, amount: Decimal) -> None:
+    with use_language(language):
+        item = validate(ActionPlanItemIn, {"action": "Train mediators", "estimated_budget": typed})
+    assert item.estimated_budget == amount
+
+
+def test_an_unreadable_amount_is_refused_naming_the_field_in_french() -> None:
+    with use_language("fr"), pytest.raises(InvalidInput) as refused:
+        validate(ActionPlanItemIn, {"action": "Former", "estimated_budget": "beaucoup"})
+    (problem,) = refused.value.problems
+    assert problem.field == "estimated_budget"
+    assert problem.problem == "pas un nombre"
+
+
+def test_names_in_reasons_follow_the_alphabet_accents_included() -> None:
+    assert names(["Zoë Berg", "Gaëlle Roux", "Élodie Martin", "anna Lind"]) == (
+        "anna Lind, Élodie Martin, Gaëlle Roux, Zoë Berg"
+    )
+
+
+def test_an_alliance_works_in_one_of_the_four_languages() -> None:
+    assert validate(AllianceIn, {"name": "Fryslân", "country": "NL", "language": "nl"}).language
+    with use_language("fr"), pytest.raises(InvalidInput) as refused:
+        validate(AllianceIn, {"name": "Éire", "country": "IE", "language": "ga"})
+    (problem,) = refused.value.problems
+    assert problem.field == "language"
+    assert "nl" in problem.problem and "sv" in problem.problem
+
+
+def test_a_piped_listing_prints_long_names_whole(tmp_path: Path) -> None:
+    long_name = (
+        "Alliance régionale de médiation communautaire de la métropole de Bordeaux et Gironde"
+    )
+    env = {
+        **os.environ,
+        "ALLIANCE_FLOW_DATABASE_URL": f"sqlite:///{tmp_path / 'pipe.db'}",
+        "ALLIANCE_FLOW_LANGUAGE": "en",
+    }
+    env.pop("COLUMNS", None)
+    cli = [sys.executable, "-m", "alliance_flow.cli"]
+    created = subprocess.run(
+        [*cli, "create", long_name, "--country", "FR", "slug=bordeaux"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert created.returncode == 0, created.stderr
+    listed = subprocess.run(
+        [*cli, "list"], env=env, capture_output=True, text=True, timeout=180, check=False
+    )
+    assert listed.returncode == 0, listed.stderr
+    assert long_name in listed.stdout
