@@ -87,12 +87,13 @@ def N_(message: str) -> str:
 
 
 def collation_key(text: str) -> tuple[str, str]:
-    """Sorts names as a reader expects: 'Élodie' with the E's, not after 'Zoë'.
+    """Sorts names as a reader expects: 'Élodie' with the E's, 'Person 9' before 'Person 10'.
 
     Accents and case are ignored first, then break ties, so the order is stable.
     """
     folded = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in folded if not unicodedata.combining(c)), text
+    plain = "".join(c for c in folded if not unicodedata.combining(c))
+    return re.sub(r"\d+", lambda number: number.group().zfill(12), plain), text
 
 
 #: Currency signs, codes and spaces that may surround or group an amount.
