@@ -283,7 +283,7 @@ def budget(report: AllianceReport, t: Texts) -> str:
     values = [float(acts.budget_planned), float(acts.budget_committed)]
     ax.barh([0, 1], values, color=[COLOURS["budget"], COLOURS["committed"]], height=0.6)
     for i, v in enumerate((acts.budget_planned, acts.budget_committed)):
-        ax.text(float(v) + values[0] * 0.02, i, t.money(v), va="center", fontsize=8)
+        ax.text(float(v) + values[0] * 0.02, i, t.money(v, report.country), va="center", fontsize=8)
     ax.set_yticks([0, 1], [_("Planned"), _("Committed")])
     ax.invert_yaxis()
     ax.set_xlim(0, max(values) * 1.35)

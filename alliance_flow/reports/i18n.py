@@ -45,6 +45,15 @@ def catalogs() -> dict[str, NullTranslations]:
     return found
 
 
+@lru_cache
+def country_currency(country: str | None) -> str:
+    """The legal tender of a country (ISO 3166 alpha-2), euros when it is unknown."""
+    from babel.numbers import get_territory_currencies
+
+    found = get_territory_currencies(country.upper()) if country else []
+    return found[0] if found else "EUR"
+
+
 def pick_language(*candidates: str | None) -> str:
     """The first candidate the reports speak, else English."""
     for code in candidates:
@@ -58,7 +67,9 @@ class Texts:
     """One report's language: gettext plus the locale's way to write dates, money and shares."""
 
     language: str
-    currency: str = "EUR"
+    #: One currency for every amount (a setting); by default each amount is in the currency of
+    #: its alliance's country (kronor in Sweden, euros in France, Ireland and the Netherlands).
+    currency: str | None = None
 
     @property
     def _catalog(self) -> NullTranslations:
@@ -95,21 +106,28 @@ class Texts:
     def number(self, value: float | int | Decimal | None) -> str:
         return "–" if value is None else format_decimal(value, locale=self.language)
 
-    def money(self, value: Decimal | float | int | None) -> str:
-        """An amount in the report's currency; whole amounts without the cents."""
+    def currency_of(self, country: str | None) -> str:
+        """The currency a country's alliances budget in, unless one is set for every report."""
+        if self.currency:
+            return self.currency
+        return country_currency(country)
+
+    def money(self, value: Decimal | float | int | None, country: str | None = None) -> str:
+        """An amount in its alliance's currency; whole amounts without the cents."""
         if value is None:
             return "–"
+        currency = self.currency_of(country)
         amount = Decimal(str(value))
         if amount == amount.to_integral_value():
             pattern = Locale.parse(self.language).currency_formats["standard"].pattern
             return format_currency(
                 amount,
-                self.currency,
+                currency,
                 format=pattern.split(";")[0].replace(".00", ""),
                 locale=self.language,
                 currency_digits=False,
             )
-        return format_currency(amount, self.currency, locale=self.language)
+        return format_currency(amount, currency, locale=self.language)
 
     def percent(self, value: float | None) -> str:
         return "–" if value is None else format_percent(value, locale=self.language)

@@ -14,8 +14,9 @@ class ReportSettings(BaseSettings):
         env_prefix="ALLIANCE_FLOW_REPORTS_", env_file=".env", extra="ignore"
     )
 
-    #: The currency budgets are recorded in (ISO 4217).
-    currency: str = "EUR"
+    #: One currency (ISO 4217) for every budget; empty: each alliance's country's own currency
+    #: (SEK in Sweden, EUR in France, Ireland and the Netherlands).
+    currency: str | None = None
     #: A failing check is a risk once the alliance has been this many days in its stage.
     failing_for_long_days: int = 60
     #: How many days ahead "upcoming deadlines" look.

@@ -225,3 +225,15 @@ def test_both_catalogs_translate_every_string() -> None:
     for language in ("en", "fr"):
         missing = sorted(found - _catalog_ids(language))
         assert not missing, f"{language} lacks: {missing}"
+
+
+def test_a_swedish_alliance_budgets_in_kronor(built: Database) -> None:
+    # given Testville moved to Sweden (its budget was recorded in its own currency)
+    with built.transaction() as session:
+        alliances.update_alliance(session=session, ref="testville", changes={"country": "SE"})
+    # when its report is read in Swedish and in English
+    swedish = produce(built, "html", "sv").decode()
+    english = produce(built, "html", "en").decode()
+    # then the amounts are in kronor, written each language's way, never in euros
+    assert "9\u00a0500,50\u00a0kr" in swedish
+    assert "SEK" in english and "€" not in english
