@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from alliance_flow import models as m
 from alliance_flow.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from alliance_flow.i18n import _
 from alliance_flow.schemas import AllianceIn, validate
 from alliance_flow.vocabulary import EventKind, Stage
 
@@ -35,7 +36,9 @@ def get_alliance(*, session: Session, ref: str | int) -> m.Alliance:
             select(m.Alliance).where(m.Alliance.slug == text.lower())
         ).first()
     if alliance is None:
-        raise NotFound(f"no alliance with id or slug '{text}' (see `alliance-flow list`)")
+        raise NotFound(
+            _("no alliance with id or slug '{ref}' (see `alliance-flow list`)").format(ref=text)
+        )
     return alliance
 
 

@@ -19,7 +19,7 @@ from alliance_flow.accounts.policy import Permission, Viewer
 from alliance_flow.audit import set_actor
 from alliance_flow.db import Database
 from alliance_flow.errors import NotFound
-from alliance_flow.i18n import set_language
+from alliance_flow.i18n import _, set_language
 from alliance_flow.services import alliances as alliance_service
 from alliance_flow.web.i18n import Translator, negotiate
 
@@ -98,8 +98,12 @@ def optional_page(request: Request, db: DbDep) -> Page:
 
 async def signed_in_page(request: Request, page: Annotated[Page, Depends(optional_page)]) -> Page:
     """A signed-in browser; every unsafe method must carry the session's CSRF token."""
+    # Set first, so that even a refusal below speaks the viewer's language. An async dependency
+    # runs in the request's own task, so the gate checks evaluated by the endpoint (even in the
+    # threadpool, which copies the context) speak it too.
+    set_language(page.tr.language)
     if page.viewer is None:
-        raise Unauthenticated("sign in first")
+        raise Unauthenticated(_("sign in first"))
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         sent = request.headers.get(CSRF_HEADER)
         if sent is None:
@@ -107,10 +111,9 @@ async def signed_in_page(request: Request, page: Annotated[Page, Depends(optiona
             value = form.get(CSRF_FIELD)
             sent = value if isinstance(value, str) else None
         if not sent or not secrets.compare_digest(sent, page.csrf):
-            raise Forbidden("the form has expired or did not come from this site; reload the page")
-    # An async dependency runs in the request's own task, so the gate checks evaluated by the
-    # endpoint (even in the threadpool, which copies the context) speak the viewer's language.
-    set_language(page.tr.language)
+            raise Forbidden(
+                _("the form has expired or did not come from this site; reload the page")
+            )
     set_actor(page.viewer.author)  # every write of this request is logged under their name
     return page
 
@@ -121,7 +124,7 @@ SignedInPage = Annotated[Page, Depends(signed_in_page)]
 
 def viewer_of(page: Page) -> Viewer:
     if page.viewer is None:  # signed_in_page has already refused anonymous requests
-        raise Unauthenticated("sign in first")
+        raise Unauthenticated(_("sign in first"))
     return page.viewer
 
 
@@ -134,12 +137,12 @@ def alliance_for(
     except NotFound:
         alliance = None
     if alliance is None or not viewer.sees(alliance.id):
-        raise NotFound(f"no alliance '{ref}'")
+        raise NotFound(_("no alliance '{ref}'").format(ref=ref))
     if not viewer.may(permission, alliance.id):
-        raise Forbidden("your role on this alliance does not allow this")
+        raise Forbidden(_("your role on this alliance does not allow this"))
     return alliance
 
 
 def require_admin(viewer: Viewer) -> None:
     if not viewer.is_admin:
-        raise Forbidden("only administrators manage users")
+        raise Forbidden(_("only administrators manage users"))

@@ -33,3 +33,34 @@ def test_form_problems_are_explained_in_the_viewers_language(world, client):
     )
     assert bad.status_code == 422
     assert "adresse électronique non valide" in bad.text
+
+
+def _speaks(world, login_name: str, language: str) -> None:
+    with world.db.transaction() as session:
+        accounts.get_user(session=session, login=login_name).language = language
+
+
+def test_refusals_speak_the_viewers_language(world, client):
+    _speaks(world, "coordinator", "fr")
+    csrf = login(client, "coordinator")
+    # an alliance that does not exist
+    missing = client.get("/alliances/nope")
+    assert missing.status_code == 404
+    assert "aucune alliance « nope »" in missing.text
+    # a form posted without the session's token
+    forged = client.post("/alliances/north/members", data={"csrf_token": "forged", "name": "Ana"})
+    assert forged.status_code == 403
+    assert "le formulaire a expiré" in forged.text
+    # the users page, which only administrators manage
+    assert csrf
+    users = client.get("/admin/users")
+    assert users.status_code == 403
+    assert "seuls les administrateurs" in users.text
+
+
+def test_a_swedish_coordinator_reads_swedish_checks(world, client):
+    _speaks(world, "coordinator", "sv")
+    login(client, "coordinator")
+    page = client.get("/alliances/north").text
+    assert "Region avgränsad" in page
+    assert "Region defined" not in page
