@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from alliance_flow.i18n import _, collation_key
+from alliance_flow.i18n import _, collation_key, ngettext
 from alliance_flow.settings import Thresholds
 from alliance_flow.vocabulary import Stage
 
@@ -158,9 +158,9 @@ def names(items: Iterable[str], limit: int = 6) -> str:
     items = sorted(items, key=collation_key)
     if len(items) <= limit:
         return ", ".join(items)
-    return _("{names} and {count} more").format(
-        names=", ".join(items[:limit]), count=len(items) - limit
-    )
+    return ngettext(
+        "{names} and {count} more", "{names} and {count} more", len(items) - limit
+    ).format(names=", ".join(items[:limit]), count=len(items) - limit)
 
 
 def ok(reason: str) -> tuple[bool, str, str]:

@@ -342,7 +342,7 @@ def test_sustainability_plan_six_months_before_end(dated, passed):
     ok, reason, _ = run(sust.plan_on_time, f, END)  # judged once the work plan has ended
     assert ok is passed
     if not passed:
-        assert "1 days after the deadline of 2027-02-28" in reason
+        assert "1 day after the deadline of 2027-02-28" in reason
 
 
 def test_sustainability_evaluation_exactly_on_deadline_and_one_day_late():

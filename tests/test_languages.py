@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -96,3 +97,22 @@ def test_a_piped_listing_prints_long_names_whole(tmp_path: Path) -> None:
     )
     assert listed.returncode == 0, listed.stderr
     assert long_name in listed.stdout
+
+
+def test_counts_in_reasons_agree_with_their_number_in_every_language() -> None:
+    from alliance_flow.settings import Thresholds
+    from alliance_flow.stages import analysis
+    from tests.builders import facts
+
+    said = {}
+    for language in LANGUAGES:
+        with use_language(language):
+            said[language] = [
+                analysis.gaps_identified(facts(gaps=n), Thresholds(), date(2026, 3, 2))[1]
+                for n in (0, 1, 2)
+            ]
+    assert said["en"][1].startswith("1 gap identified")
+    assert said["fr"][0].startswith("0 lacune identifiée")  # French: 0 and 1 are singular
+    assert said["fr"][2].startswith("2 lacunes identifiées")
+    assert said["nl"][1].startswith("1 lacune vastgesteld")
+    assert said["sv"][1].startswith("1 lucka identifierad")

@@ -11,7 +11,7 @@ from datetime import date
 
 from alliance_flow.facts import AllianceFacts
 from alliance_flow.gates import StageChecks, fail, names, ok
-from alliance_flow.i18n import N_, _
+from alliance_flow.i18n import N_, _, ngettext
 from alliance_flow.settings import Thresholds
 from alliance_flow.vocabulary import Stage
 
@@ -28,7 +28,11 @@ def sector_profiled(f: AllianceFacts, t: Thresholds, today: date) -> tuple[bool,
                 "initiators, type and cost, limits to availability, obstacles."
             ),
         )
-    return ok(_("{count} programmes profiled.").format(count=f.sector_profiles))
+    return ok(
+        ngettext(
+            "{count} programme profiled.", "{count} programmes profiled.", f.sector_profiles
+        ).format(count=f.sector_profiles)
+    )
 
 
 @checks.check("secondary_research", title=N_("Secondary research recorded"), area="analysis")
@@ -38,7 +42,13 @@ def secondary_research(f: AllianceFacts, t: Thresholds, today: date) -> tuple[bo
             _("No secondary research source (government report, research) is recorded."),
             _("Record the reports and studies the alliance has read."),
         )
-    return ok(_("{count} research sources recorded.").format(count=f.research_sources))
+    return ok(
+        ngettext(
+            "{count} research source recorded.",
+            "{count} research sources recorded.",
+            f.research_sources,
+        ).format(count=f.research_sources)
+    )
 
 
 @checks.check("consultations", title=N_("Consultations recorded"), area="analysis")
@@ -51,7 +61,11 @@ def consultations(f: AllianceFacts, t: Thresholds, today: date) -> tuple[bool, s
                 "reception and migration, and record each consultation."
             ),
         )
-    return ok(_("{count} consultations recorded.").format(count=f.consultations))
+    return ok(
+        ngettext(
+            "{count} consultation recorded.", "{count} consultations recorded.", f.consultations
+        ).format(count=f.consultations)
+    )
 
 
 @checks.check("organisations_mapped", title=N_("Organisations mapped"), area="organisations")
@@ -61,12 +75,20 @@ def organisations_mapped(f: AllianceFacts, t: Thresholds, today: date) -> tuple[
     unmapped = [o.name for o in f.organisations if not o.mapped]
     if unmapped:
         return fail(
-            _("{count} of {total} organisations have no location on the map: {names}.").format(
-                count=len(unmapped), total=len(f.organisations), names=names(unmapped)
-            ),
+            ngettext(
+                "{count} of {total} organisations has no location on the map: {names}.",
+                "{count} of {total} organisations have no location on the map: {names}.",
+                len(unmapped),
+            ).format(count=len(unmapped), total=len(f.organisations), names=names(unmapped)),
             _("Record the latitude and longitude of each organisation (the mapping exercise)."),
         )
-    return ok(_("All {total} organisations are on the map.").format(total=len(f.organisations)))
+    return ok(
+        ngettext(
+            "The {total} organisation is on the map.",
+            "All {total} organisations are on the map.",
+            len(f.organisations),
+        ).format(total=len(f.organisations))
+    )
 
 
 @checks.check("gaps_identified", title=N_("Gaps identified"), area="analysis")
@@ -74,7 +96,13 @@ def gaps_identified(f: AllianceFacts, t: Thresholds, today: date) -> tuple[bool,
     need = t.analysis.min_gaps
     if f.gaps < need:
         return fail(
-            _("{count} gaps identified; at least {need} needed.").format(count=f.gaps, need=need),
+            ngettext(
+                "{count} gap identified; at least {need} needed.",
+                "{count} gaps identified; at least {need} needed.",
+                f.gaps,
+            ).format(count=f.gaps, need=need),
             _("Hold a facilitated workshop to identify the gaps in provision, and record them."),
         )
-    return ok(_("{count} gaps identified.").format(count=f.gaps))
+    return ok(
+        ngettext("{count} gap identified.", "{count} gaps identified.", f.gaps).format(count=f.gaps)
+    )

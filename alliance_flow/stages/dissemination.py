@@ -12,7 +12,7 @@ from datetime import date
 
 from alliance_flow.facts import AllianceFacts
 from alliance_flow.gates import StageChecks, fail, ok
-from alliance_flow.i18n import N_, _
+from alliance_flow.i18n import N_, _, ngettext
 from alliance_flow.settings import Thresholds
 from alliance_flow.vocabulary import Audience, PublicationKind, Role, Stage, StakeholderGroup
 
@@ -63,7 +63,13 @@ def communication_plan(f: AllianceFacts, t: Thresholds, today: date) -> tuple[bo
             ),
             _("Add a row to the communication plan for each group it does not reach yet."),
         )
-    return ok(_("The communication plan reaches all {count} groups.").format(count=len(required)))
+    return ok(
+        ngettext(
+            "The communication plan reaches the {count} group.",
+            "The communication plan reaches all {count} groups.",
+            len(required),
+        ).format(count=len(required))
+    )
 
 
 @checks.check("communications_officer", title=N_("Communications officer named"), area="members")

@@ -15,7 +15,7 @@ from dateutil.relativedelta import relativedelta
 
 from alliance_flow.facts import AllianceFacts, PersonFacts
 from alliance_flow.gates import StageChecks, fail, names, ok
-from alliance_flow.i18n import N_, _
+from alliance_flow.i18n import N_, _, ngettext
 from alliance_flow.settings import Thresholds
 from alliance_flow.vocabulary import MeetingKind, MeetingStatus, Role, Stage
 
@@ -59,13 +59,20 @@ def initiation_workshop(f: AllianceFacts, t: Thresholds, today: date) -> tuple[b
 def membership_size(f: AllianceFacts, t: Thresholds, today: date) -> tuple[bool, str, str]:
     low, high = t.launch.min_members, t.launch.max_members
     n = len(f.active_members(today))
-    reason = _("The alliance has {n} active members; the guide recommends {low} to {high}.")
+    reason = ngettext(
+        "The alliance has {n} active member; the guide recommends {low} to {high}.",
+        "The alliance has {n} active members; the guide recommends {low} to {high}.",
+        n,
+    )
     if n < low:
         return fail(
             reason.format(n=n, low=low, high=high),
-            _(
+            ngettext(
+                "Bring in {count} more member (record the date they joined), or waive this "
+                "check with a reason.",
                 "Bring in {count} more members (record the date they joined), or waive this "
-                "check with a reason."
+                "check with a reason.",
+                low - n,
             ).format(count=low - n),
         )
     if n > high:
@@ -77,7 +84,11 @@ def membership_size(f: AllianceFacts, t: Thresholds, today: date) -> tuple[bool,
             ),
         )
     return ok(
-        _("{n} active members ({low} to {high} recommended).").format(n=n, low=low, high=high)
+        ngettext(
+            "{n} active member ({low} to {high} recommended).",
+            "{n} active members ({low} to {high} recommended).",
+            n,
+        ).format(n=n, low=low, high=high)
     )
 
 
@@ -162,9 +173,11 @@ def plenaries_planned(f: AllianceFacts, t: Thresholds, today: date) -> tuple[boo
     )
     if not lim.min_plenaries <= n <= lim.max_plenaries:
         return fail(
-            _("{n} plenary meetings are scheduled; the guide asks for {wanted}.").format(
-                n=n, wanted=wanted
-            ),
+            ngettext(
+                "{n} plenary meeting is scheduled; the guide asks for {wanted}.",
+                "{n} plenary meetings are scheduled; the guide asks for {wanted}.",
+                n,
+            ).format(n=n, wanted=wanted),
             _("Adjust the schedule of plenary meetings."),
         )
     starts = [
@@ -190,9 +203,11 @@ def plenaries_planned(f: AllianceFacts, t: Thresholds, today: date) -> tuple[boo
             _("Bring the plenary meetings closer together."),
         )
     return ok(
-        _("{n} plenary meetings planned; the programme runs from {first} to {last}.").format(
-            n=n, first=first, last=last
-        )
+        ngettext(
+            "{n} plenary meeting planned; the programme runs from {first} to {last}.",
+            "{n} plenary meetings planned; the programme runs from {first} to {last}.",
+            n,
+        ).format(n=n, first=first, last=last)
     )
 
 

@@ -13,7 +13,7 @@ from datetime import date
 
 from alliance_flow.facts import ActionFacts, AllianceFacts
 from alliance_flow.gates import StageChecks, fail, names, ok
-from alliance_flow.i18n import N_, _
+from alliance_flow.i18n import N_, _, ngettext
 from alliance_flow.settings import Thresholds
 from alliance_flow.vocabulary import ActionStatus, PublicationKind, Stage
 
@@ -87,17 +87,29 @@ def action_plan_complete(f: AllianceFacts, t: Thresholds, today: date) -> tuple[
             f"#{a.number} {a.action}: {', '.join(gaps)}" for a, gaps in incomplete[:5]
         )
         if len(incomplete) > 5:
-            detail += " " + _("(and {count} more)").format(count=len(incomplete) - 5)
+            detail += " " + ngettext(
+                "(and {count} more)",
+                "(and {count} more)",
+                len(incomplete) - 5,
+            ).format(count=len(incomplete) - 5)
         return fail(
-            _("{count} of {total} actions are incomplete. Missing — {detail}.").format(
-                count=len(incomplete), total=len(items), detail=detail
-            ),
+            ngettext(
+                "{count} of {total} actions is incomplete. Missing — {detail}.",
+                "{count} of {total} actions are incomplete. Missing — {detail}.",
+                len(incomplete),
+            ).format(count=len(incomplete), total=len(items), detail=detail),
             _(
                 "Complete each action: owner, dates, resources, obstacles and how to overcome "
                 "them, collaborators and budget."
             ),
         )
-    return ok(_("All {total} actions are complete.").format(total=len(items)))
+    return ok(
+        ngettext(
+            "The {total} action is complete.",
+            "All {total} actions are complete.",
+            len(items),
+        ).format(total=len(items))
+    )
 
 
 @checks.check("charter_signed", title=N_("Charter signed by every member"), area="charter")
@@ -114,7 +126,11 @@ def charter_signed(f: AllianceFacts, t: Thresholds, today: date) -> tuple[bool, 
     unsigned = [p.name for p in members if p.id not in f.charter.signed_by]
     if unsigned:
         return fail(
-            _("{count} of {total} members have not signed charter v{version}: {names}.").format(
+            ngettext(
+                "{count} of {total} members has not signed charter v{version}: {names}.",
+                "{count} of {total} members have not signed charter v{version}: {names}.",
+                len(unsigned),
+            ).format(
                 count=len(unsigned), total=len(members), version=version, names=names(unsigned)
             ),
             _("Ask them to sign charter v{version}, then record each signature.").format(
@@ -122,9 +138,11 @@ def charter_signed(f: AllianceFacts, t: Thresholds, today: date) -> tuple[bool, 
             ),
         )
     return ok(
-        _("All {total} active members signed charter v{version}.").format(
-            total=len(members), version=version
-        )
+        ngettext(
+            "The {total} active member signed charter v{version}.",
+            "All {total} active members signed charter v{version}.",
+            len(members),
+        ).format(total=len(members), version=version)
     )
 
 

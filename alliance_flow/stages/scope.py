@@ -13,7 +13,7 @@ from datetime import date
 
 from alliance_flow.facts import AllianceFacts
 from alliance_flow.gates import StageChecks, fail, names, ok
-from alliance_flow.i18n import N_, _
+from alliance_flow.i18n import N_, _, ngettext
 from alliance_flow.settings import Thresholds
 from alliance_flow.vocabulary import Sector, Stage, StakeholderGroup
 
@@ -61,17 +61,23 @@ def enough_candidates(f: AllianceFacts, t: Thresholds, today: date) -> tuple[boo
     have = len(f.not_left(today))
     if have < need:
         return fail(
-            _(
-                "{have} candidate representatives identified; the guide asks for at least {need}."
+            ngettext(
+                "{have} candidate representative identified; the guide asks for at least {need}.",
+                "{have} candidate representatives identified; the guide asks for at least {need}.",
+                have,
             ).format(have=have, need=need),
-            _("Add {count} more named representatives to the stakeholder list.").format(
-                count=need - have
-            ),
+            ngettext(
+                "Add {count} more named representative to the stakeholder list.",
+                "Add {count} more named representatives to the stakeholder list.",
+                need - have,
+            ).format(count=need - have),
         )
     return ok(
-        _("{have} candidate representatives identified (at least {need} needed).").format(
-            have=have, need=need
-        )
+        ngettext(
+            "{have} candidate representative identified (at least {need} needed).",
+            "{have} candidate representatives identified (at least {need} needed).",
+            have,
+        ).format(have=have, need=need)
     )
 
 
@@ -89,7 +95,13 @@ def sectors_spanned(f: AllianceFacts, t: Thresholds, today: date) -> tuple[bool,
                 "sector of the organisations already listed."
             ),
         )
-    return ok(_("All {count} sectors are represented.").format(count=len(t.scope.required_sectors)))
+    return ok(
+        ngettext(
+            "The {count} sector is represented.",
+            "All {count} sectors are represented.",
+            len(t.scope.required_sectors),
+        ).format(count=len(t.scope.required_sectors))
+    )
 
 
 @checks.check(
@@ -126,12 +138,20 @@ def contacts_complete(f: AllianceFacts, t: Thresholds, today: date) -> tuple[boo
     unreachable = [p.name for p in people if not p.has_contact]
     if unreachable:
         return fail(
-            _("{count} of {total} candidates have no e-mail or phone: {names}.").format(
-                count=len(unreachable), total=len(people), names=names(unreachable)
-            ),
+            ngettext(
+                "{count} of {total} candidates has no e-mail or phone: {names}.",
+                "{count} of {total} candidates have no e-mail or phone: {names}.",
+                len(unreachable),
+            ).format(count=len(unreachable), total=len(people), names=names(unreachable)),
             _("Record an e-mail address or a phone number for each of them."),
         )
-    return ok(_("All {total} candidates have a contact.").format(total=len(people)))
+    return ok(
+        ngettext(
+            "The {total} candidate has a contact.",
+            "All {total} candidates have a contact.",
+            len(people),
+        ).format(total=len(people))
+    )
 
 
 @checks.check("authority_checked", title=N_("Authority to be involved checked"), area="members")
@@ -160,7 +180,13 @@ def authority_checked(f: AllianceFacts, t: Thresholds, today: date) -> tuple[boo
                 "involved, and if not, who must give it to them."
             ),
         )
-    return ok(_("Authority checked for all {total} candidates.").format(total=len(people)))
+    return ok(
+        ngettext(
+            "Authority checked for the {total} candidate.",
+            "Authority checked for all {total} candidates.",
+            len(people),
+        ).format(total=len(people))
+    )
 
 
 @checks.check("briefing_complete", title=N_("Briefing document complete"), area="briefing")
@@ -193,10 +219,23 @@ def briefing_reasons(f: AllianceFacts, t: Thresholds, today: date) -> tuple[bool
     have = len(f.briefing.reasons) if f.briefing else 0
     if have < need:
         return fail(
-            _(
+            ngettext(
+                "The briefing gives {have} reason to get involved; the guide asks for at least "
+                "{need} convincing ones.",
                 "The briefing gives {have} reasons to get involved; the guide asks for at least "
-                "{need} convincing ones."
+                "{need} convincing ones.",
+                have,
             ).format(have=have, need=need),
-            _("Add {count} more reasons to the briefing document.").format(count=need - have),
+            ngettext(
+                "Add {count} more reason to the briefing document.",
+                "Add {count} more reasons to the briefing document.",
+                need - have,
+            ).format(count=need - have),
         )
-    return ok(_("The briefing gives {have} reasons to get involved.").format(have=have))
+    return ok(
+        ngettext(
+            "The briefing gives {have} reason to get involved.",
+            "The briefing gives {have} reasons to get involved.",
+            have,
+        ).format(have=have)
+    )

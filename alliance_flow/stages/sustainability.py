@@ -14,7 +14,7 @@ from dateutil.relativedelta import relativedelta
 
 from alliance_flow.facts import AllianceFacts
 from alliance_flow.gates import StageChecks, fail, ok
-from alliance_flow.i18n import N_, _
+from alliance_flow.i18n import N_, _, ngettext
 from alliance_flow.settings import Thresholds
 from alliance_flow.vocabulary import Decision, Stage
 
@@ -42,14 +42,20 @@ def _on_time(
     if dated is None:
         left = (deadline - today).days
         if left >= 0:
-            reason = _(
+            reason = ngettext(
+                "No {what} yet; it is due by {deadline} ({days} day left), {months} months "
+                "before the work plan ends on {end}.",
                 "No {what} yet; it is due by {deadline} ({days} days left), {months} months "
-                "before the work plan ends on {end}."
+                "before the work plan ends on {end}.",
+                left,
             )
         else:
-            reason = _(
+            reason = ngettext(
+                "No {what} yet; it was due by {deadline}, {days} day ago, {months} months "
+                "before the work plan ends on {end}.",
                 "No {what} yet; it was due by {deadline}, {days} days ago, {months} months "
-                "before the work plan ends on {end}."
+                "before the work plan ends on {end}.",
+                -left,
             )
         return fail(
             reason.format(
@@ -59,9 +65,12 @@ def _on_time(
         )
     if dated > deadline:
         return fail(
-            _(
+            ngettext(
+                "The {what} is dated {dated}, {days} day after the deadline of {deadline} "
+                "({months} months before the work plan ends on {end}).",
                 "The {what} is dated {dated}, {days} days after the deadline of {deadline} "
-                "({months} months before the work plan ends on {end})."
+                "({months} months before the work plan ends on {end}).",
+                (dated - deadline).days,
             ).format(
                 what=label,
                 dated=dated,
