@@ -30,6 +30,7 @@ NOT_AUDITED = frozenset(
         "login_failures",
         "api_tokens",
         "reminder_outbox",
+        "stakeholder_uploads",
     }
 )
 SECRET_COLUMNS = frozenset({"password_hash", "token_hash", "apprise_url", "preferred_channel"})
@@ -122,6 +123,39 @@ def record_writes(session: Session, flush_context: Any) -> None:
             )
     if rows:
         session.connection().execute(insert(m.AuditEvent), rows)
+
+
+def record_bulk(
+    session: Session,
+    *,
+    alliance_id: int,
+    table: str,
+    rows: list[tuple[str, dict[str, Any]]],
+    action: str = "insert",
+) -> None:
+    """Audit rows for records written set-based (a bulk INSERT does not pass the flush hook):
+    (row key, values) for each."""
+    if not rows:
+        return
+    at, actor = m.utcnow(), _actor.get()
+    session.connection().execute(
+        insert(m.AuditEvent),
+        [
+            {
+                "at": at,
+                "actor": actor,
+                "alliance_id": alliance_id,
+                "table_name": table,
+                "row_key": key,
+                "action": action,
+                "changes": {
+                    k: ("(set)" if k in SECRET_COLUMNS and v else plain(v))
+                    for k, v in values.items()
+                },
+            }
+            for key, values in rows
+        ],
+    )
 
 
 def recent(*, session: Session, alliance_id: int, limit: int = 100) -> list[m.AuditEvent]:

@@ -15,10 +15,12 @@ from __future__ import annotations
 import codecs
 import csv
 import difflib
+import hashlib
 import io
 import re
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
@@ -26,12 +28,15 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from alliance_flow import models as m
-from alliance_flow.errors import AllianceFlowError, FieldProblem, ImportRejected, InvalidInput
+from alliance_flow.audit import record_bulk
+from alliance_flow.errors import FieldProblem, ImportRejected
+from alliance_flow.i18n import _
 from alliance_flow.schemas import Input, MemberIn, OrganisationIn, problems_from
-from alliance_flow.services.items import add_item, edit_item, list_items
+from alliance_flow.services.items import list_items
 from alliance_flow.vocabulary import (
     Authority,
     Influence,
@@ -41,7 +46,14 @@ from alliance_flow.vocabulary import (
     StakeholderGroup,
 )
 
-__all__ = ["ACCEPTED_HEADERS", "ImportSummary", "import_stakeholders"]
+__all__ = [
+    "ACCEPTED_HEADERS",
+    "ImportPreview",
+    "ImportSummary",
+    "apply_import",
+    "import_stakeholders",
+    "plan_import",
+]
 
 
 @dataclass(frozen=True)
@@ -279,7 +291,25 @@ COLUMNS: tuple[_Column, ...] = (
         "Nom de la partie prenante",
         "stakeholder|name of the stakeholder|organisation|organization|organisation name"
         "|organization name|partie prenante|nom de l'organisation|nom de la structure"
-        "|structure|organisme|nom de l'organisme",
+        "|structure|organisme|nom de l'organisme|nom de l'intervenant|intervenant"
+        "|stakeholder's name|name of stakeholder",
+    ),
+    _Column(
+        ORG,
+        "contact_person",
+        "Contact person",
+        "Personne à contacter",
+        "contact|personne de contact|personne contact|interlocuteur|interlocutrice"
+        "|contact name|person to contact",
+    ),
+    _Column(
+        ORG,
+        "contact",
+        "Phone, E-mail, Website, Address",
+        "Téléphone, E-mail, Site Web, Adresse",
+        "phone, email, website, address|telephone, e-mail, site web, adresse"
+        "|coordonnées|contact details",
+        "contact",
     ),
     _Column(
         ORG,
@@ -321,7 +351,10 @@ COLUMNS: tuple[_Column, ...] = (
         "Comment pourraient-ils contribuer",
         "how could they contribute|contribution|possible contribution"
         "|comment pourraient-elles contribuer|comment pourraient-ils/elles contribuer"
-        "|contribution possible|apport",
+        "|contribution possible|apport|comment l'intervenant pourrait-il contribuer au projet"
+        "|comment l'intervenant pourrait-il contribuer"
+        "|how could the stakeholder contribute to the project"
+        "|how could the stakeholder contribute",
     ),
     _Column(
         ORG,
@@ -329,14 +362,26 @@ COLUMNS: tuple[_Column, ...] = (
         "What matters to them",
         "Ce qui compte pour eux",
         "interests|intérêts|ce qui compte pour elles|ce qui compte pour eux/elles"
-        "|ce qui leur importe",
+        "|ce qui leur importe|qu'est-ce qui est important pour l'intervenant"
+        "|what is important to the stakeholder|what matters to the stakeholder",
     ),
     _Column(
         ORG,
         "influence",
         "Influence on the project",
         "Influence sur le projet",
-        "influence|niveau d'influence|level of influence",
+        "influence|niveau d'influence|level of influence|l'influence"
+        "|quelle influence ont-ils sur le projet|how much influence do they have on the project",
+        "one",
+        INFLUENCES,
+    ),
+    _Column(
+        ORG,
+        "interest",
+        "Interest in the alliance",
+        "Intérêt pour l'alliance",
+        "interest level|level of interest|niveau d'intérêt|interest in the project"
+        "|intérêt pour le projet",
         "one",
         INFLUENCES,
     ),
@@ -345,15 +390,19 @@ COLUMNS: tuple[_Column, ...] = (
         "mobilisation_strategy",
         "Mobilisation strategy",
         "Stratégie de mobilisation",
-        "mobilization strategy|engagement strategy|stratégie d'engagement|stratégie|strategy",
+        "mobilization strategy|engagement strategy|stratégie d'engagement|stratégie|strategy"
+        "|stratégie de mobilisation des intervenants|stakeholder mobilisation strategy"
+        "|strategy to engage|stakeholder engagement strategy",
     ),
     _Column(
         ORG,
         "own_criteria",
         "Own criteria",
         "Vos propres critères",
-        "your own criteria|criteria|propres critères|nos propres critères|critères",
+        "your own criteria|criteria|propres critères|nos propres critères|critères"
+        "|indiquez vos propres critères|state your own criteria",
     ),
+    _Column(ORG, "notes", "Notes", "Remarques", "note|remarque|commentaire|comments|comment"),
     _Column(
         MEMBER,
         "name",
@@ -468,6 +517,16 @@ ACCEPTED_HEADERS: tuple[str, ...] = tuple(c.shown for c in COLUMNS)
 
 
 def _column_for(header: str) -> _Column | None:
+    """The column a header names; the guide's headers often carry a question or a hint on
+    their next lines ('L'Influence / Quelle influence ont-ils sur le projet? (Faible, ...)')."""
+    for candidate in dict.fromkeys((header, *header.splitlines()[:1], *header.split("?")[:1])):
+        found = _column_for_line(candidate)
+        if found is not None:
+            return found
+    return None
+
+
+def _column_for_line(header: str) -> _Column | None:
     k = _key(header)
     found = _PLAIN_HEADERS.get(k)
     if found is None and re.search(r"\(.*\)", header):  # 'Influence (faible, moyenne, élevée)'
@@ -499,14 +558,22 @@ def _reject(problem: str, *, field: str = "file", line: int | None = None) -> Im
     return ImportRejected([FieldProblem(field, problem, line)])
 
 
-def _read(path: Path) -> _Rows:
-    suffix = path.suffix.lower()
+def read_table(name: str, raw: bytes) -> _Rows:
+    """The rows of a stakeholder file, given its name (for its type) and its bytes."""
+    suffix = Path(name).suffix.lower()
     if suffix not in {".csv", ".xlsx"}:
-        hint = " (save it from your spreadsheet as .xlsx or .csv)" if suffix else ""
-        raise _reject(f"cannot import '{path.name}': use a .csv or .xlsx file{hint}")
-    if not path.is_file():
-        raise _reject(f"no such file: {path}")
-    return _read_csv(path) if suffix == ".csv" else _read_xlsx(path)
+        hint = _(" (save it from your spreadsheet as .xlsx or .csv)") if suffix else ""
+        raise _reject(
+            _("cannot import '{name}': use a .csv or .xlsx file").format(name=name) + hint
+        )
+    return _read_csv(raw) if suffix == ".csv" else _read_xlsx(name, raw)
+
+
+def _read_bytes(path: Path) -> bytes:
+    if path.is_file():
+        return path.read_bytes()
+    read_table(path.name, b"")  # a wrong type is said first
+    raise _reject(_("no such file: {path}").format(path=path))
 
 
 def _decode(raw: bytes) -> str:
@@ -524,8 +591,8 @@ def _decode(raw: bytes) -> str:
         return raw.decode("latin-1")
 
 
-def _read_csv(path: Path) -> _Rows:
-    text = _decode(path.read_bytes())
+def _read_csv(raw: bytes) -> _Rows:
+    text = _decode(raw)
     lines = text.splitlines(keepends=True)
     delimiter = None
     # Excel's hint line 'sep=;' is not shown as a row when Excel opens the file.
@@ -543,21 +610,25 @@ def _read_csv(path: Path) -> _Rows:
         for number, record in enumerate(reader, start=1):
             rows.append((number, list(record)))
     except csv.Error as exc:
-        raise _reject(f"not a readable CSV file: {exc}", line=len(rows) + 1) from None
+        raise _reject(
+            _("not a readable CSV file: {error}").format(error=exc), line=len(rows) + 1
+        ) from None
     return rows
 
 
-def _read_xlsx(path: Path) -> _Rows:
+def _read_xlsx(name: str, raw: bytes) -> _Rows:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise _reject(f"'{path.name}' is not a readable Excel workbook (.xlsx)") from None
+        raise _reject(
+            _("'{name}' is not a readable Excel workbook (.xlsx)").format(name=name)
+        ) from None
     try:
         if not workbook.worksheets:
-            raise _reject(f"'{path.name}' has no worksheet")
+            raise _reject(_("'{name}' has no worksheet").format(name=name))
         sheet: Any = workbook.worksheets[0]
         sheet.reset_dimensions()  # some programs write a wrong size; read every row
         return [
@@ -579,6 +650,7 @@ class _Org:
     existing: m.Organisation | None
     sources: dict[str, int] = field(default_factory=dict)
     id: int | None = None
+    lines: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -727,7 +799,10 @@ def _merge(
     for name, value in values.items():
         if name == "name" and _org_key(target.values.get(name, "")) == _org_key(value):
             continue  # 'Les Amis' and 'les amis ' are the same
-        if name in target.values and not _same(target.values[name], value):
+        if name == "sectors" and name in target.values:
+            # an organisation listed under two sectors (as the guide's lists do) has both
+            target.values[name] = _union(target.values[name], value)
+        elif name in target.values and not _same(target.values[name], value):
             problems.append(
                 FieldProblem(
                     prefix + name,
@@ -741,6 +816,41 @@ def _merge(
             target.values[name] = value
             target.sources[name] = line
     return problems
+
+
+def _union(first: list[Any], second: list[Any]) -> list[Any]:
+    return list(dict.fromkeys([*first, *second]))
+
+
+_URL = re.compile(r"^(https?://|www\.)\S+$|^[\w-]+(\.[\w-]+)+(/\S*)?$", re.IGNORECASE)
+_PHONE = re.compile(r"^(tel|tél|phone|téléphone)?\s*:?\s*\+?[\d\s().\-/]{6,}$", re.IGNORECASE)
+
+
+def split_contact(cell: str) -> dict[str, str]:
+    """The guide's combined 'Téléphone, E-mail, Site Web, Adresse' cell, in its parts: what
+    looks like an e-mail, a website or a phone number is taken as such, the rest is the address
+    (in the order written)."""
+    found: dict[str, str] = {}
+    address: list[str] = []
+    for part in re.split(r"[\n;,|]", cell):
+        part = part.strip()
+        if not part:
+            continue
+        bare = re.sub(
+            r"^(e-?mail|courriel|mail|site( web)?|web(site)?)\s*:\s*", "", part, flags=re.I
+        )
+        bare = re.sub(r"^mailto:", "", bare, flags=re.IGNORECASE)
+        if "email" not in found and re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", bare):
+            found["email"] = bare
+        elif "website" not in found and "@" not in bare and _URL.match(bare):
+            found["website"] = bare
+        elif "phone" not in found and _PHONE.match(part) and sum(c.isdigit() for c in part) >= 6:
+            found["phone"] = re.sub(r"^(tel|tél|phone|téléphone)\s*:?\s*", "", part, flags=re.I)
+        else:
+            address.append(part)
+    if address:
+        found["address"] = ", ".join(address)
+    return found
 
 
 def _shown(value: Any) -> str:
@@ -793,6 +903,12 @@ class _Planner:
                     )
                 )
                 continue
+            if col.kind == "contact":
+                for name, part in split_contact(_text(cell)).items():
+                    if (ORG, name) not in given:  # a column of its own wins
+                        given[(ORG, name)] = (headers[index], cell)
+                        org_in[name] = part
+                continue
             given[(col.target, col.name)] = (headers[index], cell)
             value, problem = _convert(col, cell)
             if problem:
@@ -818,7 +934,7 @@ class _Planner:
             self._individual(line, org_in, member_in, given)
             org_in = {}
         elif not member_named and any(t == MEMBER for t, _ in given):
-            filled = ", ".join(f"'{h}'" for (t, _), (h, _) in given.items() if t == MEMBER)
+            filled = ", ".join(f"'{h}'" for (t, _n), (h, _c) in given.items() if t == MEMBER)
             problems.append(
                 FieldProblem(
                     "representative.name",
@@ -827,7 +943,7 @@ class _Planner:
                 )
             )
             # still check the other columns, so that the row is corrected in one go
-            _, found = _validate(
+            _values, found = _validate(
                 MemberIn, member_in | {"name": "-"}, line, prefix="representative."
             )
             problems.extend(self._with_columns(found, given))
@@ -879,7 +995,7 @@ class _Planner:
             )
         elif sectors:
             member_in["sector"] = sectors[0]
-        for (target, name), (header, _) in given.items():
+        for (target, name), (header, _cell) in given.items():
             if target == ORG and name in org_in:
                 self.plan.problems.append(
                     FieldProblem(
@@ -897,6 +1013,7 @@ class _Planner:
             org = _Org(key=key, line=line, values={}, existing=self.db_orgs.get(key))
             self.orgs_by_key[key] = org
             self.plan.orgs.append(org)
+        org.lines.append(line)
         what = f"'{values['name']}'"
         self.plan.problems.extend(_merge(org, values, line, what))
         return org
@@ -947,6 +1064,10 @@ class _Planner:
 
 # --- deciding what changes -----------------------------------------------------------------------
 
+#: The organisation's own columns (its sectors are rows of their own).
+_ORG_COLUMNS = tuple(f for f in OrganisationIn.model_fields if f != "sectors")
+_MEMBER_COLUMNS = tuple(f for f in MemberIn.model_fields if f != "roles")
+
 
 def _current(schema: type[Input], row: Any) -> dict[str, Any]:
     """An item as its schema sees it (sectors and roles included), as edit_item does."""
@@ -962,6 +1083,18 @@ def _changes(current: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
         if old is None or not _same(old, value):
             out[name] = value
     return out
+
+
+def _org_changes(org: _Org) -> dict[str, Any]:
+    """What a file changes on an organisation already recorded: sectors are added to the ones
+    it has (two files, two sectors: both kept), other fields take the file's value."""
+    if org.existing is None:
+        return dict(org.values)
+    current = _current(OrganisationIn, org.existing)
+    values = dict(org.values)
+    if "sectors" in values:
+        values["sectors"] = _union(current["sectors"], values["sectors"])
+    return _changes(current, values)
 
 
 def _member_changes(member: _Member) -> dict[str, Any]:
@@ -985,18 +1118,22 @@ def _active(joined: date | None, left: date | None, today: date) -> bool:
 
 def _check_final_state(plan: _Plan, db_members: list[m.Member], today: date) -> None:
     """What the services would refuse once rows are merged: cross-field rules on updated items
-    and one holder per role, checked in the order members will be written."""
+    and one holder per role, checked in the order members will be written (one pass, with a
+    table of who holds each role: a large file is not compared row by row with itself)."""
     for org in plan.orgs:
         if org.existing is not None:
-            current = _current(OrganisationIn, org.existing)
-            changes = _changes(current, org.values)
+            changes = _org_changes(org)
             if changes:
-                _, found = _validate(OrganisationIn, current | changes, org.line)
+                current = _current(OrganisationIn, org.existing)
+                _values, found = _validate(OrganisationIn, current | changes, org.line)
                 plan.problems.extend(found)
-    holders: dict[object, tuple[str, list[str], date | None, date | None]] = {
-        member.id: (member.name, member.roles, member.joined_on, member.left_on)
-        for member in db_members
-    }
+    holder_of: dict[str, tuple[object, str]] = {}  # role -> (member key, name)
+    roles_of: dict[object, list[str]] = {}
+    for member in db_members:
+        if member.role_rows and member.is_active(today):
+            roles_of[member.id] = member.roles
+            for role in member.roles:
+                holder_of.setdefault(role, (member.id, member.name))
     for planned in plan.members:
         existing = planned.existing
         if existing is not None:
@@ -1004,7 +1141,7 @@ def _check_final_state(plan: _Plan, db_members: list[m.Member], today: date) -> 
             if not changes:
                 continue
             current = _current(MemberIn, existing)
-            _, found = _validate(
+            _values, found = _validate(
                 MemberIn, current | changes, planned.line, prefix="representative."
             )
             plan.problems.extend(found)
@@ -1017,122 +1154,369 @@ def _check_final_state(plan: _Plan, db_members: list[m.Member], today: date) -> 
             roles = planned.values.get("roles", [])
             joined = planned.values.get("joined_on")
             left = None
-        for other, (name, their_roles, their_joined, their_left) in holders.items():
-            if other == key or not _active(their_joined, their_left, today):
-                continue
-            for role in sorted(set(their_roles) & set(roles)):
+        for role in roles_of.pop(key, []):  # what this member held before the file
+            if holder_of.get(role, (None, ""))[0] == key:
+                del holder_of[role]
+        active = _active(joined, left, today)
+        for role in sorted(set(roles)):
+            holder = holder_of.get(role)
+            if holder is not None and holder[0] != key:
                 plan.problems.append(
                     FieldProblem(
                         "representative.roles",
-                        f"{name} is already {role.replace('_', ' ')}; a role has one holder "
-                        "at a time (remove it from one of them)",
+                        _(
+                            "{name} is already {role}; a role has one holder at a time "
+                            "(remove it from one of them)"
+                        ).format(name=holder[1], role=role.replace("_", " ")),
                         planned.line,
                     )
                 )
-        holders[key] = (planned.values["name"], roles, joined, left)
+            elif active:
+                holder_of[role] = (key, planned.values["name"])
+        if active:
+            roles_of[key] = list(roles)
 
 
-# --- writing -------------------------------------------------------------------------------------
+# --- the preview: what an import will change, before it changes it ------------------------------
 
 
-def _rejected(exc: AllianceFlowError, line: int, prefix: str = "") -> ImportRejected:
-    """A refusal from the item services, pinned to the row that caused it."""
-    if isinstance(exc, InvalidInput):
-        problems = [FieldProblem(prefix + p.field, p.problem, line) for p in exc.problems]
-    else:  # Conflict and others name their field first: 'roles: ... is already chair'
-        name, sep, rest = exc.message.partition(": ")
-        problems = [
-            FieldProblem(prefix + name, rest, line)
-            if sep and " " not in name
-            else FieldProblem("row", exc.message, line)
-        ]
-    return ImportRejected(problems)
+@dataclass(frozen=True)
+class Change:
+    """One organisation or member as the file would leave it."""
+
+    kind: str  # "organisation" | "member"
+    action: str  # "new" | "update" | "unchanged"
+    name: str
+    line: int
+    #: every line of the file that named it (several when rows were merged)
+    lines: tuple[int, ...] = ()
+    #: (field, value before, value after); before is None for a new item
+    fields: tuple[tuple[str, Any, Any], ...] = ()
+    #: sectors the file adds to what was recorded
+    added_sectors: tuple[str, ...] = ()
+    organisation: str | None = None  # a representative's organisation
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    filename: str
+    rows: int
+    changes: tuple[Change, ...]
+    problems: tuple[FieldProblem, ...]
+
+    def of(self, kind: str, action: str) -> list[Change]:
+        return [c for c in self.changes if c.kind == kind and c.action == action]
+
+    def count(self, kind: str, action: str) -> int:
+        return sum(1 for c in self.changes if c.kind == kind and c.action == action)
+
+    @property
+    def merged(self) -> list[Change]:
+        """Organisations listed on several rows, merged into one."""
+        return [c for c in self.changes if c.kind == "organisation" and len(c.lines) > 1]
+
+    @property
+    def changes_anything(self) -> bool:
+        return any(c.action != "unchanged" for c in self.changes)
+
+    @property
+    def fingerprint(self) -> str:
+        """Identifies what the preview showed, so a confirmation applies exactly that."""
+        digest = hashlib.sha256()
+        for c in self.changes:
+            digest.update(repr((c.kind, c.action, c.name, c.fields)).encode())
+        return digest.hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class PlannedImport:
+    preview: ImportPreview
+    plan: _Plan
+
+
+def _filled(value: Any) -> bool:
+    return value not in (None, "", [])
+
+
+def _preview(filename: str, plan: _Plan) -> ImportPreview:
+    changes: list[Change] = []
+    for org in plan.orgs:
+        name = org.values["name"]
+        if org.existing is None:
+            fields = tuple(
+                (f, None, v) for f, v in org.values.items() if f != "name" and _filled(v)
+            )
+            changes.append(
+                Change(
+                    "organisation",
+                    "new",
+                    name,
+                    org.line,
+                    tuple(org.lines),
+                    fields,
+                    tuple(org.values.get("sectors", [])),
+                )
+            )
+            continue
+        diff = _org_changes(org)
+        current = _current(OrganisationIn, org.existing)
+        added = [s for s in diff.get("sectors", []) if s not in current["sectors"]]
+        changes.append(
+            Change(
+                "organisation",
+                "update" if diff else "unchanged",
+                org.existing.name,
+                org.line,
+                tuple(org.lines),
+                tuple((f, current.get(f), v) for f, v in diff.items()),
+                tuple(added),
+            )
+        )
+    for member in plan.members:
+        org_name = member.org.values.get("name") if member.org is not None else None
+        if member.existing is None:
+            fields = tuple(
+                (f, None, v) for f, v in member.values.items() if f != "name" and _filled(v)
+            )
+            changes.append(
+                Change(
+                    "member",
+                    "new",
+                    member.values["name"],
+                    member.line,
+                    (member.line,),
+                    fields,
+                    organisation=org_name,
+                )
+            )
+            continue
+        diff = {k: v for k, v in _member_changes(member).items() if k != "organisation_id"}
+        if member.org is not None and member.existing.organisation_id != (
+            member.org.existing.id if member.org.existing else None
+        ):
+            diff["organisation"] = org_name
+        current = _current(MemberIn, member.existing)
+        if member.existing.organisation is not None:
+            current["organisation"] = member.existing.organisation.name
+        changes.append(
+            Change(
+                "member",
+                "update" if diff else "unchanged",
+                member.existing.name,
+                member.line,
+                (member.line,),
+                tuple((f, current.get(f), v) for f, v in diff.items()),
+                organisation=org_name,
+            )
+        )
+    problems = tuple(sorted(plan.problems, key=lambda p: (p.line or 0, p.field)))
+    return ImportPreview(filename, plan.rows, tuple(changes), problems)
+
+
+#: Called as (phase, done, total) while a large file is checked ("check") and written ("write").
+Progress = Callable[[str, int, int], None]
+
+
+def _no_progress(phase: str, done: int, total: int) -> None:
+    return None
+
+
+def plan_import(
+    *,
+    session: Session,
+    alliance: m.Alliance,
+    filename: str,
+    raw: bytes,
+    today: date,
+    progress: Progress = _no_progress,
+) -> PlannedImport:
+    """Read and check a stakeholder file and say what importing it would change; writes
+    nothing. File-level problems (unreadable, unknown columns) raise ImportRejected; problems
+    in rows are listed in the preview, each with its line and field."""
+    rows = read_table(filename, raw)
+    header_at = next(
+        (i for i, (_line, cells) in enumerate(rows) if not all(map(_blank, cells))), None
+    )
+    if header_at is None:
+        raise _reject(
+            _("'{name}' is empty: the first row must hold the column headers").format(name=filename)
+        )
+    header_line, header = rows[header_at]
+    columns, headers = _parse_headers(header, header_line)
+
+    planner = _Planner(session, alliance)
+    body = rows[header_at + 1 :]
+    for done, (line, cells) in enumerate(body, start=1):
+        planner.row(line, cells, columns, headers)
+        if done % 2000 == 0:
+            progress("check", done, len(body))
+    progress("check", len(body), len(body))
+    _check_final_state(planner.plan, planner.db_members, today)
+    return PlannedImport(_preview(filename, planner.plan), planner.plan)
+
+
+def apply_import(
+    *,
+    session: Session,
+    alliance: m.Alliance,
+    planned: PlannedImport,
+    progress: Progress = _no_progress,
+) -> ImportSummary:
+    """Write what the preview showed, inside the caller's transaction; all rows or none."""
+    if planned.preview.problems:
+        raise ImportRejected(list(planned.preview.problems))
+    # A savepoint, so that nothing stays half-written even if a caller catches an error.
+    with session.begin_nested():
+        return _write(session, alliance, planned, progress)
 
 
 def import_stakeholders(
-    *, session: Session, alliance: m.Alliance, path: Path, today: date
+    *,
+    session: Session,
+    alliance: m.Alliance,
+    path: Path,
+    today: date,
+    progress: Progress = _no_progress,
 ) -> ImportSummary:
     """Import the stakeholder table at `path` into `alliance`, inside the caller's transaction.
 
     Raises ImportRejected, listing every problem with its line, before writing anything.
     """
     path = Path(path)
-    rows = _read(path)
-    header_at = next((i for i, (_, cells) in enumerate(rows) if not all(map(_blank, cells))), None)
-    if header_at is None:
-        raise _reject(f"'{path.name}' is empty: the first row must hold the column headers")
-    header_line, header = rows[header_at]
-    columns, headers = _parse_headers(header, header_line)
-
-    planner = _Planner(session, alliance)
-    for line, cells in rows[header_at + 1 :]:
-        planner.row(line, cells, columns, headers)
-    plan = planner.plan
-    _check_final_state(plan, planner.db_members, today)
-    if plan.problems:
-        raise ImportRejected(sorted(plan.problems, key=lambda p: (p.line or 0, p.field)))
-
-    # A savepoint, so that nothing stays half-written even if a caller catches the error.
-    with session.begin_nested():
-        return _write(session, alliance, plan, today)
+    planned = plan_import(
+        session=session,
+        alliance=alliance,
+        filename=path.name,
+        raw=_read_bytes(path),
+        today=today,
+        progress=progress,
+    )
+    return apply_import(session=session, alliance=alliance, planned=planned, progress=progress)
 
 
-def _write(session: Session, alliance: m.Alliance, plan: _Plan, today: date) -> ImportSummary:
-    orgs_created = orgs_updated = members_created = members_updated = 0
+# --- writing, set-based: a few statements whatever the size of the file ---------------------------
+
+_CHUNK = 5000
+
+
+def _insert_returning_ids(session: Session, model: Any, rows: list[dict[str, Any]]) -> list[int]:
+    result = session.execute(insert(model).returning(model.id, sort_by_parameter_order=True), rows)
+    return list(result.scalars())
+
+
+def _write(
+    session: Session, alliance: m.Alliance, planned: PlannedImport, progress: Progress
+) -> ImportSummary:
+    plan, preview = planned.plan, planned.preview
+    total = len(plan.orgs) + len(plan.members)
+    done = 0
+    session.flush()
+
+    # organisations already recorded: the ORM, so the audit hook sees each change
     for org in plan.orgs:
-        try:
-            if org.existing is None:
-                row: Any = add_item(
-                    session=session,
-                    alliance=alliance,
-                    kind="organisation",
-                    item_in=org.values,
-                    today=today,
+        if org.existing is None:
+            continue
+        org.id = org.existing.id
+        changes = _org_changes(org)
+        for name, value in changes.items():
+            if name == "sectors":
+                have = set(org.existing.sectors)
+                org.existing.sector_rows.extend(
+                    m.OrganisationSector(sector=sec) for sec in value if sec not in have
                 )
-                org.id = row.id
-                orgs_created += 1
-                continue
-            org.id = org.existing.id
-            current = _current(OrganisationIn, org.existing)
-            changes = _changes(current, org.values)
-            if changes:
-                edit_item(
-                    session=session,
-                    alliance=alliance,
-                    kind="organisation",
-                    item_id=org.existing.id,
-                    changes=changes,
-                    today=today,
-                )
-                orgs_updated += 1
-        except AllianceFlowError as exc:
-            raise _rejected(exc, org.line) from exc
+            else:
+                setattr(org.existing, name, value)
+
+    new_orgs = [org for org in plan.orgs if org.existing is None]
+    for start in range(0, len(new_orgs), _CHUNK):
+        chunk = new_orgs[start : start + _CHUNK]
+        rows = [
+            {
+                "alliance_id": alliance.id,
+                **{f: org.values.get(f, _ORG_DEFAULTS.get(f)) for f in _ORG_COLUMNS},
+            }
+            for org in chunk
+        ]
+        ids = _insert_returning_ids(session, m.Organisation, rows)
+        sectors: list[dict[str, Any]] = []
+        for org, new_id, row in zip(chunk, ids, rows, strict=True):
+            org.id = new_id
+            row["id"] = new_id
+            sectors.extend(
+                {"organisation_id": new_id, "sector": sec}
+                for sec in dict.fromkeys(org.values.get("sectors", []))
+            )
+        if sectors:
+            session.execute(insert(m.OrganisationSector), sectors)
+        record_bulk(
+            session,
+            alliance_id=alliance.id,
+            table="organisations",
+            rows=[(str(row["id"]), row) for row in rows],
+        )
+        record_bulk(
+            session,
+            alliance_id=alliance.id,
+            table="organisation_sectors",
+            rows=[(f"{r['organisation_id']},{r['sector']}", r) for r in sectors],
+        )
+        done += len(chunk)
+        progress("write", done, total)
+
     for member in plan.members:
+        if member.existing is None:
+            continue
         changes = _member_changes(member)
         if member.org is not None and "organisation_id" in changes:
             changes["organisation_id"] = member.org.id
-        try:
-            if member.existing is None:
-                add_item(
-                    session=session, alliance=alliance, kind="member", item_in=changes, today=today
-                )
-                members_created += 1
-            elif changes:
-                edit_item(
-                    session=session,
-                    alliance=alliance,
-                    kind="member",
-                    item_id=member.existing.id,
-                    changes=changes,
-                    today=today,
-                )
-                members_updated += 1
-        except AllianceFlowError as exc:
-            raise _rejected(exc, member.line, "representative.") from exc
+        for name, value in changes.items():
+            if name == "roles":
+                member.existing.role_rows = [m.MemberRole(role=r) for r in dict.fromkeys(value)]
+            else:
+                setattr(member.existing, name, value)
+
+    new_members = [person for person in plan.members if person.existing is None]
+    for start in range(0, len(new_members), _CHUNK):
+        people = new_members[start : start + _CHUNK]
+        member_rows: list[dict[str, Any]] = []
+        for person in people:
+            member_row: dict[str, Any] = {"alliance_id": alliance.id}
+            member_row.update({f: person.values.get(f) for f in _MEMBER_COLUMNS})
+            member_row["organisation_id"] = person.org.id if person.org is not None else None
+            member_rows.append(member_row)
+        ids = _insert_returning_ids(session, m.Member, member_rows)
+        roles: list[dict[str, Any]] = []
+        for person, new_id, member_row in zip(people, ids, member_rows, strict=True):
+            member_row["id"] = new_id
+            roles.extend(
+                {"member_id": new_id, "role": r}
+                for r in dict.fromkeys(person.values.get("roles", []))
+            )
+        if roles:
+            session.execute(insert(m.MemberRole), roles)
+        record_bulk(
+            session,
+            alliance_id=alliance.id,
+            table="members",
+            rows=[(str(r["id"]), r) for r in member_rows],
+        )
+        record_bulk(
+            session,
+            alliance_id=alliance.id,
+            table="member_roles",
+            rows=[(f"{r['member_id']},{r['role']}", r) for r in roles],
+        )
+        done += len(people)
+        progress("write", done, total)
+    session.flush()
+    progress("write", total, total)
     return ImportSummary(
-        organisations_created=orgs_created,
-        organisations_updated=orgs_updated,
-        members_created=members_created,
-        members_updated=members_updated,
-        rows=plan.rows,
+        organisations_created=preview.count("organisation", "new"),
+        organisations_updated=preview.count("organisation", "update"),
+        members_created=preview.count("member", "new"),
+        members_updated=preview.count("member", "update"),
+        rows=preview.rows,
     )
+
+
+_ORG_DEFAULTS: dict[str, Any] = {"group": "other"}

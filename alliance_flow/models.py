@@ -16,6 +16,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
     Numeric,
     String,
@@ -118,6 +119,7 @@ class Organisation(Base):
     alliance_id: Mapped[int] = mapped_column(ForeignKey("alliances.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(200))
     group: Mapped[str] = mapped_column(String(40), default="other")
+    contact_person: Mapped[str | None] = mapped_column(String(200))
     phone: Mapped[str | None] = mapped_column(String(60))
     email: Mapped[str | None] = mapped_column(String(200))
     website: Mapped[str | None] = mapped_column(String(500))
@@ -127,8 +129,12 @@ class Organisation(Base):
     contribution: Mapped[str | None] = mapped_column(Text)
     interests: Mapped[str | None] = mapped_column(Text)
     influence: Mapped[str | None] = mapped_column(String(10))
+    #: how much the alliance's aims matter to them (low, medium, high): with influence, the
+    #: influence/interest grid that says whom to mobilise first
+    interest: Mapped[str | None] = mapped_column(String(10))
     mobilisation_strategy: Mapped[str | None] = mapped_column(Text)
     own_criteria: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(Text)
 
     sector_rows: Mapped[list[OrganisationSector]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="OrganisationSector.sector"
@@ -137,6 +143,22 @@ class Organisation(Base):
     @property
     def sectors(self) -> list[str]:
         return [row.sector for row in self.sector_rows]
+
+
+class StakeholderUpload(Base):
+    """A stakeholder file uploaded in the browser, kept until the coordinator confirms the
+    preview of what it changes (or for a day); never shown back as HTML."""
+
+    __tablename__ = "stakeholder_uploads"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    alliance_id: Mapped[int] = mapped_column(
+        ForeignKey("alliances.id", ondelete="CASCADE"), index=True
+    )
+    uploaded_by: Mapped[str] = mapped_column(String(200))
+    filename: Mapped[str] = mapped_column(String(200))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class OrganisationSector(Base):

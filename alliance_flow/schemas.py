@@ -160,6 +160,9 @@ class OrganisationIn(Input):
     name: Name
     group: StakeholderGroup = StakeholderGroup.OTHER
     sectors: Annotated[list[Sector], BeforeValidator(_split_list)] = Field(default_factory=list)
+    contact_person: Annotated[
+        Annotated[str, Field(max_length=200)] | None, BeforeValidator(_blank_to_none)
+    ] = None
     phone: Text = None
     email: Email = None
     website: Text = None
@@ -173,8 +176,10 @@ class OrganisationIn(Input):
     contribution: Text = None
     interests: Text = None
     influence: Opt[Influence] = None
+    interest: Opt[Influence] = None
     mobilisation_strategy: Text = None
     own_criteria: Text = None
+    notes: Text = None
 
 
 class MemberIn(Input):
