@@ -485,19 +485,82 @@ def import_command(
             help="CSV or XLSX with the stakeholder-table columns.",
         ),
     ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Only say what would change; write nothing.")
+    ] = False,
     today: Today = None,
 ) -> None:
-    """Import organisations and their representatives; all rows or none."""
-    from alliance_flow.importer import import_stakeholders
+    """Import organisations and their representatives; all rows or none. Says what changes."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    with use_case() as session:
+    from alliance_flow.errors import ImportRejected
+    from alliance_flow.importer import apply_import, plan_import
+
+    phases = {"check": "Checking rows", "write": "Writing"}
+    with (
+        use_case() as session,
+        Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=err,
+            transient=True,
+        ) as bar,
+    ):
+        tasks: dict[str, Any] = {}
+
+        def progress(phase: str, done: int, total: int) -> None:
+            if phase not in tasks:
+                tasks[phase] = bar.add_task(phases.get(phase, phase), total=total)
+            bar.update(tasks[phase], completed=done, total=total)
+
         a = alliance_service.get_alliance(session=session, ref=alliance)
-        summary = import_stakeholders(session=session, alliance=a, path=file, today=_today(today))
+        planned = plan_import(
+            session=session,
+            alliance=a,
+            filename=file.name,
+            raw=file.read_bytes(),
+            today=_today(today),
+            progress=progress,
+        )
+        if planned.preview.problems:
+            raise ImportRejected(list(planned.preview.problems))
+        if not dry_run:
+            apply_import(session=session, alliance=a, planned=planned, progress=progress)
+    _print_preview(planned.preview, a.slug, dry_run=dry_run)
+
+
+def _print_preview(preview: Any, slug: str, *, dry_run: bool, shown: int = 15) -> None:
+    """What an import changes (or would change), in counts and then item by item."""
+    verb = "Would import" if dry_run else "Imported"
     console.print(
-        f"Imported {summary.rows} rows into '{a.slug}': organisations "
-        f"{summary.organisations_created} new, {summary.organisations_updated} updated; members "
-        f"{summary.members_created} new, {summary.members_updated} updated."
+        f"{verb} {preview.rows} rows into '{slug}': organisations "
+        f"{preview.count('organisation', 'new')} new, "
+        f"{preview.count('organisation', 'update')} updated, "
+        f"{preview.count('organisation', 'unchanged')} unchanged; members "
+        f"{preview.count('member', 'new')} new, {preview.count('member', 'update')} updated, "
+        f"{preview.count('member', 'unchanged')} unchanged."
     )
+    for kind in ("organisation", "member"):
+        for action, mark in (("new", "+"), ("update", "~")):
+            changes = preview.of(kind, action)
+            for change in changes[:shown]:
+                detail = ", ".join(
+                    f"{name}: {_plain_value(old)} -> {_plain_value(new)}"
+                    if old is not None
+                    else f"{name}: {_plain_value(new)}"
+                    for name, old, new in change.fields
+                )
+                console.print(f"  {mark} {kind} '{change.name}' (line {change.line}) {detail}")
+            if len(changes) > shown:
+                console.print(f"  ... and {len(changes) - shown} more {kind}s ({action})")
+    for change in preview.merged[:shown]:
+        lines = ", ".join(map(str, change.lines))
+        console.print(f"  = '{change.name}' is listed on lines {lines}: merged into one")
+
+
+def _plain_value(value: Any) -> str:
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
 
 
 # --- lifecycle ---------------------------------------------------------------------------------
