@@ -540,12 +540,14 @@ def _column_for_line(header: str) -> _Column | None:
 
 def _suggest(header: str) -> str:
     if _key(header) in {"nom", "name", "nom complet", "full name"}:
-        return (
+        return _(
             " (ambiguous: use 'Nom de la partie prenante' / 'Stakeholder name' for the "
             "organisation, 'Nom du représentant' / 'Representative' for the person)"
         )
     close = difflib.get_close_matches(_key(header), list(_PLAIN_HEADERS), n=1, cutoff=0.75)
-    return f" (did you mean '{_PLAIN_HEADERS[close[0]].shown}'?)" if close else ""
+    if not close:
+        return ""
+    return _(" (did you mean '{header}'?)").format(header=_PLAIN_HEADERS[close[0]].shown)
 
 
 # --- reading the file ----------------------------------------------------------------------------
@@ -683,22 +685,28 @@ def _parse_headers(header: list[Any], line: int) -> tuple[list[_Column | None], 
         col = _column_for(title)
         if col is None:
             accepted = (
-                "see the accepted columns above"
+                _("see the accepted columns above")
                 if listed
-                else "accepted columns: " + "; ".join(ACCEPTED_HEADERS)
+                else _("accepted columns: {columns}").format(columns="; ".join(ACCEPTED_HEADERS))
             )
             listed = True
             problems.append(
                 FieldProblem(
                     title,
-                    f"unknown column{_suggest(title)}; rename or remove it ({accepted})",
+                    _("unknown column{suggestion}; rename or remove it ({accepted})").format(
+                        suggestion=_suggest(title), accepted=accepted
+                    ),
                     line,
                 )
             )
         elif col in seen:
             problems.append(
                 FieldProblem(
-                    title, f"same column as '{seen[col]}' ({col.field}); keep only one", line
+                    title,
+                    _("same column as '{other}' ({field}); keep only one").format(
+                        other=seen[col], field=col.field
+                    ),
+                    line,
                 )
             )
         else:
@@ -708,8 +716,10 @@ def _parse_headers(header: list[Any], line: int) -> tuple[list[_Column | None], 
         problems.append(
             FieldProblem(
                 "name",
-                "the file has no column for the stakeholder's name; head one 'Stakeholder "
-                "name' or 'Nom de la partie prenante'",
+                _(
+                    "the file has no column for the stakeholder's name; head one 'Stakeholder "
+                    "name' or 'Nom de la partie prenante'"
+                ),
                 line,
             )
         )
@@ -743,7 +753,7 @@ def _convert(col: _Column, value: Any) -> tuple[Any, str | None]:
     if col.kind == "date":
         parsed = _parse_date(value)
         if parsed is None:
-            return None, "not a date; write it as DD/MM/YYYY or YYYY-MM-DD"
+            return None, _("not a date; write it as DD/MM/YYYY or YYYY-MM-DD")
         return parsed, None
     if col.kind == "number":
         if isinstance(value, int | float) and not isinstance(value, bool):
@@ -762,7 +772,9 @@ def _convert(col: _Column, value: Any) -> tuple[Any, str | None]:
         for word in words:
             value = col.vocabulary.lookup.get(_key(word))
             if value is None:
-                return None, f"unknown value '{word}'; use one of: {col.vocabulary.hint()}"
+                return None, _("unknown value '{word}'; use one of: {choices}").format(
+                    word=word, choices=col.vocabulary.hint()
+                )
             values.append(value)
         return (values if col.kind == "many" else values[0]), None
     if col.name == "email":
@@ -806,9 +818,16 @@ def _merge(
             problems.append(
                 FieldProblem(
                     prefix + name,
-                    f"{what} has {name} '{_shown(target.values[name])}' on line "
-                    f"{target.sources[name]} but '{_shown(value)}' here; give the same value "
-                    "or leave one empty",
+                    _(
+                        "{what} has {field} '{before}' on line {line} but '{value}' here; give "
+                        "the same value or leave one empty"
+                    ).format(
+                        what=what,
+                        field=name,
+                        before=_shown(target.values[name]),
+                        line=target.sources[name],
+                        value=_shown(value),
+                    ),
                     line,
                 )
             )
@@ -896,9 +915,11 @@ class _Planner:
             if col is None:
                 problems.append(
                     FieldProblem(
-                        f"column {index + 1}",
-                        f"has a value ('{_text(cell)[:60]}') but no header; give the column a "
-                        "header or empty it",
+                        _("column {number}").format(number=index + 1),
+                        _(
+                            "has a value ('{value}') but no header; give the column a header or "
+                            "empty it"
+                        ).format(value=_text(cell)[:60]),
                         line,
                     )
                 )
@@ -913,7 +934,13 @@ class _Planner:
             value, problem = _convert(col, cell)
             if problem:
                 problems.append(
-                    FieldProblem(col.field, f"{problem} (column '{headers[index]}')", line)
+                    FieldProblem(
+                        col.field,
+                        _("{problem} (column '{header}')").format(
+                            problem=problem, header=headers[index]
+                        ),
+                        line,
+                    )
                 )
             else:
                 (org_in if col.target == ORG else member_in)[col.name] = value
@@ -924,8 +951,10 @@ class _Planner:
             problems.append(
                 FieldProblem(
                     "name",
-                    "required: give the stakeholder's name (or, for an individual member, the "
-                    "representative's name)",
+                    _(
+                        "required: give the stakeholder's name (or, for an individual member, "
+                        "the representative's name)"
+                    ),
                     line,
                 )
             )
@@ -938,7 +967,9 @@ class _Planner:
             problems.append(
                 FieldProblem(
                     "representative.name",
-                    f"required when the representative's columns are filled in ({filled})",
+                    _("required when the representative's columns are filled in ({filled})").format(
+                        filled=filled
+                    ),
                     line,
                 )
             )
@@ -971,7 +1002,11 @@ class _Planner:
             if source is not None:
                 header, cell = source
                 p = FieldProblem(
-                    p.field, f"{p.problem} (column '{header}': '{_text(cell)[:60]}')", p.line
+                    p.field,
+                    _("{problem} (column '{header}': '{value}')").format(
+                        problem=p.problem, header=header, value=_text(cell)[:60]
+                    ),
+                    p.line,
                 )
             out.append(p)
         return out
@@ -991,7 +1026,7 @@ class _Planner:
         sectors = org_in.pop("sectors", None)
         if sectors is not None and len(sectors) > 1:
             self.plan.problems.append(
-                FieldProblem("sectors", "an individual member has only one sector", line)
+                FieldProblem("sectors", _("an individual member has only one sector"), line)
             )
         elif sectors:
             member_in["sector"] = sectors[0]
@@ -1000,8 +1035,10 @@ class _Planner:
                 self.plan.problems.append(
                     FieldProblem(
                         "name",
-                        f"required when '{header}' is filled in (an individual member, "
-                        "without an organisation, has no such field)",
+                        _(
+                            "required when '{header}' is filled in (an individual member, "
+                            "without an organisation, has no such field)"
+                        ).format(header=header),
                         line,
                     )
                 )
@@ -1048,8 +1085,14 @@ class _Planner:
                 self.plan.problems.append(
                     FieldProblem(
                         "representative.organisation",
-                        f"'{values['name']}' represents '{found.org.values.get('name')}' on line "
-                        f"{found.line}; a person represents one organisation",
+                        _(
+                            "'{name}' represents '{organisation}' on line {line}; a person "
+                            "represents one organisation"
+                        ).format(
+                            name=values["name"],
+                            organisation=found.org.values.get("name"),
+                            line=found.line,
+                        ),
                         line,
                     )
                 )

@@ -524,18 +524,6 @@ def add_member(
     return _add_people(request, page, db, today, ref, "member", form)
 
 
-@router.get("/alliances/{ref}/organisations")
-def organisations_page(request: Request, ref: str, page: SignedInPage, db: DbDep) -> Response:
-    return _people_page(request, page, db, ref, "organisation")
-
-
-@router.post("/alliances/{ref}/organisations")
-def add_organisation(
-    request: Request, ref: str, page: SignedInPage, db: DbDep, today: TodayDep, form: FormData
-) -> Response:
-    return _add_people(request, page, db, today, ref, "organisation", form)
-
-
 # --- notifications: the reminders outbox of one alliance ------------------------------------
 
 

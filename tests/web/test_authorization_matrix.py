@@ -128,6 +128,27 @@ EXPECT: dict[tuple[str, str], tuple[Payload, dict[str, int]]] = {
         lambda v: {"name": f"Page organisation by {v}"},
         manage(303, anon=303),
     ),
+    # the stakeholder table (one organisation, "Matrix Org", has a representative: removing
+    # it is refused), its import, export and the briefing
+    ("GET", "/alliances/{ref}/organisations/{org_id:int}"): (None, people(anon=303)),
+    ("POST", "/alliances/{ref}/organisations/{org_id:int}"): (
+        lambda v: {"name": "Matrix Org", "group": "ngo"},
+        manage(303, anon=303),
+    ),
+    ("POST", "/alliances/{ref}/organisations/{org_id:int}/remove"): (
+        lambda v: {"confirm": "yes"},
+        manage(409, anon=303),
+    ),
+    ("POST", "/alliances/{ref}/organisations/import"): (None, manage(422, anon=303)),
+    ("POST", "/alliances/{ref}/organisations/import/{token}"): (
+        lambda v: {"fingerprint": "x"},
+        manage(404, anon=303),
+    ),
+    ("GET", "/alliances/{ref}/stakeholders.csv"): (None, people(anon=303)),
+    ("GET", "/alliances/{ref}/stakeholders.xlsx"): (None, people(anon=303)),
+    ("GET", "/alliances/{ref}/briefing"): (None, view(anon=303)),
+    ("POST", "/alliances/{ref}/briefing"): (lambda v: {"why": f"by {v}"}, manage(303, anon=303)),
+    ("GET", "/alliances/{ref}/briefing/print"): (None, view(anon=303)),
     ("GET", "/alliances/{ref}/me"): (None, people(anon=303)),
     ("GET", "/alliances/{ref}/outbox"): (None, manage(200, anon=303)),
     # funder reports: everyone with a role on the alliance reads them; anyone signed in reads
@@ -202,6 +223,7 @@ def test_every_route_has_an_expectation() -> None:
 @pytest.mark.parametrize("visitor", VISITORS)
 def test_authorization_matrix(visitor: str, world: World) -> None:
     client = TestClient(create_app(world.db, today=lambda: TODAY))
+    org_id = _organisation_with_a_representative(world)
     csrf = login(client, visitor) if visitor != "anonymous" else ""
     headers = token_for(world.db, visitor) if visitor != "anonymous" else {}
     wrong = []
@@ -210,6 +232,7 @@ def test_authorization_matrix(visitor: str, world: World) -> None:
         payload_fn, expected = EXPECT[(method, path)]
         item = world.minutes_action if "/minutes-actions/" in path else world.action
         url = path.replace("{ref}", "north").replace("{item_id}", str(item)).replace("{fmt}", "csv")
+        url = url.replace("{org_id:int}", str(org_id)).replace("{token}", "no-such-upload")
         payload = payload_fn(visitor) if payload_fn else {}
         if path.startswith("/api/"):
             answer = client.request(method, url, headers=headers, json=payload or None)
@@ -223,3 +246,26 @@ def test_authorization_matrix(visitor: str, world: World) -> None:
         if path.startswith("/api/v1/alliances") and answer.status_code >= 400:
             assert "error" in answer.json() and "code" in answer.json()["error"]
     assert not wrong, "\n".join(wrong)
+
+
+def _organisation_with_a_representative(world: World) -> int:
+    from alliance_flow.services import alliances as alliance_service
+    from alliance_flow.services import items as item_service
+
+    with world.db.transaction() as session:
+        north = alliance_service.get_alliance(session=session, ref="north")
+        org: Any = item_service.add_item(
+            session=session,
+            alliance=north,
+            kind="organisation",
+            item_in={"name": "Matrix Org"},
+            today=TODAY,
+        )
+        item_service.add_item(
+            session=session,
+            alliance=north,
+            kind="member",
+            item_in={"name": "Matrix Rep", "organisation_id": org.id},
+            today=TODAY,
+        )
+        return int(org.id)
