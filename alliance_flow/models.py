@@ -96,6 +96,8 @@ class Alliance(Base):
     work_plan_end: Mapped[date | None] = mapped_column(Date)
     stage: Mapped[str] = mapped_column(String(20), default=Stage.SCOPE.value)
     accountable: Mapped[str | None] = mapped_column(Text)
+    #: The alliance's own operating rules, when it agreed some (optional, guide stage 2).
+    operating_rules: Mapped[str | None] = mapped_column(Text)
     communication_channels: Mapped[list[str]] = mapped_column(JSON, default=list)
     vision: Mapped[str | None] = mapped_column(Text)
     vision_agreed_on: Mapped[date | None] = mapped_column(Date)
@@ -249,6 +251,10 @@ class Meeting(Base):
     place: Mapped[str | None] = mapped_column(String(300))
     host_organisation: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20), default="planned")
+    duration_minutes: Mapped[int] = mapped_column(Integer, default=120)
+    #: Bumped each time the meeting moves, so calendars replace the event they hold (iCalendar).
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    #: The formal minutes as one text: written directly, or put together from the agenda items.
     minutes: Mapped[str | None] = mapped_column(Text)
     minutes_recorded_on: Mapped[date | None] = mapped_column(Date)
 
@@ -264,6 +270,8 @@ class AgendaItem(Base):
     time: Mapped[str | None] = mapped_column(String(5))
     item: Mapped[str] = mapped_column(String(300))
     moderator: Mapped[str | None] = mapped_column(String(200))
+    #: What was said and agreed on this item (the guide's minutes: one comment per item).
+    minutes: Mapped[str | None] = mapped_column(Text)
 
 
 class Attendance(Base):
@@ -291,6 +299,19 @@ class MeetingAction(Base):
     )
     due_on: Mapped[date | None] = mapped_column(Date)
     done_on: Mapped[date | None] = mapped_column(Date)
+
+
+class CalendarFeed(Base):
+    """The secret address of an alliance's calendar feed; only a hash of the token is kept."""
+
+    __tablename__ = "calendar_feeds"
+
+    alliance_id: Mapped[int] = mapped_column(
+        ForeignKey("alliances.id", ondelete="CASCADE"), primary_key=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(200))
 
 
 class SectorProfile(Base):

@@ -129,6 +129,7 @@ class AllianceIn(Input):
     work_plan_start: OptDate = None
     work_plan_end: OptDate = None
     accountable: Text = None
+    operating_rules: Text = None
     communication_channels: Words = Field(default_factory=list)
     vision: Text = None
     vision_agreed_on: OptDate = None
@@ -229,6 +230,7 @@ class MeetingIn(Input):
     place: Text = None
     host_organisation: Text = None
     status: MeetingStatus = MeetingStatus.PLANNED
+    duration_minutes: Annotated[int, Field(ge=15, le=24 * 60)] = 120
     minutes: Text = None
     minutes_recorded_on: OptDate = None
 
@@ -247,6 +249,7 @@ class AgendaItemIn(Input):
         BeforeValidator(_blank_to_none),
     ] = None
     moderator: Text = None
+    minutes: Text = None
 
 
 class AttendanceIn(Input):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -308,9 +308,33 @@ def _apply(
         data["timezone"] = tz
         starts: datetime = data["starts_at"]
         if starts.tzinfo is None:  # a wall-clock time in the meeting's own time zone
-            data["starts_at"] = starts.replace(tzinfo=ZoneInfo(tz))
+            data["starts_at"] = local_instant(starts, tz)
     for key, value in data.items():
         setattr(row, key, value)
+
+
+def local_instant(wall: datetime, timezone: str, field: str = "starts_at") -> datetime:
+    """A wall-clock time in a time zone, refused when the clocks skip it (spring forward)."""
+    zone = ZoneInfo(timezone)
+    aware = wall.replace(tzinfo=zone)
+    back = aware.astimezone(UTC).astimezone(zone)
+    if back.replace(tzinfo=None) != wall.replace(tzinfo=None):
+        raise InvalidInput(
+            [
+                FieldProblem(
+                    field,
+                    _(
+                        "{time} does not exist in {zone}: the clocks go forward that night. "
+                        "Choose another time, for example {later}."
+                    ).format(
+                        time=wall.strftime("%Y-%m-%d %H:%M"),
+                        zone=timezone,
+                        later=back.strftime("%H:%M"),
+                    ),
+                )
+            ]
+        )
+    return aware
 
 
 def _check_role_holders(
@@ -383,6 +407,7 @@ def edit_item(
     if unknown:
         raise InvalidInput([FieldProblem(f, "unknown field") for f in unknown])
     current = _row_to_input(k, row)
+    before = (row.starts_at, row.timezone, row.place, row.status) if k.model is m.Meeting else None
     if k.model is m.Organisation:
         current["sectors"] = row.sectors
     if k.model is m.Member:
@@ -392,6 +417,12 @@ def edit_item(
     _fill_numbers(session, alliance, k, data, row)
     _apply(session, alliance, k, row, data, today)
     _flush(session, k)
+    if before is not None:
+        from alliance_flow.services import meetings  # meetings builds on these items
+
+        meetings.after_change(
+            session=session, alliance=alliance, meeting=row, before=before, today=today
+        )
     return row
 
 

@@ -11,6 +11,8 @@ from fastapi.staticfiles import StaticFiles
 
 from alliance_flow.db import Database, open_database
 from alliance_flow.web import api, errors, pages, stakeholders
+from alliance_flow.web import meetings as meeting_pages
+from alliance_flow.web import members as member_pages
 from alliance_flow.web import reports as report_pages
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -32,6 +34,8 @@ def create_app(db: Database | None = None, *, today: Callable[[], date] | None =
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(stakeholders.router)
+    app.include_router(member_pages.router)
+    app.include_router(meeting_pages.router)
     app.include_router(report_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     errors.install(app)

@@ -50,3 +50,46 @@ OUTBOX_STATUSES = {
     "failed": N_("Failed"),
     "cancelled": N_("Cancelled"),
 }
+
+MEMBER_ROLES: dict[str, str] = {
+    "chair": N_("Chair"),
+    "secretary": N_("Secretary"),
+    "communications_officer": N_("Communications officer"),
+}
+
+MEETING_KINDS: dict[str, str] = {
+    "initiation_workshop": N_("Initiation workshop"),
+    "plenary": N_("Plenary meeting"),
+    "workshop": N_("Working group"),
+}
+
+MEETING_STATUSES: dict[str, str] = {
+    "planned": N_("Planned"),
+    "held": N_("Held"),
+    "cancelled": N_("Cancelled"),
+}
+
+STAKEHOLDER_GROUPS: dict[str, str] = {
+    "migrant_refugee_community": N_("Migrant or refugee community"),
+    "public_authority": N_("Public authority"),
+    "community_network": N_("Community network or organisation"),
+    "ngo": N_("NGO (reception, socio-cultural inclusion)"),
+    "mediator": N_("Mediator"),
+    "social_worker": N_("Social worker"),
+    "educator": N_("Educator"),
+    "other": N_("Other"),
+}
+
+SECTORS: dict[str, str] = {
+    "social_action": N_("Social action"),
+    "socio_cultural_sports": N_("Socio-cultural and sports structures"),
+    "economic_insertion": N_("Professional and economic insertion"),
+}
+
+PARTICIPATION_LEVELS: dict[str, str] = {
+    "information": N_("Information"),
+    "consultation": N_("Consultation"),
+    "deciding_together": N_("Deciding together"),
+    "acting_together": N_("Acting together"),
+    "supporting_independent": N_("Supporting independent community initiatives"),
+}

@@ -28,15 +28,9 @@ from alliance_flow.errors import (
 )
 from alliance_flow.reminders import outbox
 from alliance_flow.reminders.models import STATUSES
-from alliance_flow.services import items as item_service
 from alliance_flow.services import stages as stage_service
 from alliance_flow.vocabulary import (
     ActionStatus,
-    Authority,
-    Influence,
-    Role,
-    Sector,
-    StakeholderGroup,
 )
 from alliance_flow.web import labels
 from alliance_flow.web.deps import (
@@ -422,106 +416,6 @@ def move_back(
         }
 
     return _workflow_action(request, page, db, today, ref, act)
-
-
-# --- members and organisations ----------------------------------------------------------------
-
-MEMBER_FIELDS = (
-    "name",
-    "organisation_id",
-    "group",
-    "sector",
-    "email",
-    "phone",
-    "has_authority",
-    "joined_on",
-    "roles",
-)
-ORGANISATION_FIELDS = ("name", "group", "sectors", "website", "email", "phone", "influence")
-
-
-def _people_page(
-    request: Request,
-    page: Page,
-    db: Any,
-    ref: str,
-    kind: str,
-    *,
-    status: int = 200,
-    problems: list[Any] | None = None,
-    values: dict[str, Any] | None = None,
-) -> Response:
-    viewer = viewer_of(page)
-    with db.transaction() as session:
-        a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.VIEW_PEOPLE)
-        rows = item_service.list_items(session=session, alliance=a, kind=kind)
-        organisations = (
-            item_service.list_items(session=session, alliance=a, kind="organisation")
-            if kind == "member"
-            else rows
-        )
-        may_manage = viewer.may(Permission.MANAGE, a.id)
-    return render(
-        request,
-        "members.html" if kind == "member" else "organisations.html",
-        page,
-        status=status,
-        alliance=a,
-        rows=rows,
-        organisations=organisations,
-        may_manage=may_manage,
-        problems=problems or [],
-        values=values or {},
-        groups=[g.value for g in StakeholderGroup],
-        sectors=[s.value for s in Sector],
-        influences=[i.value for i in Influence],
-        member_roles=[r.value for r in Role],
-        authorities=[x.value for x in Authority],
-    )
-
-
-def _add_people(
-    request: Request, page: Page, db: Any, today: Any, ref: str, kind: str, form: dict[str, Any]
-) -> Response:
-    viewer = viewer_of(page)
-    names, lists = (
-        (MEMBER_FIELDS, ("roles",)) if kind == "member" else (ORGANISATION_FIELDS, ("sectors",))
-    )
-    try:
-        with db.transaction() as session:
-            a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.MANAGE)
-            slug = a.slug
-            item_service.add_item(
-                session=session,
-                alliance=a,
-                kind=kind,
-                item_in=_fields(form, names, lists),
-                today=today,
-            )
-    except InvalidInput as exc:
-        return _people_page(
-            request, page, db, ref, kind, status=422, problems=exc.problems, values=form
-        )
-    except NotFound:
-        raise
-    except AllianceFlowError as exc:
-        return _people_page(
-            request, page, db, ref, kind, status=409, problems=[exc.message], values=form
-        )
-    target = "members" if kind == "member" else "organisations"
-    return RedirectResponse(f"/alliances/{slug}/{target}", status_code=303)
-
-
-@router.get("/alliances/{ref}/members")
-def members_page(request: Request, ref: str, page: SignedInPage, db: DbDep) -> Response:
-    return _people_page(request, page, db, ref, "member")
-
-
-@router.post("/alliances/{ref}/members")
-def add_member(
-    request: Request, ref: str, page: SignedInPage, db: DbDep, today: TodayDep, form: FormData
-) -> Response:
-    return _add_people(request, page, db, today, ref, "member", form)
 
 
 # --- notifications: the reminders outbox of one alliance ------------------------------------

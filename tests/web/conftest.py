@@ -48,6 +48,9 @@ class World:
     other_action: int = 0
     minutes_action: int = 0
     other_minutes_action: int = 0
+    #: In north: Olle (not linked to any account) and the plenary both actions come from.
+    olle: int = 0
+    meeting: int = 0
 
 
 def build_world(db: Database) -> World:
@@ -95,9 +98,11 @@ def add_member_items(db: Database, world: World) -> World:
         olle = add("member", name="Olle Other", joined_on="2026-01-15")
         add("charter", text="We work together, in good faith.", adopted_on="2026-02-01")
         world.mia = mia
+        world.olle = olle
         world.action = add("action", action="Mia's action", owner_member_id=mia)
         world.other_action = add("action", action="Olle's action", owner_member_id=olle)
         meeting = add("meeting", kind="plenary", starts_at="2026-02-10T10:00", status="held")
+        world.meeting = meeting
         world.minutes_action = add(
             "minutes-action", meeting_id=meeting, description="Book the room", owner_member_id=mia
         )

@@ -1,0 +1,703 @@
+"""Meeting pages (every kind): details, agenda, invitations, attendance, minutes, actions, the
+calendar files and feed; and the launch workspace with its plenary plan."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from alliance_flow import models as m
+from alliance_flow.accounts.policy import Permission
+from alliance_flow.errors import AllianceFlowError, FieldProblem, InvalidInput, NotFound
+from alliance_flow.facts import load_facts
+from alliance_flow.gates import evaluate
+from alliance_flow.reminders.config import get_reminder_settings
+from alliance_flow.services import alliances as alliance_service
+from alliance_flow.services import calendars as calendar_service
+from alliance_flow.services import meetings as meeting_service
+from alliance_flow.settings import get_thresholds
+from alliance_flow.stages import checks_for
+from alliance_flow.vocabulary import MeetingKind, MeetingStatus, Stage
+from alliance_flow.web.deps import (
+    DbDep,
+    Page,
+    SignedInPage,
+    TodayDep,
+    alliance_for,
+    get_db,
+    viewer_of,
+)
+from alliance_flow.web.pages import FormData, _is_htmx, render
+from alliance_flow.web.timeline import plenary_timeline
+
+router = APIRouter(include_in_schema=False)
+
+KINDS = [k.value for k in MeetingKind]
+STATUSES = [s.value for s in MeetingStatus]
+DETAIL_FIELDS = ("kind", "title", "place", "host_organisation", "duration_minutes", "status")
+
+
+def _starts_at(form: dict[str, Any]) -> str:
+    """The form's date and time fields as the ISO local time the schema reads."""
+    day = str(form.get("date", "") or "").strip()
+    time = str(form.get("time", "") or "").strip()
+    if not day:
+        return ""
+    return f"{day}T{time or '00:00'}"
+
+
+def _meeting_in(form: dict[str, Any], *, every_field: bool) -> dict[str, Any]:
+    """What the details form says; an edit sends every field so an emptied one is cleared."""
+    out: dict[str, Any] = {}
+    for name in DETAIL_FIELDS:
+        value = str(form.get(name, "") or "").strip()
+        if value or every_field:
+            out[name] = value
+    if not out.get("duration_minutes"):
+        out.pop("duration_minutes", None)
+    if not out.get("status"):
+        out.pop("status", None)
+    starts = _starts_at(form)
+    if starts or not every_field:
+        out["starts_at"] = starts
+    return out
+
+
+def _date_problems(problems: list[Any]) -> list[Any]:
+    """The schema speaks of starts_at; the form has a date and a time field."""
+    return [
+        FieldProblem("date", p.problem) if getattr(p, "field", None) == "starts_at" else p
+        for p in problems
+    ]
+
+
+# --- the list of meetings ---------------------------------------------------------------------
+
+
+def _meetings_page(
+    request: Request,
+    page: Page,
+    db: Any,
+    today: date,
+    ref: str,
+    *,
+    status: int = 200,
+    problems: list[Any] | None = None,
+    values: dict[str, Any] | None = None,
+    feed_url: str | None = None,
+    notice: str | None = None,
+) -> Response:
+    viewer = viewer_of(page)
+    with db.transaction() as session:
+        a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.VIEW_PEOPLE)
+        meetings = meeting_service.list_meetings(session=session, alliance=a)
+        feed = calendar_service.feed_exists(session=session, alliance=a)
+        may_manage = viewer.may(Permission.MANAGE, a.id)
+    return render(
+        request,
+        "meetings.html",
+        page,
+        status=status,
+        alliance=a,
+        meetings=meetings,
+        meeting_name=meeting_service.meeting_name,
+        local_start=meeting_service.local_start,
+        feed=feed,
+        feed_url=feed_url,
+        notice=notice,
+        may_manage=may_manage,
+        problems=problems or [],
+        values=values or {"kind": request.query_params.get("kind", "")},
+        kinds=KINDS,
+        today=today,
+    )
+
+
+@router.get("/alliances/{ref}/meetings")
+def meetings_page(
+    request: Request, ref: str, page: SignedInPage, db: DbDep, today: TodayDep
+) -> Response:
+    return _meetings_page(request, page, db, today, ref)
+
+
+@router.post("/alliances/{ref}/meetings")
+def add_meeting(
+    request: Request, ref: str, page: SignedInPage, db: DbDep, today: TodayDep, form: FormData
+) -> Response:
+    viewer = viewer_of(page)
+    try:
+        with db.transaction() as session:
+            a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.MANAGE)
+            row = meeting_service.add_meeting(
+                session=session,
+                alliance=a,
+                meeting_in=_meeting_in(form, every_field=False),
+                today=today,
+            )
+            target = f"/alliances/{a.slug}/meetings/{row.id}"
+    except InvalidInput as exc:
+        return _meetings_page(
+            request, page, db, today, ref,
+            status=422, problems=_date_problems(exc.problems), values=form,
+        )  # fmt: skip
+    return RedirectResponse(target, status_code=303)
+
+
+# --- the calendar feed ------------------------------------------------------------------------
+
+
+def _feed_url(request: Request, token: str) -> str:
+    return str(request.base_url).rstrip("/") + f"/calendar/{token}.ics"
+
+
+@router.post("/alliances/{ref}/calendar-feed")
+def issue_feed(
+    request: Request, ref: str, page: SignedInPage, db: DbDep, today: TodayDep
+) -> Response:
+    viewer = viewer_of(page)
+    with db.transaction() as session:
+        a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.MANAGE)
+        token = calendar_service.issue_feed_token(session=session, alliance=a, actor=viewer.author)
+    return _meetings_page(request, page, db, today, ref, status=201, feed_url=_feed_url(request, token))
+
+
+@router.post("/alliances/{ref}/calendar-feed/revoke")
+def revoke_feed(request: Request, ref: str, page: SignedInPage, db: DbDep) -> Response:
+    viewer = viewer_of(page)
+    with db.transaction() as session:
+        a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.MANAGE)
+        slug = a.slug
+        calendar_service.revoke_feed(session=session, alliance=a)
+    return RedirectResponse(f"/alliances/{slug}/meetings#calendar", status_code=303)
+
+
+@router.get("/calendar/{token}.ics")
+def calendar_feed(request: Request, token: str) -> Response:
+    """The subscribe address: no login, the secret token is the key; revoked means 404."""
+    db = get_db(request)
+    with db.transaction() as session:
+        a = calendar_service.alliance_for_token(session=session, token=token)
+        if a is None:
+            return Response("Not Found\n", status_code=404, media_type="text/plain")
+        body = calendar_service.feed_ics(
+            session=session, alliance=a, base_url=get_reminder_settings().public_url
+        )
+    return Response(
+        body,
+        media_type="text/calendar; charset=utf-8",
+        headers={"Cache-Control": "private, max-age=300"},
+    )
+
+
+# --- one meeting ------------------------------------------------------------------------------
+
+
+def _meeting_page(
+    request: Request,
+    page: Page,
+    db: Any,
+    today: date,
+    ref: str,
+    meeting_id: int,
+    *,
+    status: int = 200,
+    problems: list[Any] | None = None,
+    values: dict[str, Any] | None = None,
+    section: str | None = None,
+    notice: str | None = None,
+) -> Response:
+    viewer = viewer_of(page)
+    with db.transaction() as session:
+        a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.VIEW_PEOPLE)
+        view = meeting_service.meeting_view(
+            session=session, alliance=a, meeting_id=meeting_id, today=today
+        )
+        may_manage = viewer.may(Permission.MANAGE, a.id)
+        mine = viewer.member_on(a.id)
+    meeting = view.meeting
+    start = meeting_service.local_start(meeting)
+    saved = {
+        "kind": meeting.kind,
+        "title": meeting.title or "",
+        "date": start.date().isoformat(),
+        "time": start.strftime("%H:%M"),
+        "place": meeting.place or "",
+        "host_organisation": meeting.host_organisation or "",
+        "duration_minutes": str(meeting.duration_minutes),
+        "status": meeting.status,
+    }
+    details = {**saved, **(values or {})} if section == "details" else saved
+    return render(
+        request,
+        "meeting.html",
+        page,
+        status=status,
+        alliance=a,
+        view=view,
+        meeting=meeting,
+        title=meeting_service.meeting_name(meeting),
+        start=start,
+        past=start.date() <= today,
+        details=details,
+        values=values or {},
+        section=section,
+        problems=problems or [],
+        bad={p.field for p in problems or [] if isinstance(p, FieldProblem)},
+        notice=notice or request.query_params.get("notice"),
+        may_manage=may_manage,
+        mine=mine,
+        kinds=KINDS,
+        statuses=STATUSES,
+        today=today,
+    )
+
+
+@router.get("/alliances/{ref}/meetings/{meeting_id}")
+def meeting_page(
+    request: Request, ref: str, meeting_id: int, page: SignedInPage, db: DbDep, today: TodayDep
+) -> Response:
+    return _meeting_page(request, page, db, today, ref, meeting_id)
+
+
+NOTICES = {
+    "details": "saved",
+    "agenda": "agenda",
+    "attendance": "attendance",
+    "minutes": "minutes",
+    "actions": "action",
+    "invitations": "invited",
+}
+
+
+def _meeting_write(
+    request: Request,
+    page: Page,
+    db: Any,
+    today: date,
+    ref: str,
+    meeting_id: int,
+    form: dict[str, Any],
+    section: str,
+    write: Callable[[Session, m.Alliance], str | None],
+) -> Response:
+    """One use case on a meeting: back to its page at the section, or the page again with the
+    problems next to what the user typed."""
+    viewer = viewer_of(page)
+    try:
+        with db.transaction() as session:
+            a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.MANAGE)
+            slug = a.slug
+            meeting_service.get_meeting(session=session, alliance=a, meeting_id=meeting_id)
+            notice = write(session, a)
+    except InvalidInput as exc:
+        return _meeting_page(
+            request, page, db, today, ref, meeting_id,
+            status=422, problems=_date_problems(exc.problems), values=form, section=section,
+        )  # fmt: skip
+    except NotFound:
+        raise
+    except AllianceFlowError as exc:
+        return _meeting_page(
+            request, page, db, today, ref, meeting_id,
+            status=409, problems=[exc.message], values=form, section=section,
+        )  # fmt: skip
+    if notice:
+        return _meeting_page(
+            request, page, db, today, ref, meeting_id, notice=notice, section=section
+        )
+    return RedirectResponse(
+        f"/alliances/{slug}/meetings/{meeting_id}?notice={NOTICES[section]}#{section}",
+        status_code=303,
+    )
+
+
+@router.post("/alliances/{ref}/meetings/{meeting_id}")
+def change_meeting(
+    request: Request,
+    ref: str,
+    meeting_id: int,
+    page: SignedInPage,
+    db: DbDep,
+    today: TodayDep,
+    form: FormData,
+) -> Response:
+    def write(session: Session, a: m.Alliance) -> None:
+        meeting_service.change_meeting(
+            session=session,
+            alliance=a,
+            meeting_id=meeting_id,
+            changes=_meeting_in(form, every_field=True),
+            today=today,
+        )
+
+    return _meeting_write(request, page, db, today, ref, meeting_id, form, "details", write)
+
+
+@router.post("/alliances/{ref}/meetings/{meeting_id}/agenda/template")
+def start_agenda(
+    request: Request, ref: str, meeting_id: int, page: SignedInPage, db: DbDep, today: TodayDep,
+    form: FormData,
+) -> Response:  # fmt: skip
+    def write(session: Session, a: m.Alliance) -> None:
+        meeting_service.start_agenda(session=session, alliance=a, meeting_id=meeting_id)
+
+    return _meeting_write(request, page, db, today, ref, meeting_id, form, "agenda", write)
+
+
+def agenda_rows(form: dict[str, Any]) -> list[dict[str, Any]]:
+    """agenda-<n>-<field> inputs as rows, in the order of n."""
+    rows: dict[int, dict[str, Any]] = {}
+    for key, value in form.items():
+        parts = key.split("-")
+        if len(parts) == 3 and parts[0] == "agenda" and parts[1].isdigit():
+            rows.setdefault(int(parts[1]), {})[parts[2]] = value
+    return [rows[n] for n in sorted(rows)]
+
+
+@router.post("/alliances/{ref}/meetings/{meeting_id}/agenda")
+def save_agenda(
+    request: Request, ref: str, meeting_id: int, page: SignedInPage, db: DbDep, today: TodayDep,
+    form: FormData,
+) -> Response:  # fmt: skip
+    def write(session: Session, a: m.Alliance) -> None:
+        meeting_service.save_agenda(
+            session=session, alliance=a, meeting_id=meeting_id, rows=agenda_rows(form)
+        )
+
+    return _meeting_write(request, page, db, today, ref, meeting_id, form, "agenda", write)
+
+
+@router.post("/alliances/{ref}/meetings/{meeting_id}/attendance")
+def save_attendance(
+    request: Request, ref: str, meeting_id: int, page: SignedInPage, db: DbDep, today: TodayDep,
+    form: FormData,
+) -> Response:  # fmt: skip
+    marks: dict[int, bool | None] = {}
+    for key, value in form.items():
+        if key.startswith("att-") and key[4:].isdigit():
+            marks[int(key[4:])] = {"present": True, "absent": False}.get(str(value))
+
+    def write(session: Session, a: m.Alliance) -> None:
+        meeting_service.save_attendance(
+            session=session, alliance=a, meeting_id=meeting_id, marks=marks, today=today
+        )
+
+    return _meeting_write(request, page, db, today, ref, meeting_id, form, "attendance", write)
+
+
+@router.post("/alliances/{ref}/meetings/{meeting_id}/minutes")
+def record_minutes(
+    request: Request, ref: str, meeting_id: int, page: SignedInPage, db: DbDep, today: TodayDep,
+    form: FormData,
+) -> Response:  # fmt: skip
+    items = {
+        int(key[8:]): str(value)
+        for key, value in form.items()
+        if key.startswith("minutes-") and key[8:].isdigit()
+    }
+
+    def write(session: Session, a: m.Alliance) -> None:
+        meeting_service.record_minutes(
+            session=session,
+            alliance=a,
+            meeting_id=meeting_id,
+            item_minutes=items,
+            general=str(form.get("minutes", "") or ""),
+            held=form.get("held") == "on",
+            today=today,
+        )
+
+    return _meeting_write(request, page, db, today, ref, meeting_id, form, "minutes", write)
+
+
+@router.post("/alliances/{ref}/meetings/{meeting_id}/actions")
+def add_action(
+    request: Request, ref: str, meeting_id: int, page: SignedInPage, db: DbDep, today: TodayDep,
+    form: FormData,
+) -> Response:  # fmt: skip
+    action_in = {
+        k: str(form.get(k, "") or "").strip()
+        for k in ("description", "owner_member_id", "due_on")
+    }
+
+    def write(session: Session, a: m.Alliance) -> None:
+        meeting_service.add_action(
+            session=session, alliance=a, meeting_id=meeting_id, action_in=action_in, today=today
+        )
+
+    return _meeting_write(request, page, db, today, ref, meeting_id, form, "actions", write)
+
+
+@router.post("/alliances/{ref}/meetings/{meeting_id}/actions/{action_id}/remove")
+def remove_action(
+    request: Request, ref: str, meeting_id: int, action_id: int, page: SignedInPage, db: DbDep,
+    today: TodayDep, form: FormData,
+) -> Response:  # fmt: skip
+    def write(session: Session, a: m.Alliance) -> None:
+        meeting_service.remove_action(
+            session=session, alliance=a, meeting_id=meeting_id, action_id=action_id
+        )
+
+    return _meeting_write(request, page, db, today, ref, meeting_id, form, "actions", write)
+
+
+@router.post("/alliances/{ref}/meetings/{meeting_id}/invitations")
+def send_invitations(
+    request: Request, ref: str, meeting_id: int, page: SignedInPage, db: DbDep, today: TodayDep,
+    form: FormData,
+) -> Response:  # fmt: skip
+    tr = page.tr
+
+    def write(session: Session, a: m.Alliance) -> str:
+        sent = meeting_service.send_invitations(
+            session=session, alliance=a, meeting_id=meeting_id, today=today
+        )
+        text = tr.ngettext(
+            "The invitation is on its way to %(n)s recipient through the reminders channels.",
+            "The invitation is on its way to %(n)s recipients through the reminders channels.",
+            sent.recipients,
+        ) % {"n": sent.recipients}
+        if sent.recipients and not sent.recorded:
+            text = tr.gettext("The invitation had already been sent today; nothing was sent twice.")
+        if sent.unreachable:
+            text += " " + tr.gettext(
+                "No e-mail or channel for: %(names)s. Print the invitation for them."
+            ) % {"names": ", ".join(sent.unreachable)}
+        return text
+
+    return _meeting_write(request, page, db, today, ref, meeting_id, form, "invitations", write)
+
+
+@router.get("/alliances/{ref}/meetings/{meeting_id}/invitation")
+def invitation_page(
+    request: Request, ref: str, meeting_id: int, page: SignedInPage, db: DbDep
+) -> Response:
+    """The guide's invitation, filled in, ready to print (in the alliance's working language)."""
+    from alliance_flow.i18n import use_language
+
+    viewer = viewer_of(page)
+    with db.transaction() as session:
+        a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.VIEW_PEOPLE)
+        meeting = meeting_service.get_meeting(session=session, alliance=a, meeting_id=meeting_id)
+        agenda = meeting_service.agenda_of(session=session, meeting=meeting)
+        with use_language(page.tr.language):
+            letter = meeting_service.invitation(
+                alliance=a,
+                meeting=meeting,
+                agenda=agenda,
+                base_url=get_reminder_settings().public_url,
+            )
+    return render(request, "meeting_invitation.html", page, alliance=a, meeting=meeting, letter=letter)
+
+
+@router.get("/alliances/{ref}/meetings/{meeting_id}/calendar.ics")
+def meeting_calendar(ref: str, meeting_id: int, page: SignedInPage, db: DbDep) -> Response:
+    viewer = viewer_of(page)
+    with db.transaction() as session:
+        a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.VIEW_PEOPLE)
+        body = calendar_service.meeting_ics(
+            session=session,
+            alliance=a,
+            meeting_id=meeting_id,
+            base_url=get_reminder_settings().public_url,
+        )
+        filename = f"{a.slug}-meeting-{meeting_id}.ics"
+    return Response(
+        body,
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+# --- the launch workspace -------------------------------------------------------------------
+
+
+def _launch_page(
+    request: Request,
+    page: Page,
+    db: Any,
+    today: date,
+    ref: str,
+    *,
+    status: int = 200,
+    problems: list[Any] | None = None,
+    values: dict[str, Any] | None = None,
+    section: str | None = None,
+) -> Response:
+    viewer = viewer_of(page)
+    with db.transaction() as session:
+        a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.VIEW)
+        facts = load_facts(session, a)
+        report = evaluate(checks_for(Stage.LAUNCH), facts, get_thresholds(), today)
+        meetings = meeting_service.list_meetings(session=session, alliance=a)
+        may_manage = viewer.may(Permission.MANAGE, a.id)
+        may_see_people = viewer.may(Permission.VIEW_PEOPLE, a.id)
+    timeline = plenary_timeline(
+        alliance=a,
+        meetings=[mt for mt in meetings if mt.status != MeetingStatus.CANCELLED],
+        today=today,
+        language=page.tr.language,
+    )
+    saved = {
+        "accountable": a.accountable or "",
+        "operating_rules": a.operating_rules or "",
+        "communication_channels": "\n".join(a.communication_channels or []),
+    }
+    shown = {**saved, **(values or {})} if section in ("rules", "channels") else saved
+    return render(
+        request,
+        "launch.html",
+        page,
+        status=status,
+        alliance=a,
+        report=report,
+        plenary=report.get("launch.plenaries_planned"),
+        timeline=timeline,
+        meetings=meetings,
+        meeting_name=meeting_service.meeting_name,
+        local_start=meeting_service.local_start,
+        may_manage=may_manage,
+        may_see_people=may_see_people,
+        problems=problems or [],
+        values=shown,
+        plan_values=(values or {}) if section == "plenaries" else {},
+        section=section,
+        today=today,
+    )
+
+
+@router.get("/alliances/{ref}/launch")
+def launch_page(
+    request: Request, ref: str, page: SignedInPage, db: DbDep, today: TodayDep
+) -> Response:
+    return _launch_page(request, page, db, today, ref)
+
+
+def _launch_write(
+    request: Request,
+    page: Page,
+    db: Any,
+    today: date,
+    ref: str,
+    form: dict[str, Any],
+    section: str,
+    write: Callable[[Session, m.Alliance], object],
+) -> Response:
+    viewer = viewer_of(page)
+    htmx = _is_htmx(request)
+    try:
+        with db.transaction() as session:
+            a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.MANAGE)
+            slug = a.slug
+            write(session, a)
+    except InvalidInput as exc:
+        return _launch_page(
+            request, page, db, today, ref,
+            status=200 if htmx else 422, problems=_date_problems(exc.problems), values=form,
+            section=section,
+        )  # fmt: skip
+    except NotFound:
+        raise
+    except AllianceFlowError as exc:
+        return _launch_page(
+            request, page, db, today, ref,
+            status=200 if htmx else 409, problems=[exc.message], values=form, section=section,
+        )  # fmt: skip
+    if htmx:  # htmx swaps the plan in place; the verdict is recomputed with it
+        return _launch_page(request, page, db, today, ref, section=section)
+    return RedirectResponse(f"/alliances/{slug}/launch#{section}", status_code=303)
+
+
+@router.post("/alliances/{ref}/launch/rules")
+def save_rules(
+    request: Request, ref: str, page: SignedInPage, db: DbDep, today: TodayDep, form: FormData
+) -> Response:
+    def write(session: Session, a: m.Alliance) -> object:
+        return alliance_service.update_alliance(
+            session=session,
+            ref=a.id,
+            changes={
+                "accountable": str(form.get("accountable", "")),
+                "operating_rules": str(form.get("operating_rules", "")),
+            },
+        )
+
+    return _launch_write(request, page, db, today, ref, form, "rules", write)
+
+
+@router.post("/alliances/{ref}/launch/channels")
+def save_channels(
+    request: Request, ref: str, page: SignedInPage, db: DbDep, today: TodayDep, form: FormData
+) -> Response:
+    lines = [
+        line.strip()
+        for line in str(form.get("communication_channels", "")).splitlines()
+        if line.strip()
+    ]
+
+    def write(session: Session, a: m.Alliance) -> object:
+        return alliance_service.update_alliance(
+            session=session, ref=a.id, changes={"communication_channels": lines}
+        )
+
+    return _launch_write(request, page, db, today, ref, form, "channels", write)
+
+
+@router.post("/alliances/{ref}/launch/plenaries")
+def add_plenary(
+    request: Request, ref: str, page: SignedInPage, db: DbDep, today: TodayDep, form: FormData
+) -> Response:
+    def write(session: Session, a: m.Alliance) -> object:
+        data = _meeting_in(form, every_field=False)
+        data["kind"] = MeetingKind.PLENARY.value
+        return meeting_service.add_meeting(session=session, alliance=a, meeting_in=data, today=today)
+
+    return _launch_write(request, page, db, today, ref, form, "plenaries", write)
+
+
+@router.post("/alliances/{ref}/launch/plenaries/{meeting_id}")
+def move_plenary(
+    request: Request,
+    ref: str,
+    meeting_id: int,
+    page: SignedInPage,
+    db: DbDep,
+    today: TodayDep,
+    form: FormData,
+) -> Response:
+    """Move a meeting of the plan to another day (same time of day unless one is given)."""
+
+    def write(session: Session, a: m.Alliance) -> object:
+        meeting = meeting_service.get_meeting(session=session, alliance=a, meeting_id=meeting_id)
+        start = meeting_service.local_start(meeting)
+        day = str(form.get("date", "") or "").strip()
+        if not day:
+            raise InvalidInput([FieldProblem("date", page.tr.gettext("required"))])
+        time = str(form.get("time", "") or "").strip() or start.strftime("%H:%M")
+        return meeting_service.change_meeting(
+            session=session,
+            alliance=a,
+            meeting_id=meeting_id,
+            changes={"starts_at": f"{day}T{time}"},
+            today=today,
+        )
+
+    return _launch_write(request, page, db, today, ref, form, "plenaries", write)
+
+
+# --- links that arrive in reminders -------------------------------------------------------------
+
+
+@router.get("/alliances/{ref}/actions")
+def my_actions(ref: str, page: SignedInPage, db: DbDep) -> Response:
+    """Reminders about actions link here: the member's own actions are on their "My part" page."""
+    viewer = viewer_of(page)
+    with db.transaction() as session:
+        a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.OWN_ITEMS)
+        slug = a.slug
+    return RedirectResponse(f"/alliances/{slug}/me#actions-title", status_code=303)
