@@ -65,7 +65,11 @@ def _meeting(db: Database, aid: int, starts_at: str = "2027-03-10T10:00") -> int
         row = meeting_service.add_meeting(
             session=s,
             alliance=a,
-            meeting_in={"kind": "plenary", "starts_at": starts_at, "place": "Roscommon Arts Centre"},
+            meeting_in={
+                "kind": "plenary",
+                "starts_at": starts_at,
+                "place": "Roscommon Arts Centre",
+            },
             today=TODAY,
         )
         return row.id
@@ -155,7 +159,10 @@ def test_invitations_are_recorded_once_per_recipient_in_their_language(db: Datab
     assert len(rows) == 2
     english, french = sorted(rows, key=lambda r: r.language)
     assert "You are warmly invited to the Plenary meeting of Roscommon Alliance" in english.body
-    assert "Roscommon Arts Centre" in english.body and "10:00 Welcome and introductions" in english.body
+    assert (
+        "Roscommon Arts Centre" in english.body
+        and "10:00 Welcome and introductions" in english.body
+    )
     assert f"/alliances/roscommon-alliance/meetings/{mid}" in english.body
     assert "Vous êtes cordialement invité" in french.body and "mercredi 10 mars 2027" in french.body
 
@@ -194,7 +201,9 @@ def test_moving_a_meeting_cancels_its_pending_reminders_and_tells_the_invited(
     rows = _rows(db, aid)
     pending = [r for r in rows if r.status == rm.PENDING]
     assert all(r.kind == meeting_service.MOVED for r in pending)
-    assert {r.recipient for r in pending} == {r.recipient for r in rows if r.kind == "meeting_invitation"}
+    assert {r.recipient for r in pending} == {
+        r.recipient for r in rows if r.kind == "meeting_invitation"
+    }
     cancelled = [r for r in rows if r.status == rm.CANCELLED]
     assert {r.kind for r in cancelled} >= {"meeting_invitation", "meeting_reminder_7d"}
     english = next(r for r in pending if r.language == "en")
@@ -228,9 +237,14 @@ def test_retries_after_a_move_never_send_the_old_date(db: Database) -> None:
             return Delivery(ok=True, error=None)
 
     outbox.deliver_pending(
-        db=db, notifier=Recorder(), now=datetime(2027, 3, 4, tzinfo=UTC), settings=ReminderSettings()
+        db=db,
+        notifier=Recorder(),
+        now=datetime(2027, 3, 4, tzinfo=UTC),
+        settings=ReminderSettings(),
     )
-    assert sent and all("2027-03-10" not in b and "March 10" not in b.split("planned for")[0] for b in sent)
+    assert sent and all(
+        "2027-03-10" not in b and "March 10" not in b.split("planned for")[0] for b in sent
+    )
     assert not any("starts 2027-03-10" in b for b in sent)
 
 
@@ -239,9 +253,12 @@ def test_a_time_change_on_the_same_day_gets_fresh_reminders(db: Database) -> Non
     with db.transaction() as s:
         a = alliance_service.get_alliance(session=s, ref=aid)
         meeting_service.change_meeting(
-            session=s, alliance=a, meeting_id=mid, changes={"starts_at": "2027-03-10T15:00"},
+            session=s,
+            alliance=a,
+            meeting_id=mid,
+            changes={"starts_at": "2027-03-10T15:00"},
             today=date(2027, 3, 3),
-        )  # fmt: skip
+        )
     outbox.record_due(db=db, moment=date(2027, 3, 3), settings=ReminderSettings())
     fresh = [
         r for r in _rows(db, aid) if r.kind == "meeting_reminder_7d" and r.status == rm.PENDING
@@ -289,9 +306,14 @@ def test_minutes_are_refused_before_the_meeting_and_nothing_changes(db: Database
     with pytest.raises(InvalidInput), db.transaction() as s:
         a = alliance_service.get_alliance(session=s, ref=aid)
         meeting_service.record_minutes(
-            session=s, alliance=a, meeting_id=mid, item_minutes={}, general="x", held=True,
+            session=s,
+            alliance=a,
+            meeting_id=mid,
+            item_minutes={},
+            general="x",
+            held=True,
             today=TODAY,
-        )  # fmt: skip
+        )
     with db.transaction() as s:
         mt = s.get(m.Meeting, mid)
         assert mt is not None and mt.status == "planned" and mt.minutes is None
@@ -318,9 +340,12 @@ def test_the_ics_and_the_feed_parse_back_with_a_stable_uid_and_a_sequence(db: Da
     with db.transaction() as s:
         a = alliance_service.get_alliance(session=s, ref=aid)
         meeting_service.change_meeting(
-            session=s, alliance=a, meeting_id=mid, changes={"starts_at": "2027-04-10T10:00"},
+            session=s,
+            alliance=a,
+            meeting_id=mid,
+            changes={"starts_at": "2027-04-10T10:00"},
             today=TODAY,
-        )  # fmt: skip
+        )
         feed = calendar_service.feed_ics(session=s, alliance=a, base_url="https://af.example")
     (moved,) = Calendar.from_ical(feed).walk("VEVENT")
     assert str(moved["uid"]) == uid and int(moved["sequence"]) == seq + 1

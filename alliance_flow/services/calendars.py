@@ -27,7 +27,7 @@ def _hash(token: str) -> str:
 
 
 def event_uid(alliance: m.Alliance, meeting: m.Meeting) -> str:
-    """Stable for the meeting's whole life, so a calendar updates the event instead of adding one."""
+    """Stable for the meeting's whole life: a calendar updates its event instead of adding one."""
     return f"meeting-{meeting.id}-alliance-{alliance.id}@alliance-flow"
 
 
@@ -52,9 +52,7 @@ def _event(
     event.add("description", "\n".join(lines))
     if meeting.place:
         event.add("location", meeting.place)
-    event.add(
-        "status", "CANCELLED" if meeting.status == MeetingStatus.CANCELLED else "CONFIRMED"
-    )
+    event.add("status", "CANCELLED" if meeting.status == MeetingStatus.CANCELLED else "CONFIRMED")
     return event
 
 
@@ -67,13 +65,9 @@ def _calendar(alliance: m.Alliance, name: str) -> Calendar:
     return cal
 
 
-def meeting_ics(
-    *, session: Session, alliance: m.Alliance, meeting_id: int, base_url: str
-) -> bytes:
+def meeting_ics(*, session: Session, alliance: m.Alliance, meeting_id: int, base_url: str) -> bytes:
     """One meeting as an .ics file, in the alliance's working language."""
-    meeting = meeting_service.get_meeting(
-        session=session, alliance=alliance, meeting_id=meeting_id
-    )
+    meeting = meeting_service.get_meeting(session=session, alliance=alliance, meeting_id=meeting_id)
     agenda = meeting_service.agenda_of(session=session, meeting=meeting)
     with use_language(alliance.language):
         cal = _calendar(alliance, f"{alliance.name}: {meeting_service.meeting_name(meeting)}")

@@ -198,7 +198,7 @@ def add_meeting(
     row: Any = item_service.add_item(
         session=session, alliance=alliance, kind="meeting", item_in=meeting_in, today=today
     )
-    return row  # type: ignore[no-any-return]
+    return row
 
 
 def change_meeting(
@@ -219,7 +219,7 @@ def change_meeting(
         changes=changes,
         today=today,
     )
-    return row  # type: ignore[no-any-return]
+    return row
 
 
 def after_change(
@@ -245,7 +245,9 @@ def after_change(
         return  # a cancellation notice is the reminders' own ("meeting_cancelled")
     settings = settings or get_reminder_settings()
     old_local = old_start.astimezone(ZoneInfo(old_tz))
-    recipients = invited_recipients(session=session, alliance=alliance, meeting=meeting, today=today)
+    recipients = invited_recipients(
+        session=session, alliance=alliance, meeting=meeting, today=today
+    )
     _record(
         session,
         alliance,
@@ -299,9 +301,7 @@ def remove_meeting(*, session: Session, alliance: m.Alliance, meeting_id: int) -
 # --- agenda ------------------------------------------------------------------------------------
 
 
-def start_agenda(
-    *, session: Session, alliance: m.Alliance, meeting_id: int
-) -> list[m.AgendaItem]:
+def start_agenda(*, session: Session, alliance: m.Alliance, meeting_id: int) -> list[m.AgendaItem]:
     """A new agenda prefilled with the guide's items, timed from the start of the meeting, in
     the alliance's working language."""
     meeting = get_meeting(session=session, alliance=alliance, meeting_id=meeting_id)
@@ -342,11 +342,14 @@ def save_agenda(
     existing = {a.id: a for a in agenda_of(session=session, meeting=meeting)}
     problems: list[FieldProblem] = []
     plan: list[tuple[m.AgendaItem | None, dict[str, Any] | None]] = []
+    data: dict[str, Any] | None
     for n, raw in enumerate(rows):
         item_id = raw.get("id")
-        row = existing.get(int(item_id)) if str(item_id or "").isdigit() else None
+        row = existing.get(int(str(item_id))) if str(item_id or "").isdigit() else None
         if item_id and row is None:
-            problems.append(FieldProblem(f"agenda-{n}-item", _("this agenda item no longer exists")))
+            problems.append(
+                FieldProblem(f"agenda-{n}-item", _("this agenda item no longer exists"))
+            )
             continue
         text = str(raw.get("item") or "").strip()
         if not text:
@@ -366,9 +369,7 @@ def save_agenda(
         try:
             data = validate(AgendaItemIn, values).model_dump()
         except InvalidInput as exc:
-            problems.extend(
-                FieldProblem(f"agenda-{n}-{p.field}", p.problem) for p in exc.problems
-            )
+            problems.extend(FieldProblem(f"agenda-{n}-{p.field}", p.problem) for p in exc.problems)
             continue
         plan.append((row, data))
     if problems:
@@ -403,18 +404,19 @@ def save_attendance(
     """Present, absent or not recorded, per member; only this alliance's members."""
     meeting = get_meeting(session=session, alliance=alliance, meeting_id=meeting_id)
     if local_start(meeting).date() > today and any(marks.values()):
-        raise InvalidInput(
-            [FieldProblem("attendance", _("the meeting has not taken place yet"))]
-        )
+        raise InvalidInput([FieldProblem("attendance", _("the meeting has not taken place yet"))])
     members = {
-        mb.id
-        for mb in session.scalars(select(m.Member).where(m.Member.alliance_id == alliance.id))
+        mb.id for mb in session.scalars(select(m.Member).where(m.Member.alliance_id == alliance.id))
     }
     unknown = [mid for mid in marks if mid not in members]
     if unknown:
         raise InvalidInput(
-            [FieldProblem("attendance", _("no member with id {id} in this alliance").format(id=i))
-             for i in unknown]
+            [
+                FieldProblem(
+                    "attendance", _("no member with id {id} in this alliance").format(id=i)
+                )
+                for i in unknown
+            ]
         )
     current = {
         a.member_id: a
@@ -450,8 +452,9 @@ def record_minutes(
             [
                 FieldProblem(
                     "minutes",
-                    _("the meeting is on {day}: minutes are recorded once it has taken place")
-                    .format(day=local_start(meeting).date().isoformat()),
+                    _(
+                        "the meeting is on {day}: minutes are recorded once it has taken place"
+                    ).format(day=local_start(meeting).date().isoformat()),
                 )
             ]
         )
@@ -496,7 +499,7 @@ def add_action(
         item_in={**action_in, "meeting_id": meeting_id},
         today=today,
     )
-    return row  # type: ignore[no-any-return]
+    return row
 
 
 def remove_action(
@@ -561,9 +564,7 @@ def invitation(
         _("Programme"),
     ]
     if agenda:
-        lines.extend(
-            f"- {a.time} {a.item}" if a.time else f"- {a.item}" for a in agenda
-        )
+        lines.extend(f"- {a.time} {a.item}" if a.time else f"- {a.item}" for a in agenda)
     else:
         lines.extend(
             f"- {_(text)}"

@@ -15,8 +15,8 @@ from alliance_flow.accounts import membership
 from alliance_flow.accounts.models import User, UserAllianceRole
 from alliance_flow.errors import Conflict, FieldProblem, InvalidInput
 from alliance_flow.i18n import _
-from alliance_flow.schemas import OptDate, validate
 from alliance_flow.schemas import Input as _Input
+from alliance_flow.schemas import OptDate, validate
 from alliance_flow.services import items as item_service
 from alliance_flow.vocabulary import Role
 
@@ -25,7 +25,7 @@ def get_member(*, session: Session, alliance: m.Alliance, member_id: int) -> m.M
     row: Any = item_service.get_item(
         session=session, alliance=alliance, kind="member", item_id=member_id
     )
-    return row  # type: ignore[no-any-return]
+    return row
 
 
 def role_holders(*, session: Session, alliance: m.Alliance, today: date) -> dict[str, m.Member]:
@@ -62,9 +62,7 @@ def assign_roles(
                 problems.append(FieldProblem(role, _("no such member in this alliance")))
             elif mb.left_on is not None and mb.left_on <= today:
                 problems.append(
-                    FieldProblem(
-                        role, _("{name} has left the alliance").format(name=mb.name)
-                    )
+                    FieldProblem(role, _("{name} has left the alliance").format(name=mb.name))
                 )
     chair, secretary = holders.get(Role.CHAIR), holders.get(Role.SECRETARY)
     if chair is not None and chair == secretary:
@@ -108,7 +106,7 @@ def record_left(
         changes={"left_on": day, "roles": []},
         today=today,
     )
-    return row  # type: ignore[no-any-return]
+    return row
 
 
 def has_history(*, session: Session, member: m.Member) -> bool:
@@ -159,7 +157,9 @@ def link_account(
 ) -> None:
     """The account picked from the list speaks for this member (empty: nobody does)."""
     member = get_member(session=session, alliance=alliance, member_id=member_id)
-    current = [a for a in accounts_on(session=session, alliance=alliance) if a.member_id == member.id]
+    current = [
+        a for a in accounts_on(session=session, alliance=alliance) if a.member_id == member.id
+    ]
     for account in current:
         if account.login != login:
             membership.link_member(
@@ -176,9 +176,9 @@ def link_account(
         if chosen.member_id is not None and chosen.member_id != member.id:
             other = session.get(m.Member, chosen.member_id)
             raise Conflict(
-                _(
-                    "the account {login} already speaks for {name}; unlink it there first"
-                ).format(login=login, name=other.name if other else chosen.member_id)
+                _("the account {login} already speaks for {name}; unlink it there first").format(
+                    login=login, name=other.name if other else chosen.member_id
+                )
             )
         membership.link_member(
             session=session, login=login, alliance_ref=alliance.id, member_ref=member.id

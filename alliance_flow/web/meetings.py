@@ -142,9 +142,15 @@ def add_meeting(
             target = f"/alliances/{a.slug}/meetings/{row.id}"
     except InvalidInput as exc:
         return _meetings_page(
-            request, page, db, today, ref,
-            status=422, problems=_date_problems(exc.problems), values=form,
-        )  # fmt: skip
+            request,
+            page,
+            db,
+            today,
+            ref,
+            status=422,
+            problems=_date_problems(exc.problems),
+            values=form,
+        )
     return RedirectResponse(target, status_code=303)
 
 
@@ -163,7 +169,9 @@ def issue_feed(
     with db.transaction() as session:
         a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.MANAGE)
         token = calendar_service.issue_feed_token(session=session, alliance=a, actor=viewer.author)
-    return _meetings_page(request, page, db, today, ref, status=201, feed_url=_feed_url(request, token))
+    return _meetings_page(
+        request, page, db, today, ref, status=201, feed_url=_feed_url(request, token)
+    )
 
 
 @router.post("/alliances/{ref}/calendar-feed/revoke")
@@ -296,16 +304,32 @@ def _meeting_write(
             notice = write(session, a)
     except InvalidInput as exc:
         return _meeting_page(
-            request, page, db, today, ref, meeting_id,
-            status=422, problems=_date_problems(exc.problems), values=form, section=section,
-        )  # fmt: skip
+            request,
+            page,
+            db,
+            today,
+            ref,
+            meeting_id,
+            status=422,
+            problems=_date_problems(exc.problems),
+            values=form,
+            section=section,
+        )
     except NotFound:
         raise
     except AllianceFlowError as exc:
         return _meeting_page(
-            request, page, db, today, ref, meeting_id,
-            status=409, problems=[exc.message], values=form, section=section,
-        )  # fmt: skip
+            request,
+            page,
+            db,
+            today,
+            ref,
+            meeting_id,
+            status=409,
+            problems=[exc.message],
+            values=form,
+            section=section,
+        )
     if notice:
         return _meeting_page(
             request, page, db, today, ref, meeting_id, notice=notice, section=section
@@ -340,9 +364,14 @@ def change_meeting(
 
 @router.post("/alliances/{ref}/meetings/{meeting_id}/agenda/template")
 def start_agenda(
-    request: Request, ref: str, meeting_id: int, page: SignedInPage, db: DbDep, today: TodayDep,
+    request: Request,
+    ref: str,
+    meeting_id: int,
+    page: SignedInPage,
+    db: DbDep,
+    today: TodayDep,
     form: FormData,
-) -> Response:  # fmt: skip
+) -> Response:
     def write(session: Session, a: m.Alliance) -> None:
         meeting_service.start_agenda(session=session, alliance=a, meeting_id=meeting_id)
 
@@ -361,9 +390,14 @@ def agenda_rows(form: dict[str, Any]) -> list[dict[str, Any]]:
 
 @router.post("/alliances/{ref}/meetings/{meeting_id}/agenda")
 def save_agenda(
-    request: Request, ref: str, meeting_id: int, page: SignedInPage, db: DbDep, today: TodayDep,
+    request: Request,
+    ref: str,
+    meeting_id: int,
+    page: SignedInPage,
+    db: DbDep,
+    today: TodayDep,
     form: FormData,
-) -> Response:  # fmt: skip
+) -> Response:
     def write(session: Session, a: m.Alliance) -> None:
         meeting_service.save_agenda(
             session=session, alliance=a, meeting_id=meeting_id, rows=agenda_rows(form)
@@ -374,9 +408,14 @@ def save_agenda(
 
 @router.post("/alliances/{ref}/meetings/{meeting_id}/attendance")
 def save_attendance(
-    request: Request, ref: str, meeting_id: int, page: SignedInPage, db: DbDep, today: TodayDep,
+    request: Request,
+    ref: str,
+    meeting_id: int,
+    page: SignedInPage,
+    db: DbDep,
+    today: TodayDep,
     form: FormData,
-) -> Response:  # fmt: skip
+) -> Response:
     marks: dict[int, bool | None] = {}
     for key, value in form.items():
         if key.startswith("att-") and key[4:].isdigit():
@@ -392,9 +431,14 @@ def save_attendance(
 
 @router.post("/alliances/{ref}/meetings/{meeting_id}/minutes")
 def record_minutes(
-    request: Request, ref: str, meeting_id: int, page: SignedInPage, db: DbDep, today: TodayDep,
+    request: Request,
+    ref: str,
+    meeting_id: int,
+    page: SignedInPage,
+    db: DbDep,
+    today: TodayDep,
     form: FormData,
-) -> Response:  # fmt: skip
+) -> Response:
     items = {
         int(key[8:]): str(value)
         for key, value in form.items()
@@ -417,12 +461,16 @@ def record_minutes(
 
 @router.post("/alliances/{ref}/meetings/{meeting_id}/actions")
 def add_action(
-    request: Request, ref: str, meeting_id: int, page: SignedInPage, db: DbDep, today: TodayDep,
+    request: Request,
+    ref: str,
+    meeting_id: int,
+    page: SignedInPage,
+    db: DbDep,
+    today: TodayDep,
     form: FormData,
-) -> Response:  # fmt: skip
+) -> Response:
     action_in = {
-        k: str(form.get(k, "") or "").strip()
-        for k in ("description", "owner_member_id", "due_on")
+        k: str(form.get(k, "") or "").strip() for k in ("description", "owner_member_id", "due_on")
     }
 
     def write(session: Session, a: m.Alliance) -> None:
@@ -435,9 +483,15 @@ def add_action(
 
 @router.post("/alliances/{ref}/meetings/{meeting_id}/actions/{action_id}/remove")
 def remove_action(
-    request: Request, ref: str, meeting_id: int, action_id: int, page: SignedInPage, db: DbDep,
-    today: TodayDep, form: FormData,
-) -> Response:  # fmt: skip
+    request: Request,
+    ref: str,
+    meeting_id: int,
+    action_id: int,
+    page: SignedInPage,
+    db: DbDep,
+    today: TodayDep,
+    form: FormData,
+) -> Response:
     def write(session: Session, a: m.Alliance) -> None:
         meeting_service.remove_action(
             session=session, alliance=a, meeting_id=meeting_id, action_id=action_id
@@ -448,9 +502,14 @@ def remove_action(
 
 @router.post("/alliances/{ref}/meetings/{meeting_id}/invitations")
 def send_invitations(
-    request: Request, ref: str, meeting_id: int, page: SignedInPage, db: DbDep, today: TodayDep,
+    request: Request,
+    ref: str,
+    meeting_id: int,
+    page: SignedInPage,
+    db: DbDep,
+    today: TodayDep,
     form: FormData,
-) -> Response:  # fmt: skip
+) -> Response:
     tr = page.tr
 
     def write(session: Session, a: m.Alliance) -> str:
@@ -492,7 +551,9 @@ def invitation_page(
                 agenda=agenda,
                 base_url=get_reminder_settings().public_url,
             )
-    return render(request, "meeting_invitation.html", page, alliance=a, meeting=meeting, letter=letter)
+    return render(
+        request, "meeting_invitation.html", page, alliance=a, meeting=meeting, letter=letter
+    )
 
 
 @router.get("/alliances/{ref}/meetings/{meeting_id}/calendar.ics")
@@ -597,17 +658,30 @@ def _launch_write(
             write(session, a)
     except InvalidInput as exc:
         return _launch_page(
-            request, page, db, today, ref,
-            status=200 if htmx else 422, problems=_date_problems(exc.problems), values=form,
+            request,
+            page,
+            db,
+            today,
+            ref,
+            status=200 if htmx else 422,
+            problems=_date_problems(exc.problems),
+            values=form,
             section=section,
-        )  # fmt: skip
+        )
     except NotFound:
         raise
     except AllianceFlowError as exc:
         return _launch_page(
-            request, page, db, today, ref,
-            status=200 if htmx else 409, problems=[exc.message], values=form, section=section,
-        )  # fmt: skip
+            request,
+            page,
+            db,
+            today,
+            ref,
+            status=200 if htmx else 409,
+            problems=[exc.message],
+            values=form,
+            section=section,
+        )
     if htmx:  # htmx swaps the plan in place; the verdict is recomputed with it
         return _launch_page(request, page, db, today, ref, section=section)
     return RedirectResponse(f"/alliances/{slug}/launch#{section}", status_code=303)
@@ -655,7 +729,9 @@ def add_plenary(
     def write(session: Session, a: m.Alliance) -> object:
         data = _meeting_in(form, every_field=False)
         data["kind"] = MeetingKind.PLENARY.value
-        return meeting_service.add_meeting(session=session, alliance=a, meeting_in=data, today=today)
+        return meeting_service.add_meeting(
+            session=session, alliance=a, meeting_in=data, today=today
+        )
 
     return _launch_write(request, page, db, today, ref, form, "plenaries", write)
 

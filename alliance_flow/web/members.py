@@ -66,7 +66,7 @@ def _members_page(
     viewer = viewer_of(page)
     with db.transaction() as session:
         a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.VIEW_PEOPLE)
-        rows = item_service.list_items(session=session, alliance=a, kind="member")
+        rows: list[Any] = item_service.list_items(session=session, alliance=a, kind="member")
         organisations = item_service.list_items(session=session, alliance=a, kind="organisation")
         holders = member_service.role_holders(session=session, alliance=a, today=today)
         may_manage = viewer.may(Permission.MANAGE, a.id)
@@ -227,16 +227,32 @@ def _member_write(
             write(session, a)
     except InvalidInput as exc:
         return _member_page(
-            request, page, db, today, ref, member_id,
-            status=422, problems=exc.problems, values=form, form_name=form_name,
-        )  # fmt: skip
+            request,
+            page,
+            db,
+            today,
+            ref,
+            member_id,
+            status=422,
+            problems=exc.problems,
+            values=form,
+            form_name=form_name,
+        )
     except NotFound:
         raise
     except AllianceFlowError as exc:
         return _member_page(
-            request, page, db, today, ref, member_id,
-            status=409, problems=[exc.message], values=form, form_name=form_name,
-        )  # fmt: skip
+            request,
+            page,
+            db,
+            today,
+            ref,
+            member_id,
+            status=409,
+            problems=[exc.message],
+            values=form,
+            form_name=form_name,
+        )
     return RedirectResponse(done or f"/alliances/{slug}/members/{member_id}", status_code=303)
 
 
@@ -264,9 +280,17 @@ def edit_member(
         )
 
     return _member_write(
-        request, page, db, today, ref, member_id, form, "details", write,
+        request,
+        page,
+        db,
+        today,
+        ref,
+        member_id,
+        form,
+        "details",
+        write,
         done=f"/alliances/{ref}/members#member-list",
-    )  # fmt: skip
+    )
 
 
 @router.post("/alliances/{ref}/members/{member_id}/left")
@@ -328,6 +352,14 @@ def remove_member(
         return None
 
     return _member_write(
-        request, page, db, today, ref, member_id, form, "remove", write,
+        request,
+        page,
+        db,
+        today,
+        ref,
+        member_id,
+        form,
+        "remove",
+        write,
         done=f"/alliances/{ref}/members#member-list",
-    )  # fmt: skip
+    )

@@ -48,14 +48,10 @@ def plenary_timeline(
     *, alliance: m.Alliance, meetings: list[m.Meeting], today: date, language: str
 ) -> Timeline:
     limits = get_thresholds().launch
-    days = {
-        mt.id: mt.starts_at.astimezone(ZoneInfo(mt.timezone)).date() for mt in meetings
-    }
-    anchors = [
-        days[mt.id]
-        for mt in meetings
-        if mt.kind == MeetingKind.INITIATION_WORKSHOP
-    ] or [days[mt.id] for mt in meetings if mt.kind == MeetingKind.PLENARY]
+    days = {mt.id: mt.starts_at.astimezone(ZoneInfo(mt.timezone)).date() for mt in meetings}
+    anchors = [days[mt.id] for mt in meetings if mt.kind == MeetingKind.INITIATION_WORKSHOP] or [
+        days[mt.id] for mt in meetings if mt.kind == MeetingKind.PLENARY
+    ]
     first = min(anchors) if anchors else (alliance.work_plan_start or today)
     candidates = [first, today, *days.values()]
     if alliance.work_plan_start:

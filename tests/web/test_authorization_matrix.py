@@ -167,6 +167,84 @@ EXPECT: dict[tuple[str, str], tuple[Payload, dict[str, int]]] = {
         lambda v: {"done_on": "2026-02-21"},
         own_write(303, anon=303),
     ),
+    # members: the whole lifecycle ({member_id} is Olle, linked to no account)
+    ("POST", "/alliances/{ref}/members/roles"): (None, manage(303, anon=303)),
+    ("GET", "/alliances/{ref}/members/{member_id}"): (None, manage(200, anon=303)),
+    ("POST", "/alliances/{ref}/members/{member_id}"): (
+        lambda v: {"name": "Olle Other", "joined_on": "2026-01-15"},
+        manage(303, anon=303),
+    ),
+    ("POST", "/alliances/{ref}/members/{member_id}/left"): (
+        lambda v: {"left_on": "2026-02-28"},
+        manage(303, anon=303),
+    ),
+    ("POST", "/alliances/{ref}/members/{member_id}/account"): (
+        lambda v: {"login": "funder"},
+        manage(303, anon=303),
+    ),
+    ("POST", "/alliances/{ref}/members/{member_id}/remove"): (None, manage(303, anon=303)),
+    # meetings ({meeting_id}: the plenary of 2026-02-10, held) and the calendar feed
+    ("GET", "/alliances/{ref}/meetings"): (None, people(anon=303)),
+    ("POST", "/alliances/{ref}/meetings"): (
+        lambda v: {"kind": "plenary", "date": "2026-05-01", "time": "10:00"},
+        manage(303, anon=303),
+    ),
+    ("POST", "/alliances/{ref}/calendar-feed"): (None, manage(201, anon=303)),
+    ("POST", "/alliances/{ref}/calendar-feed/revoke"): (None, manage(303, anon=303)),
+    ("GET", "/calendar/{token}.ics"): (None, _statuses(404, 404)),
+    ("GET", "/alliances/{ref}/meetings/{meeting_id}"): (None, people(anon=303)),
+    ("POST", "/alliances/{ref}/meetings/{meeting_id}"): (
+        lambda v: {"kind": "plenary", "date": "2026-02-10", "time": "11:00", "status": "held"},
+        manage(303, anon=303),
+    ),
+    ("POST", "/alliances/{ref}/meetings/{meeting_id}/agenda/template"): (
+        None,
+        manage(303, anon=303),
+    ),
+    ("POST", "/alliances/{ref}/meetings/{meeting_id}/agenda"): (None, manage(303, anon=303)),
+    ("POST", "/alliances/{ref}/meetings/{meeting_id}/attendance"): (
+        None,
+        manage(303, anon=303),
+    ),
+    ("POST", "/alliances/{ref}/meetings/{meeting_id}/minutes"): (
+        lambda v: {"minutes": "Agreed the plan.", "held": "on"},
+        manage(303, anon=303),
+    ),
+    ("POST", "/alliances/{ref}/meetings/{meeting_id}/actions"): (
+        lambda v: {"description": f"Action by {v}"},
+        manage(303, anon=303),
+    ),
+    ("POST", "/alliances/{ref}/meetings/{meeting_id}/actions/{action_id}/remove"): (
+        None,
+        manage(303, anon=303),
+    ),
+    # the meeting is in the past: there is nobody left to invite
+    ("POST", "/alliances/{ref}/meetings/{meeting_id}/invitations"): (
+        None,
+        manage(409, anon=303),
+    ),
+    ("GET", "/alliances/{ref}/meetings/{meeting_id}/invitation"): (None, people(anon=303)),
+    ("GET", "/alliances/{ref}/meetings/{meeting_id}/calendar.ics"): (None, people(anon=303)),
+    # the launch workspace: everyone with a role reads it, coordinators change it
+    ("GET", "/alliances/{ref}/launch"): (None, view(anon=303)),
+    ("POST", "/alliances/{ref}/launch/rules"): (
+        lambda v: {"accountable": "The board"},
+        manage(303, anon=303),
+    ),
+    ("POST", "/alliances/{ref}/launch/channels"): (
+        lambda v: {"communication_channels": "Shared drive"},
+        manage(303, anon=303),
+    ),
+    ("POST", "/alliances/{ref}/launch/plenaries"): (
+        lambda v: {"date": "2026-06-01", "time": "10:00"},
+        manage(303, anon=303),
+    ),
+    ("POST", "/alliances/{ref}/launch/plenaries/{meeting_id}"): (
+        lambda v: {"date": "2026-02-11"},
+        manage(303, anon=303),
+    ),
+    # where reminders about actions point: the member's own actions
+    ("GET", "/alliances/{ref}/actions"): (None, people(303, anon=303)),
     ("GET", "/account"): (None, _statuses(303, 200)),
     ("POST", "/account/language"): (lambda v: {"language": "en"}, _statuses(303, 303)),
     ("POST", "/account/tokens"): (lambda v: {"name": "matrix"}, _statuses(303, 201)),
@@ -231,8 +309,16 @@ def test_authorization_matrix(visitor: str, world: World) -> None:
     for method, path in sorted(routes_of_app(), key=lambda r: r == ("POST", "/logout")):
         payload_fn, expected = EXPECT[(method, path)]
         item = world.minutes_action if "/minutes-actions/" in path else world.action
-        url = path.replace("{ref}", "north").replace("{item_id}", str(item)).replace("{fmt}", "csv")
-        url = url.replace("{org_id:int}", str(org_id)).replace("{token}", "no-such-upload")
+        url = (
+            path.replace("{ref}", "north")
+            .replace("{item_id}", str(item))
+            .replace("{fmt}", "csv")
+            .replace("{org_id:int}", str(org_id))
+            .replace("{token}", "no-such-upload")
+            .replace("{member_id}", str(world.olle))
+            .replace("{meeting_id}", str(world.meeting))
+            .replace("{action_id}", str(world.other_minutes_action))
+        )
         payload = payload_fn(visitor) if payload_fn else {}
         if path.startswith("/api/"):
             answer = client.request(method, url, headers=headers, json=payload or None)

@@ -24,9 +24,7 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("duration_minutes", sa.Integer(), nullable=False, server_default="120")
         )
-        batch_op.add_column(
-            sa.Column("sequence", sa.Integer(), nullable=False, server_default="0")
-        )
+        batch_op.add_column(sa.Column("sequence", sa.Integer(), nullable=False, server_default="0"))
     with op.batch_alter_table("agenda_items", schema=None) as batch_op:
         batch_op.add_column(sa.Column("minutes", sa.Text(), nullable=True))
     op.create_table(
