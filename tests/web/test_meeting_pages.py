@@ -112,7 +112,7 @@ def test_a_member_is_linked_to_an_account_picked_from_the_list(
     assert '<option value="funder">' in page.text  # accounts with a role on north are listed
     assert '<option value="outsider">' not in page.text
     taken = _post(client, f"/alliances/north/members/{world.olle}/account", csrf, login="member")
-    assert taken.status_code == 409  (member speaks for Mia)
+    assert taken.status_code == 409  # the member account speaks for Mia
     ok = _post(client, f"/alliances/north/members/{world.olle}/account", csrf, login="funder")
     assert ok.status_code == 303
     assert (
