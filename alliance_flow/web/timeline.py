@@ -15,7 +15,7 @@ from alliance_flow import models as m
 from alliance_flow.settings import get_thresholds
 from alliance_flow.vocabulary import MeetingKind
 
-LEFT, WIDTH = 20.0, 960.0
+LEFT, WIDTH = 40.0, 920.0
 
 
 @dataclass(frozen=True)
