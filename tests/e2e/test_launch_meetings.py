@@ -153,3 +153,50 @@ def test_coordinator_launches_an_alliance_with_its_meetings(
     expect(page.locator("#actions")).to_contain_text("Draft the list")
     if language == "fr":
         expect(page.locator("main")).to_contain_text("Actions convenues")
+
+
+def test_meeting_pages_have_no_serious_accessibility_violation(page: Page) -> None:
+    from tests.e2e.test_accessibility import serious_violations
+
+    log_in(page, "coordinator-bordeaux")
+    found: dict[str, list[str]] = {}
+    page.goto("/alliances/bordeaux/meetings")
+    found["meetings"] = serious_violations(page)
+    page.locator("#list tbody a").first.click()
+    page.wait_for_url("**/meetings/*")
+    meeting_url = page.url
+    found["meeting"] = serious_violations(page)
+    page.goto(meeting_url + "/invitation")
+    found["invitation"] = serious_violations(page)
+    page.goto("/alliances/bordeaux/launch")
+    found["launch"] = serious_violations(page)
+    page.goto("/alliances/bordeaux/members")
+    page.locator("#member-list tbody a").first.click()
+    page.wait_for_url("**/members/*")
+    found["member"] = serious_violations(page)
+    problems = {path: v for path, v in found.items() if v}
+    assert not problems, "\n".join(f"{p}:\n  " + "\n  ".join(v) for p, v in problems.items())
+
+
+@pytest.mark.parametrize("path", ["/alliances/bordeaux/launch", "/alliances/bordeaux/meetings"])
+def test_meeting_pages_fit_a_phone(
+    browser: Any, browser_context_args: dict[str, Any], path: str, artifacts: Path
+) -> None:
+    context = browser.new_context(
+        **browser_context_args, viewport={"width": 375, "height": 812}, is_mobile=True
+    )
+    try:
+        page = context.new_page()
+        log_in(page, "coordinator-bordeaux")
+        page.goto(path)
+        if path.endswith("/meetings"):
+            page.locator("#list tbody a").first.click()
+            page.wait_for_url("**/meetings/*")
+        widths = page.evaluate(
+            "() => ({scroll: document.documentElement.scrollWidth,"
+            " client: document.documentElement.clientWidth})"
+        )
+        page.screenshot(path=str(artifacts / f"phone-{path.rsplit('/', 1)[1]}.png"), full_page=True)
+        assert widths["scroll"] <= widths["client"], widths
+    finally:
+        context.close()
