@@ -1,8 +1,8 @@
 """meetings from invitation to minutes: minutes per agenda item, move sequence, calendar feeds,
 operating rules
 
-Revision ID: 0007_meetings
-Revises: 0006
+Revision ID: 0008_meetings
+Revises: 0007_stakeholders
 Create Date: 2026-11-30 12:40:00
 """
 
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007_meetings"
-down_revision: str | None = "0006"
+revision: str = "0008_meetings"
+down_revision: str | None = "0007_stakeholders"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
