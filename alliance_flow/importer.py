@@ -23,7 +23,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +71,7 @@ class ImportSummary:
 _MARKERS = {"e", "s", "es"}
 
 
+@lru_cache(maxsize=8192)
 def _key(text: str) -> str:
     """'Secteur(s)' -> 'secteur', 'Élevée' -> 'elevee', 'E-mail' -> 'mail', 'ONG' -> 'ong'."""
     text = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "OE"))
@@ -593,6 +594,28 @@ def _decode(raw: bytes) -> str:
         return raw.decode("latin-1")
 
 
+def _delimiter(sample: list[str]) -> str:
+    """The separator that splits the first lines into the same number of columns (the guide's
+    own header 'Téléphone, E-mail, Site Web, Adresse' holds commas in a ';' file); else the one
+    the header uses most."""
+
+    def widths(d: str) -> list[int]:
+        try:
+            return [
+                len(r) for r in csv.reader(io.StringIO("".join(sample), newline=""), delimiter=d)
+            ]
+        except csv.Error:
+            return []
+
+    candidates = (";", ",", "\t")
+    steady = {d: w[0] for d in candidates if (w := widths(d)) and w[0] > 1 and len(set(w)) == 1}
+    if steady:
+        return max(steady, key=lambda d: steady[d])
+    header = sample[0] if sample else ""
+    counts = {d: header.count(d) for d in candidates}
+    return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+
+
 def _read_csv(raw: bytes) -> _Rows:
     text = _decode(raw)
     lines = text.splitlines(keepends=True)
@@ -602,9 +625,7 @@ def _read_csv(raw: bytes) -> _Rows:
         delimiter = lines[0].strip()[-1]
         text = "".join(lines[1:])
     if delimiter is None:
-        header = next((line for line in lines if line.strip()), "")
-        counts = {d: header.count(d) for d in (";", ",", "\t")}
-        delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+        delimiter = _delimiter([line for line in lines[:50] if line.strip()][:6])
     rows: _Rows = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
@@ -653,6 +674,7 @@ class _Org:
     sources: dict[str, int] = field(default_factory=dict)
     id: int | None = None
     lines: list[int] = field(default_factory=list)
+    changes: dict[str, Any] | None = None
 
 
 @dataclass
@@ -662,6 +684,7 @@ class _Member:
     existing: m.Member | None
     org: _Org | None
     sources: dict[str, int] = field(default_factory=dict)
+    changes: dict[str, Any] | None = None
 
 
 @dataclass
@@ -841,6 +864,9 @@ def _union(first: list[Any], second: list[Any]) -> list[Any]:
     return list(dict.fromkeys([*first, *second]))
 
 
+_LABEL = re.compile(r"^(e-?mail|courriel|mail|site( web)?|web(site)?)\s*:\s*", re.IGNORECASE)
+_MAILTO = re.compile(r"^mailto:", re.IGNORECASE)
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _URL = re.compile(r"^(https?://|www\.)\S+$|^[\w-]+(\.[\w-]+)+(/\S*)?$", re.IGNORECASE)
 _PHONE = re.compile(r"^(tel|tél|phone|téléphone)?\s*:?\s*\+?[\d\s().\-/]{6,}$", re.IGNORECASE)
 
@@ -855,11 +881,8 @@ def split_contact(cell: str) -> dict[str, str]:
         part = part.strip()
         if not part:
             continue
-        bare = re.sub(
-            r"^(e-?mail|courriel|mail|site( web)?|web(site)?)\s*:\s*", "", part, flags=re.I
-        )
-        bare = re.sub(r"^mailto:", "", bare, flags=re.IGNORECASE)
-        if "email" not in found and re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", bare):
+        bare = _MAILTO.sub("", _LABEL.sub("", part))
+        if "email" not in found and _EMAIL.fullmatch(bare):
             found["email"] = bare
         elif "website" not in found and "@" not in bare and _URL.match(bare):
             found["website"] = bare
@@ -1112,9 +1135,16 @@ _ORG_COLUMNS = tuple(f for f in OrganisationIn.model_fields if f != "sectors")
 _MEMBER_COLUMNS = tuple(f for f in MemberIn.model_fields if f != "roles")
 
 
+_SCHEMA_FIELDS: dict[tuple[type[Input], type[Any]], tuple[str, ...]] = {}
+
+
 def _current(schema: type[Input], row: Any) -> dict[str, Any]:
     """An item as its schema sees it (sectors and roles included), as edit_item does."""
-    return {f: getattr(row, f) for f in schema.model_fields if hasattr(row, f)}
+    fields = _SCHEMA_FIELDS.get((schema, type(row)))
+    if fields is None:
+        fields = tuple(f for f in schema.model_fields if hasattr(type(row), f))
+        _SCHEMA_FIELDS[(schema, type(row))] = fields
+    return {f: getattr(row, f) for f in fields}
 
 
 def _changes(current: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
@@ -1130,7 +1160,14 @@ def _changes(current: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
 
 def _org_changes(org: _Org) -> dict[str, Any]:
     """What a file changes on an organisation already recorded: sectors are added to the ones
-    it has (two files, two sectors: both kept), other fields take the file's value."""
+    it has (two files, two sectors: both kept), other fields take the file's value. Worked out
+    once, when every row has been read."""
+    if org.changes is None:
+        org.changes = _work_out_org_changes(org)
+    return dict(org.changes)
+
+
+def _work_out_org_changes(org: _Org) -> dict[str, Any]:
     if org.existing is None:
         return dict(org.values)
     current = _current(OrganisationIn, org.existing)
@@ -1141,6 +1178,12 @@ def _org_changes(org: _Org) -> dict[str, Any]:
 
 
 def _member_changes(member: _Member) -> dict[str, Any]:
+    if member.changes is None:
+        member.changes = _work_out_member_changes(member)
+    return dict(member.changes)
+
+
+def _work_out_member_changes(member: _Member) -> dict[str, Any]:
     values = dict(member.values)
     if member.org is not None:
         if member.org.existing is None:
@@ -1442,9 +1485,23 @@ def import_stakeholders(
 _CHUNK = 5000
 
 
-def _insert_returning_ids(session: Session, model: Any, rows: list[dict[str, Any]]) -> list[int]:
-    result = session.execute(insert(model).returning(model.id, sort_by_parameter_order=True), rows)
-    return list(result.scalars())
+def _insert_returning_ids(
+    session: Session, model: Any, rows: list[dict[str, Any]], key: tuple[str, ...]
+) -> list[int]:
+    """Insert the rows in batches and give their new ids, in the rows' order.
+
+    The ids are matched back through `key`, columns unique among the rows of one import (an
+    organisation's name; a new representative's name and organisation): asking the database
+    for RETURNING in the parameters' order would make SQLite insert one row at a time.
+    """
+    columns = [getattr(model, k) for k in key]
+    result = session.execute(insert(model).returning(model.id, *columns), rows)
+    ids = {tuple(found[1:]): found[0] for found in result}
+    if len(ids) != len(rows):  # pragma: no cover - the planner keeps the keys unique
+        raise AssertionError(
+            f"{len(rows)} rows inserted into {model.__tablename__}, {len(ids)} keys"
+        )
+    return [ids[tuple(row.get(k) for k in key)] for row in rows]
 
 
 def _write(
@@ -1480,7 +1537,7 @@ def _write(
             }
             for org in chunk
         ]
-        ids = _insert_returning_ids(session, m.Organisation, rows)
+        ids = _insert_returning_ids(session, m.Organisation, rows, ("name",))
         sectors: list[dict[str, Any]] = []
         for org, new_id, row in zip(chunk, ids, rows, strict=True):
             org.id = new_id
@@ -1527,7 +1584,9 @@ def _write(
             member_row.update({f: person.values.get(f) for f in _MEMBER_COLUMNS})
             member_row["organisation_id"] = person.org.id if person.org is not None else None
             member_rows.append(member_row)
-        ids = _insert_returning_ids(session, m.Member, member_rows)
+        ids = _insert_returning_ids(
+            session, m.Member, member_rows, ("name", "organisation_id", "email")
+        )
         roles: list[dict[str, Any]] = []
         for person, new_id, member_row in zip(people, ids, member_rows, strict=True):
             member_row["id"] = new_id

@@ -192,6 +192,33 @@ def test_import_all_or_nothing_and_idempotent(cli, tmp_path):
     assert len(json.loads(cli("items", "roscommon", "organisation", "--json"))) == 2
 
 
+def test_import_says_what_it_changes_and_dry_run_writes_nothing(cli, tmp_path):
+    cli("create", "Kronoberg", "--country", "se")
+    first = tmp_path / "a.csv"
+    first.write_text(
+        "Nom de l'intervenant;Secteur(s);Téléphone, E-mail, Site Web, Adresse\n"
+        "Kronoberg tillsammans;action sociale;https://kronobergtillsammans.se\n"
+        "Kronoberg tillsammans;structures socio-culturelles & sportives;\n",
+        encoding="utf-8",
+    )
+    dry = cli("import", "kronoberg", str(first), "--dry-run")
+    assert "Would import 2 rows" in dry and "organisations 1 new" in dry
+    assert "lines 2, 3: merged into one" in dry
+    assert json.loads(cli("items", "kronoberg", "organisation", "--json")) == []
+    cli("import", "kronoberg", str(first))
+    second = tmp_path / "b.csv"
+    second.write_text("Stakeholder name,Sectors\nkronoberg tillsammans,employment\n")
+    out = cli("import", "kronoberg", str(second))
+    assert "organisations 0 new, 1 updated" in out
+    assert "~ organisation 'Kronoberg tillsammans' (line 2) sectors:" in out
+    (org,) = json.loads(cli("items", "kronoberg", "organisation", "--json"))
+    assert sorted(org["sectors"]) == [
+        "economic_insertion",
+        "social_action",
+        "socio_cultural_sports",
+    ]
+
+
 def test_status_in_french(cli):
     cli("create", "Alliance Lille", "--country", "fr", "slug=lille")
     out = cli("--lang", "fr", "status", "lille", *TODAY)

@@ -654,3 +654,241 @@ def test_headers_in_english_and_french(header: str, field: str) -> None:
     column = importer._column_for(header)
     assert column is not None
     assert column.field == field
+
+
+# --- the guide's own table, merging, the preview ------------------------------------------------
+
+GUIDE_HEADER = [
+    "Nom de l'intervenant",
+    "Personne à contacter",
+    "Téléphone, E-mail, Site Web, Adresse",
+    "Comment l'intervenant pourrait-il contribuer au projet?",
+    "Qu'est-ce qui est important pour l'intervenant?",
+    "L'Influence\nQuelle influence ont-ils sur le projet? (Faible, moyen, haut)",
+    "Stratégie de mobilisation des intervenants",
+    "Indiquez vos propres critères",
+    "Secteur(s)",
+]
+
+
+def orgs_of(db: Database, alliance_id: int) -> dict[str, m.Organisation]:
+    with db.transaction() as session:
+        rows = session.scalars(
+            select(m.Organisation).where(m.Organisation.alliance_id == alliance_id)
+        ).all()
+        out = {o.name: o for o in rows}
+        for o in rows:
+            _ = o.sectors
+            session.expunge(o)
+    return out
+
+
+def test_the_guide_table_imports_as_printed(
+    db: Database, alliance_id: int, tmp_path: Path, today: date
+) -> None:
+    # given: the guide's annex table, filled in, saved from Excel as .xlsx
+    workbook = openpyxl.Workbook()
+    sheet: Any = workbook.active
+    sheet.append(GUIDE_HEADER)
+    sheet.append(
+        [
+            "Kronoberg tillsammans",
+            "Anna Berg",
+            "0470-123 45 67\ninfo@kronoberg.se\nhttps://kronobergtillsammans.se\n"
+            "Storgatan 1, 352 30 Växjö",
+            "Meeting rooms",
+            "Newcomers' inclusion",
+            "haut",
+            "Call Anna",
+            "Works with schools",
+            "action sociale",
+        ]
+    )
+    path = tmp_path / "guide.xlsx"
+    workbook.save(path)
+
+    # when
+    summary = run_import(db, alliance_id, path, today)
+
+    # then: every column landed in its field, the combined one split into its parts
+    assert summary.organisations_created == 1
+    org = orgs_of(db, alliance_id)["Kronoberg tillsammans"]
+    assert (org.contact_person, org.phone, org.email, org.website, org.address) == (
+        "Anna Berg",
+        "0470-123 45 67",
+        "info@kronoberg.se",
+        "https://kronobergtillsammans.se",
+        "Storgatan 1, 352 30 Växjö",
+    )
+    assert (org.contribution, org.interests, org.influence) == (
+        "Meeting rooms",
+        "Newcomers' inclusion",
+        "high",
+    )
+    assert (org.mobilisation_strategy, org.own_criteria, org.sectors) == (
+        "Call Anna",
+        "Works with schools",
+        ["social_action"],
+    )
+
+
+@pytest.mark.parametrize(
+    ("cell", "parts"),
+    [
+        (
+            "+353 90 663 7100, info@roscommoncoco.ie, www.roscommoncoco.ie, Courthouse, Roscommon",
+            {
+                "phone": "+353 90 663 7100",
+                "email": "info@roscommoncoco.ie",
+                "website": "www.roscommoncoco.ie",
+                "address": "Courthouse, Roscommon",
+            },
+        ),
+        ("mailto:a@b.fr; Tél : 05 56 00 00 00", {"email": "a@b.fr", "phone": "05 56 00 00 00"}),
+        ("12 rue de la Paix, 33000 Bordeaux", {"address": "12 rue de la Paix, 33000 Bordeaux"}),
+        ("kruispunt.nl", {"website": "kruispunt.nl"}),
+    ],
+)
+def test_combined_contact_column_is_split(cell: str, parts: dict[str, str]) -> None:
+    assert importer.split_contact(cell) == parts
+
+
+def test_english_equivalents_of_the_guide_headers() -> None:
+    for header, name in (
+        ("Name of stakeholder", "name"),
+        ("Contact person", "contact_person"),
+        ("Phone, E-mail, Website, Address", "contact"),
+        ("Influence", "influence"),
+        ("How could the stakeholder contribute to the project?", "contribution"),
+        ("Stakeholder mobilisation strategy", "mobilisation_strategy"),
+        ("Interest in the alliance", "interest"),
+        ("Notes", "notes"),
+    ):
+        column = importer._column_for(header)
+        assert column is not None and column.name == name, header
+
+
+def test_an_organisation_on_two_rows_under_two_sectors_is_merged(
+    db: Database, alliance_id: int, tmp_path: Path, today: date
+) -> None:
+    # given: the Swedish list, where an organisation appears under two sectors
+    path = write_csv(
+        tmp_path / "sweden.csv",
+        [
+            ["Nom de l'intervenant", "Secteur(s)", "Téléphone, E-mail, Site Web, Adresse"],
+            ["Kronoberg tillsammans", "action sociale", "https://kronobergtillsammans.se"],
+            ["Integra Kalmar", "action sociale", ""],
+            ["Kronoberg tillsammans", "structures socio-culturelles & sportives", ""],
+        ],
+    )
+
+    # when
+    summary = run_import(db, alliance_id, path, today)
+
+    # then
+    assert summary.organisations_created == 2
+    orgs = orgs_of(db, alliance_id)
+    assert sorted(orgs["Kronoberg tillsammans"].sectors) == [
+        "social_action",
+        "socio_cultural_sports",
+    ]
+
+
+def test_two_files_with_two_sectors_keep_both(
+    db: Database, alliance_id: int, tmp_path: Path, today: date
+) -> None:
+    header = ["Stakeholder name", "Sectors", "Contact person"]
+    first = write_csv(tmp_path / "a.csv", [header, ["Friluftsfrämjandet", "social action", "Eva"]])
+    second = write_csv(
+        tmp_path / "b.csv", [header, ["friluftsfrämjandet", "socio-cultural & sports", ""]]
+    )
+    run_import(db, alliance_id, first, today)
+
+    summary = run_import(db, alliance_id, second, today)
+
+    assert (summary.organisations_created, summary.organisations_updated) == (0, 1)
+    org = orgs_of(db, alliance_id)["Friluftsfrämjandet"]
+    assert sorted(org.sectors) == ["social_action", "socio_cultural_sports"]
+    assert org.contact_person == "Eva"  # an empty cell does not erase
+
+
+def test_preview_says_what_changes_and_writes_nothing(
+    db: Database, alliance_id: int, tmp_path: Path, today: date
+) -> None:
+    header = ["Stakeholder name", "Sectors", "Phone", "Representative", "Representative e-mail"]
+    run_import(
+        db,
+        alliance_id,
+        write_csv(tmp_path / "a.csv", [header, ["Alpha", "social action", "1111111", "", ""]]),
+        today,
+    )
+    content = write_csv(
+        tmp_path / "b.csv",
+        [
+            header,
+            ["Alpha", "employment", "2222222", "Ann", "ann@alpha.org"],
+            ["Beta", "", "", "", ""],
+            ["Beta", "social action", "", "", ""],
+        ],
+    ).read_bytes()
+    with db.transaction() as session:
+        alliance = session.get(m.Alliance, alliance_id)
+        assert alliance is not None
+        planned = importer.plan_import(
+            session=session, alliance=alliance, filename="b.csv", raw=content, today=today
+        )
+    preview = planned.preview
+    assert not preview.problems
+    (alpha,) = preview.of("organisation", "update")
+    assert dict((f, (old, new)) for f, old, new in alpha.fields) == {
+        "sectors": (["social_action"], ["social_action", "economic_insertion"]),
+        "phone": ("1111111", "2222222"),
+    }
+    assert alpha.added_sectors == ("economic_insertion",)
+    (beta,) = preview.of("organisation", "new")
+    assert beta.name == "Beta" and beta.lines == (3, 4)
+    assert [c.name for c in preview.merged] == ["Beta"]
+    (ann,) = preview.of("member", "new")
+    assert (ann.name, ann.organisation) == ("Ann", "Alpha")
+    assert set(orgs_of(db, alliance_id)) == {"Alpha"}  # nothing written by the preview
+
+
+def test_a_large_file_is_written_in_a_few_statements(
+    db: Database, alliance_id: int, tmp_path: Path, today: date
+) -> None:
+    """Set-based: the number of statements does not grow with the rows."""
+    from sqlalchemy import event
+
+    rows = [["Stakeholder name", "Sectors", "Representative", "Representative e-mail"]]
+    rows += [[f"Org {i // 2}", "social action", f"P{i}", f"p{i}@x.org"] for i in range(600)]
+    path = write_csv(tmp_path / "big.csv", rows)
+    statements: list[str] = []
+    with db.transaction() as session:
+        alliance = session.get(m.Alliance, alliance_id)
+        assert alliance is not None
+
+        def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+            statements.append(statement)
+
+        event.listen(session.get_bind(), "before_cursor_execute", count)
+        try:
+            summary = import_stakeholders(
+                session=session, alliance=alliance, path=path, today=today
+            )
+        finally:
+            event.remove(session.get_bind(), "before_cursor_execute", count)
+    assert (summary.organisations_created, summary.members_created) == (300, 600)
+    assert len(statements) < 60, len(statements)
+    assert count_rows(db, m.AuditEvent, "members") == 600
+
+
+def count_rows(db: Database, model: type[m.Base], table: str) -> int:
+    with db.transaction() as session:
+        return int(
+            session.scalar(
+                select(func.count())
+                .select_from(m.AuditEvent)
+                .where(m.AuditEvent.table_name == table, m.AuditEvent.action == "insert")
+            )
+            or 0
+        )

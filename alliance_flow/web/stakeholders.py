@@ -4,7 +4,7 @@ influence/interest grid), importing a file through a preview, exporting, and the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -41,6 +41,8 @@ SECTOR_LABELS = {
     "economic_insertion": N_("Professional and economic insertion"),
 }
 LEVEL_LABELS = {"low": N_("Low"), "medium": N_("Medium"), "high": N_("High")}
+#: Other coded fields of a representative, shown as their words ("deciding together").
+CODED_FIELDS = {"roles", "has_authority", "participation_level"}
 #: Field names as the import preview and its problems show them.
 FIELD_LABELS = {
     "name": N_("Name"),
@@ -93,12 +95,26 @@ class StakeholderLabels:
     def levels(self) -> dict[str, str]:
         return self._all(LEVEL_LABELS)
 
-    def code(self, value: object) -> str:
-        text = str(value)
-        for table in (SECTOR_LABELS, GROUP_LABELS, LEVEL_LABELS):
-            if text in table:
-                return self.tr.gettext(table[text])
-        return text.replace("_", " ")
+    def value(self, field: str, value: object) -> str:
+        """A field's value as the preview shows it: codes in words, lists joined, dates local."""
+        if value is None or value == "" or value == []:
+            return ""
+        if isinstance(value, list):
+            return "; ".join(self.value(field, v) for v in value)
+        table = {
+            "sectors": SECTOR_LABELS,
+            "sector": SECTOR_LABELS,
+            "group": GROUP_LABELS,
+            "influence": LEVEL_LABELS,
+            "interest": LEVEL_LABELS,
+        }.get(field.removeprefix("representative."))
+        if table is not None and str(value) in table:
+            return self.tr.gettext(table[str(value)])
+        if isinstance(value, date):
+            return self.tr.date(value)
+        if field in CODED_FIELDS:
+            return str(value).replace("_", " ")
+        return str(value)
 
     def field(self, name: str) -> str:
         if name.startswith("representative."):
