@@ -101,7 +101,7 @@ def test_coordinator_takes_a_new_alliance_through_the_first_gate(
         page.fill("#o-name", name)
         page.check(f"input[name=sectors][value={sector}]")
         page.click("form[action$='/organisations'] button[type=submit]")
-        expect(page.locator("table")).to_contain_text(name)
+        expect(page.locator("table.stakeholders")).to_contain_text(name)
     page.screenshot(path=str(artifacts / f"{shot}-3-organisations.png"), full_page=True)
     page.goto(alliance_url + "/members")
     for i, (name, organisation) in enumerate(PEOPLE, start=1):
