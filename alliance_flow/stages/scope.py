@@ -119,8 +119,8 @@ def migrant_communities_included(
         return fail(
             _("No candidate represents a migrant or refugee community."),
             _(
-                "Identify at least one representative of a migrant or refugee community and mark "
-                "their group as 'migrant_refugee_community'."
+                "Identify at least one representative of a migrant or refugee community and set "
+                "their group to “Migrant or refugee community”."
             ),
         )
     return ok(
