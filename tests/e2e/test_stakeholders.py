@@ -79,7 +79,7 @@ def test_import_the_guide_table_through_the_preview_and_write_the_briefing(
     expect(page.locator("h1")).to_contain_text("intervenants.csv")
     main = page.locator("main")
     expect(main).to_contain_text(tr.gettext("Nothing has been saved yet."))
-    merged = page.locator("tr", has_text="Kronoberg tillsammans").first
+    merged = page.locator(".change-list li", has_text="Kronoberg tillsammans").first
     expect(merged).to_contain_text(tr.gettext("merged from lines %(lines)s") % {"lines": "2, 5"})
     expect(merged).to_contain_text(tr.gettext("Socio-cultural and sports structures"))
     page.screenshot(path=str(artifacts / f"{shot}-1-preview.png"), full_page=True)
@@ -126,3 +126,49 @@ def test_import_the_guide_table_through_the_preview_and_write_the_briefing(
     page.emulate_media(media="print")
     expect(page.locator("nav.screen-only")).to_be_hidden()
     page.screenshot(path=str(artifacts / f"{shot}-4-print.png"), full_page=True)
+
+
+def _organisation_id(page: Page) -> str:
+    href = page.locator("table.stakeholders tbody th a").first.get_attribute("href") or ""
+    return href.rsplit("/", 1)[-1]
+
+
+def test_stakeholder_pages_pass_the_accessibility_scan_and_fit_a_phone(
+    browser: Any, browser_context_args: dict[str, Any], artifacts: Path, tmp_path: Path
+) -> None:
+    from tests.e2e.test_accessibility import serious_violations
+
+    context = browser.new_context(
+        **browser_context_args, viewport={"width": 375, "height": 812}, is_mobile=True
+    )
+    try:
+        page = context.new_page()
+        log_in(page, "coordinator-bordeaux")
+        found: dict[str, list[str]] = {}
+        widths: dict[str, int] = {}
+        org = None
+        for path in (
+            "/alliances/bordeaux/organisations",
+            "/alliances/bordeaux/organisations/{org}",
+            "/alliances/bordeaux/briefing",
+            "/alliances/bordeaux/briefing/print",
+        ):
+            page.goto(path.format(org=org))
+            if org is None:
+                org = _organisation_id(page)
+            found[path] = serious_violations(page)
+            widths[path] = page.evaluate("() => document.documentElement.scrollWidth")
+        table = tmp_path / "phone.csv"
+        table.write_text(GUIDE_TABLE, encoding="utf-8")
+        page.goto("/alliances/bordeaux/organisations")
+        page.set_input_files("#import-file", str(table))
+        page.click("form[action$='/organisations/import'] button[type=submit]")
+        page.locator("h1").wait_for()
+        found["import preview"] = serious_violations(page)
+        widths["import preview"] = page.evaluate("() => document.documentElement.scrollWidth")
+        page.screenshot(path=str(artifacts / "phone-stakeholders-preview.png"), full_page=True)
+        problems = {path: v for path, v in found.items() if v}
+        assert not problems, "\n".join(f"{p}:\n  " + "\n  ".join(v) for p, v in problems.items())
+        assert all(w <= 375 for w in widths.values()), widths
+    finally:
+        context.close()
