@@ -6,6 +6,7 @@ import os
 import tomllib
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -27,6 +28,9 @@ class Settings(BaseSettings):
     lifecycle_file: Path = DEFAULT_LIFECYCLE_FILE
     # Run pending Alembic migrations when a command opens the database.
     auto_migrate: bool = True
+    #: "json" for one JSON object per line (services), "text" for people at a terminal.
+    log_format: Literal["text", "json"] = "text"
+    log_level: str = "INFO"
 
     def resolved_database_url(self) -> str:
         if self.database_url:

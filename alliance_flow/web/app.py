@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from alliance_flow.db import Database, open_database
-from alliance_flow.web import api, errors, pages, stakeholders
+from alliance_flow.web import api, errors, observability, pages, stakeholders
 from alliance_flow.web import meetings as meeting_pages
 from alliance_flow.web import members as member_pages
 from alliance_flow.web import reports as report_pages
@@ -31,6 +31,7 @@ def create_app(db: Database | None = None, *, today: Callable[[], date] | None =
     )
     app.state.db = db or open_database()
     app.state.today = today or date.today
+    app.include_router(observability.router)
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(stakeholders.router)
@@ -39,4 +40,6 @@ def create_app(db: Database | None = None, *, today: Callable[[], date] | None =
     app.include_router(report_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     errors.install(app)
+    # Outermost, so the access line and the X-Request-ID header cover every answer.
+    app.add_middleware(observability.RequestIdMiddleware)
     return app

@@ -12,10 +12,26 @@ def web(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
 ) -> None:
-    """Serve the dashboard (http://HOST:PORT/) and the API (/api/v1, docs at /api/docs)."""
+    """Serve the dashboard (http://HOST:PORT/) and the API (/api/v1, docs at /api/docs).
+
+    Logs go to standard output, one line per request with its X-Request-ID, as JSON lines when
+    ALLIANCE_FLOW_LOG_FORMAT=json. Behind a reverse proxy on this machine, the client's address
+    and scheme are taken from its X-Forwarded-For and X-Forwarded-Proto headers.
+    """
     import uvicorn
 
-    typer.echo(f"Dashboard on http://{host}:{port}/ (API docs: /api/docs). Ctrl+C stops it.")
+    from alliance_flow.settings import get_settings
+
+    if get_settings().log_format != "json":
+        typer.echo(f"Dashboard on http://{host}:{port}/ (API docs: /api/docs). Ctrl+C stops it.")
     uvicorn.run(
-        "alliance_flow.web.asgi:app", host=host, port=port, workers=workers, log_level="info"
+        "alliance_flow.web.asgi:app",
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=None,  # alliance_flow.web.asgi sets logging up in each worker
+        access_log=False,  # the request-id middleware writes one line per request instead
+        proxy_headers=True,
+        forwarded_allow_ips="127.0.0.1",
+        timeout_graceful_shutdown=20,
     )

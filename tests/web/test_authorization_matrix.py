@@ -101,6 +101,8 @@ EXPECT: dict[tuple[str, str], tuple[Payload, dict[str, int]]] = {
     ("GET", "/api/docs"): (None, _statuses(200, 200)),
     ("GET", "/api/docs/oauth2-redirect"): (None, _statuses(200, 200)),
     # pages (session cookie + CSRF); anonymous visitors are sent to the login page
+    ("GET", "/healthz"): (None, _statuses(200, 200)),
+    ("GET", "/readyz"): (None, _statuses(200, 200)),
     ("GET", "/login"): (None, _statuses(200, 303)),
     ("POST", "/login"): (lambda v: {"login": "x", "password": "y"}, _statuses(403, 403)),
     ("GET", "/"): (None, _statuses(303, 200)),
