@@ -53,5 +53,6 @@ def configure(*, fmt: str = "text", level: str = "INFO") -> None:
         logging.getLogger(name).handlers.clear()
         logging.getLogger(name).propagate = True
     logging.getLogger("uvicorn.access").disabled = True
-    # One line per Prefect API call otherwise (STACK_NOTES §8).
+    # One line per Prefect API call otherwise (STACK_NOTES §8), and two per readiness check.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)

@@ -21,8 +21,17 @@ def user_data_dir() -> Path:
     return Path(base) / "alliance_flow"
 
 
+def secrets_dir() -> str | None:
+    """Where secrets are read from files, one per variable (e.g. a file named
+    ALLIANCE_FLOW_DATABASE_URL): ALLIANCE_FLOW_SECRETS_DIR, or systemd's credentials directory.
+    The environment wins over a file; nothing secret needs to be in the configuration file."""
+    return os.environ.get("ALLIANCE_FLOW_SECRETS_DIR") or os.environ.get("CREDENTIALS_DIRECTORY")
+
+
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="ALLIANCE_FLOW_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="ALLIANCE_FLOW_", env_file=".env", extra="ignore", secrets_dir=secrets_dir()
+    )
 
     database_url: str = ""
     lifecycle_file: Path = DEFAULT_LIFECYCLE_FILE

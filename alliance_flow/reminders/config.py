@@ -8,12 +8,15 @@ from pathlib import Path
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from alliance_flow.reminders.due import Rules
-from alliance_flow.settings import get_thresholds
+from alliance_flow.settings import get_thresholds, secrets_dir
 
 
 class ReminderSettings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="ALLIANCE_FLOW_REMINDERS_", env_file=".env", extra="ignore"
+        env_prefix="ALLIANCE_FLOW_REMINDERS_",
+        env_file=".env",
+        extra="ignore",
+        secrets_dir=secrets_dir(),
     )
 
     #: Where links in messages point (the web app's address).

@@ -7,11 +7,15 @@ from functools import lru_cache
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from alliance_flow.reports.figures import ReportOptions
+from alliance_flow.settings import secrets_dir
 
 
 class ReportSettings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="ALLIANCE_FLOW_REPORTS_", env_file=".env", extra="ignore"
+        env_prefix="ALLIANCE_FLOW_REPORTS_",
+        env_file=".env",
+        extra="ignore",
+        secrets_dir=secrets_dir(),
     )
 
     #: One currency (ISO 4217) for every budget; empty: each alliance's country's own currency

@@ -6,10 +6,15 @@ from functools import lru_cache
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from alliance_flow.settings import secrets_dir
+
 
 class WebSettings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="ALLIANCE_FLOW_WEB_", env_file=".env", extra="ignore"
+        env_prefix="ALLIANCE_FLOW_WEB_",
+        env_file=".env",
+        extra="ignore",
+        secrets_dir=secrets_dir(),
     )
 
     #: Send cookies only over HTTPS; turn on behind TLS.
