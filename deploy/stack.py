@@ -228,6 +228,7 @@ class Stack:
             "ALLIANCE_FLOW_AUTO_MIGRATE": "false",
             "ALLIANCE_FLOW_LOG_FORMAT": "json",
             "ALLIANCE_FLOW_WEB_COOKIE_SECURE": "true",
+            "ALLIANCE_FLOW_WEB_TRUSTED_PROXIES": "127.0.0.1",
             "ALLIANCE_FLOW_REMINDERS_PUBLIC_URL": urls["https"],
             "PREFECT_HOME": str(self.dir / "prefect-home"),
             "PREFECT_API_URL": urls["prefect_api"],

@@ -15,8 +15,7 @@ def web(
     """Serve the dashboard (http://HOST:PORT/) and the API (/api/v1, docs at /api/docs).
 
     Logs go to standard output, one line per request with its X-Request-ID, as JSON lines when
-    ALLIANCE_FLOW_LOG_FORMAT=json. Behind a reverse proxy on this machine, the client's address
-    and scheme are taken from its X-Forwarded-For and X-Forwarded-Proto headers.
+    ALLIANCE_FLOW_LOG_FORMAT=json.
     """
     import uvicorn
 
@@ -31,7 +30,5 @@ def web(
         workers=workers,
         log_config=None,  # alliance_flow.web.asgi sets logging up in each worker
         access_log=False,  # the request-id middleware writes one line per request instead
-        proxy_headers=True,
-        forwarded_allow_ips="127.0.0.1",
         timeout_graceful_shutdown=20,
     )

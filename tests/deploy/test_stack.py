@@ -30,10 +30,14 @@ from typing import Any
 
 import httpx
 import pytest
+from argon2 import PasswordHasher
 
+from alliance_flow.accounts import services as accounts
+from alliance_flow.accounts.demo import create_demo_accounts
 from alliance_flow.audit import acting_as
 from alliance_flow.audit import recent as audit_log
 from alliance_flow.db import Database
+from alliance_flow.demo import load_demo
 from alliance_flow.services import alliances as alliance_service
 from alliance_flow.services import items as item_service
 from alliance_flow.services import stages as stage_service
@@ -105,14 +109,14 @@ class RunningStack:
     def pid(self, service: str) -> int:
         return int(self.state["services"][service]["pid"])
 
-    def add(self, kind: str, **fields: str) -> None:
+    def add(self, item: str, **fields: str) -> None:
         """Record an item as the CLI's `add` does, in this process (no start-up cost)."""
         db = Database(self.env["ALLIANCE_FLOW_DATABASE_URL"])
         try:
             with acting_as("stack-test"), db.transaction() as session:
                 a = alliance_service.get_alliance(session=session, ref=ALLIANCE)
                 item_service.add_item(
-                    session=session, alliance=a, kind=kind, item_in=fields, today=date.today()
+                    session=session, alliance=a, kind=item, item_in=fields, today=date.today()
                 )
         finally:
             db.dispose()
@@ -124,14 +128,6 @@ class RunningStack:
                 return what(session, alliance_service.get_alliance(session=session, ref=ALLIANCE))
         finally:
             db.dispose()
-
-    def cli(self, *args: str, timeout: float = 180) -> str:
-        done = subprocess.run(
-            [str(PROJECT_ROOT / ".venv" / "bin" / "alliance-flow"), *args],
-            env=self.env, capture_output=True, text=True, timeout=timeout, cwd=self.dir,
-        )  # fmt: skip
-        assert done.returncode == 0, f"alliance-flow {' '.join(args)}:\n{done.stdout}{done.stderr}"
-        return done.stdout
 
     def prefect(self, *args: str, timeout: float = 180) -> str:
         done = subprocess.run(
@@ -236,7 +232,16 @@ def _tail_logs(directory: Path) -> str:
 @pytest.fixture(scope="module")
 def demo(stack: RunningStack, receiver: Receiver) -> RunningStack:
     """The guide's four alliances and their logins, and a member who listens on the receiver."""
-    stack.cli("demo")
+    # What `alliance-flow demo` loads, in this process: it saves a CLI start-up, and cheaper
+    # password hashes save seconds per account on a busy machine (logins check them as usual).
+    db = Database(stack.env["ALLIANCE_FLOW_DATABASE_URL"])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+        )
+        with acting_as("demo"):
+            create_demo_accounts(db, load_demo(db, today=date.today(), actor="demo"))
+    db.dispose()
     stack.add("member", name="Stack Tester", email="stack@example.org", joined_on="2026-01-01",
               language="en", preferred_channel=receiver.url("member"))  # fmt: skip
     return stack
