@@ -106,7 +106,12 @@ def _text(value: Any) -> str:
         return value.date().isoformat() if value.time() == datetime.min.time() else str(value)
     if isinstance(value, date):
         return value.isoformat()
-    return str(value).strip()
+    text = str(value).strip()
+    # "'+353 ..." or "'=..." is how an export keeps a cell from being run as a formula (and how
+    # Excel marks text): the apostrophe is not part of the value.
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
+        return text[1:]
+    return text
 
 
 # --- the vocabulary in French and English --------------------------------------------------------

@@ -892,3 +892,16 @@ def count_rows(db: Database, model: type[m.Base], table: str) -> int:
             )
             or 0
         )
+
+
+def test_an_apostrophe_guarding_a_formula_is_not_part_of_the_value(
+    db: Database, alliance_id: int, tmp_path: Path, today: date
+) -> None:
+    # given: cells as a safe export writes them, so that a spreadsheet never runs them
+    path = write_csv(
+        tmp_path / "guarded.csv",
+        [["Stakeholder name", "Phone", "Notes"], ["Cap", "'+353 90 663 7100", "'=1+1"]],
+    )
+    run_import(db, alliance_id, path, today)
+    org = orgs_of(db, alliance_id)["Cap"]
+    assert (org.phone, org.notes) == ("+353 90 663 7100", "=1+1")
