@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -84,6 +85,15 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def N_(message: str) -> str:
     """Marks a string for extraction; it is translated where it is shown."""
     return message
+
+
+def local_date(value: date | None) -> str:
+    """A date as the reader writes it ('Nov 20, 2026', '20 nov. 2026'), for reasons and messages."""
+    if value is None:
+        return ""
+    from babel.dates import format_date
+
+    return format_date(value, format="medium", locale=current_language())
 
 
 def collation_key(text: str) -> tuple[str, str]:

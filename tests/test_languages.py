@@ -116,3 +116,21 @@ def test_counts_in_reasons_agree_with_their_number_in_every_language() -> None:
     assert said["fr"][2].startswith("2 lacunes identifiées")
     assert said["nl"][1].startswith("1 lacune vastgesteld")
     assert said["sv"][1].startswith("1 lucka identifierad")
+
+
+def test_dates_in_reasons_are_written_the_readers_way() -> None:
+    from alliance_flow.settings import Thresholds
+    from alliance_flow.stages import planning
+    from tests.builders import facts
+
+    agreed = facts(vision="Every newcomer has a mediator", vision_agreed_on=date(2026, 2, 3))
+    said = {}
+    for language in LANGUAGES:
+        with use_language(language):
+            said[language] = planning.vision_agreed(agreed, Thresholds(), date(2026, 3, 2))[1]
+    assert said == {
+        "en": "Vision agreed on Feb 3, 2026.",
+        "fr": "Vision adoptée le 3 févr. 2026.",
+        "nl": "Visie vastgesteld op 3 feb 2026.",
+        "sv": "Visionen antogs 3 feb. 2026.",
+    }

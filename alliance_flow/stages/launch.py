@@ -15,7 +15,7 @@ from dateutil.relativedelta import relativedelta
 
 from alliance_flow.facts import AllianceFacts, PersonFacts
 from alliance_flow.gates import StageChecks, fail, names, ok
-from alliance_flow.i18n import N_, _, ngettext
+from alliance_flow.i18n import N_, _, local_date, ngettext
 from alliance_flow.settings import Thresholds
 from alliance_flow.vocabulary import MeetingKind, MeetingStatus, Role, Stage
 
@@ -43,16 +43,20 @@ def initiation_workshop(f: AllianceFacts, t: Thresholds, today: date) -> tuple[b
     if not held:
         return fail(
             _("The initiation workshop of {day} has not been marked as held.").format(
-                day=workshops[0].day
+                day=local_date(workshops[0].day)
             ),
             _("After the workshop, mark it as held and record its minutes."),
         )
     if not any(m.minuted for m in held):
         return fail(
-            _("The initiation workshop of {day} has no minutes.").format(day=held[0].day),
+            _("The initiation workshop of {day} has no minutes.").format(
+                day=local_date(held[0].day)
+            ),
             _("Record the minutes: who was present, decisions, actions with owners and deadlines."),
         )
-    return ok(_("Initiation workshop held on {day} and minuted.").format(day=held[0].day))
+    return ok(
+        _("Initiation workshop held on {day} and minuted.").format(day=local_date(held[0].day))
+    )
 
 
 @checks.check("membership_size", title=N_("8-12 active members"), area="members")
@@ -111,7 +115,7 @@ def _role_problem(
     label = _(ROLE_NAMES[role])
     if gone:
         return None, _("the {role}, {name}, left on {day}").format(
-            role=label, name=gone[0].name, day=gone[0].left_on
+            role=label, name=gone[0].name, day=local_date(gone[0].left_on)
         )
     if with_role:
         return None, _("the {role}, {name}, has not joined the alliance yet").format(
@@ -191,7 +195,12 @@ def plenaries_planned(f: AllianceFacts, t: Thresholds, today: date) -> tuple[boo
             _(
                 "The plenaries end on {last}, less than {months} months after {first}; the guide "
                 "asks for {wanted}."
-            ).format(last=last, months=lim.min_plenary_span_months, first=first, wanted=wanted),
+            ).format(
+                last=local_date(last),
+                months=lim.min_plenary_span_months,
+                first=local_date(first),
+                wanted=wanted,
+            ),
             _("Spread the plenary meetings over the alliance's working period."),
         )
     if last > first + relativedelta(months=lim.max_plenary_span_months):
@@ -199,7 +208,12 @@ def plenaries_planned(f: AllianceFacts, t: Thresholds, today: date) -> tuple[boo
             _(
                 "The last plenary ({last}) is more than {months} months after {first}; the guide "
                 "asks for {wanted}."
-            ).format(last=last, months=lim.max_plenary_span_months, first=first, wanted=wanted),
+            ).format(
+                last=local_date(last),
+                months=lim.max_plenary_span_months,
+                first=local_date(first),
+                wanted=wanted,
+            ),
             _("Bring the plenary meetings closer together."),
         )
     return ok(
@@ -207,7 +221,7 @@ def plenaries_planned(f: AllianceFacts, t: Thresholds, today: date) -> tuple[boo
             "{n} plenary meeting planned; the programme runs from {first} to {last}.",
             "{n} plenary meetings planned; the programme runs from {first} to {last}.",
             n,
-        ).format(n=n, first=first, last=last)
+        ).format(n=n, first=local_date(first), last=local_date(last))
     )
 
 

@@ -13,7 +13,7 @@ from datetime import date
 
 from alliance_flow.facts import ActionFacts, AllianceFacts
 from alliance_flow.gates import StageChecks, fail, names, ok
-from alliance_flow.i18n import N_, _, ngettext
+from alliance_flow.i18n import N_, _, local_date, ngettext
 from alliance_flow.settings import Thresholds
 from alliance_flow.vocabulary import ActionStatus, PublicationKind, Stage
 
@@ -42,7 +42,7 @@ def vision_agreed(f: AllianceFacts, t: Thresholds, today: date) -> tuple[bool, s
             _("The vision is written but not yet agreed by the members."),
             _("Record the date the members agreed the vision."),
         )
-    return ok(_("Vision agreed on {day}.").format(day=f.vision_agreed_on))
+    return ok(_("Vision agreed on {day}.").format(day=local_date(f.vision_agreed_on)))
 
 
 ACTION_PARTS = (

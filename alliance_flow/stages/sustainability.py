@@ -14,7 +14,7 @@ from dateutil.relativedelta import relativedelta
 
 from alliance_flow.facts import AllianceFacts
 from alliance_flow.gates import StageChecks, fail, ok
-from alliance_flow.i18n import N_, _, ngettext
+from alliance_flow.i18n import N_, _, local_date, ngettext
 from alliance_flow.settings import Thresholds
 from alliance_flow.vocabulary import Decision, Stage
 
@@ -59,7 +59,11 @@ def _on_time(
             )
         return fail(
             reason.format(
-                what=label, deadline=deadline, days=abs(left), months=months, end=f.work_plan_end
+                what=label,
+                deadline=local_date(deadline),
+                days=abs(left),
+                months=months,
+                end=local_date(f.work_plan_end),
             ),
             fix,
         )
@@ -73,17 +77,17 @@ def _on_time(
                 (dated - deadline).days,
             ).format(
                 what=label,
-                dated=dated,
+                dated=local_date(dated),
                 days=(dated - deadline).days,
-                deadline=deadline,
+                deadline=local_date(deadline),
                 months=months,
-                end=f.work_plan_end,
+                end=local_date(f.work_plan_end),
             ),
             fix + " " + _("If it cannot be earlier, waive this check and say why."),
         )
     return ok(
         _("The {what} is dated {dated}, on time (deadline {deadline}).").format(
-            what=label, dated=dated, deadline=deadline
+            what=label, dated=local_date(dated), deadline=local_date(deadline)
         )
     )
 
@@ -145,5 +149,9 @@ def decision_made(f: AllianceFacts, t: Thresholds, today: date) -> tuple[bool, s
         )
     decision = _(DECISIONS[Decision(s.decision)])
     if s.decided_on:
-        return ok(_("Decision: {decision} on {day}.").format(decision=decision, day=s.decided_on))
+        return ok(
+            _("Decision: {decision} on {day}.").format(
+                decision=decision, day=local_date(s.decided_on)
+            )
+        )
     return ok(_("Decision: {decision}.").format(decision=decision))

@@ -160,7 +160,9 @@ def test_organisation_page_adds_with_sectors(client: TestClient) -> None:
         follow_redirects=False,
     )
     assert ok.status_code == 303
-    assert "economic_insertion, social_action" in client.get("/alliances/north/organisations").text
+    listing = client.get("/alliances/north/organisations").text
+    assert "Professional and economic insertion" in listing and "Social action" in listing
+    assert "economic_insertion" not in listing.split("<main", 1)[1].split("<form", 1)[0]
     dup = client.post("/alliances/north/organisations", data={"csrf_token": csrf, "name": "Cafe"})
     assert dup.status_code == 409
 
