@@ -175,11 +175,12 @@ def list_command(
 ) -> None:
     """List alliances with their stage and how many checks of that stage pass."""
     day = _today(today)
-    rows = []
     with use_case() as session:
-        for a in alliance_service.list_alliances(session=session, country=country, stage=stage):
-            report = stage_service.gate_report(session=session, alliance=a, today=day)
-            rows.append((a, report))
+        shown = alliance_service.list_alliances(session=session, country=country, stage=stage)
+        reports = stage_service.gate_reports(
+            session=session, scope=[a.id for a in shown], today=day
+        )
+        rows = [(a, reports[a.id]) for a in shown]
     if as_json:
         _print_json(
             [
@@ -763,10 +764,11 @@ def demo(today: Today = None) -> None:
             slugs = load_demo(db, today=day, actor="demo")
             logins = create_demo_accounts(db, slugs)
         with db.transaction() as session:
-            rows = [
-                (a, stage_service.gate_report(session=session, alliance=a, today=day))
-                for a in alliance_service.list_alliances(session=session)
-            ]
+            shown = alliance_service.list_alliances(session=session)
+            reports = stage_service.gate_reports(
+                session=session, scope=[a.id for a in shown], today=day
+            )
+            rows = [(a, reports[a.id]) for a in shown]
     finally:
         db.dispose()
     _print_alliances(rows)

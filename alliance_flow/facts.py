@@ -1,16 +1,28 @@
-"""The read-only record of what is known about an alliance, built by a few queries for the gates."""
+"""The one read model: what is known about a set of alliances, as frozen facts.
+
+Gates, reminders, funder reports and the dashboard all read an alliance through here. Facts for
+one alliance, a page of them or all of them are loaded with the same fixed number of set-based
+statements (one per table, filtered by the set, grouped by alliance where only a count or the
+latest row matters), never one statement per alliance. The pure rules (stages/, reminders/due.py,
+reports/figures.py) then work on these records without touching the database.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, case, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from alliance_flow import models as m
+from alliance_flow.gates import Waiver
+from alliance_flow.vocabulary import EventKind, MeetingStatus
 
 
 @dataclass(frozen=True)
@@ -26,6 +38,11 @@ class PersonFacts:
     joined_on: date | None
     left_on: date | None
     roles: frozenset[str]
+    language: str | None = None
+    #: a channel of their own (Apprise URL) is recorded
+    has_channel: bool = False
+    has_email: bool = False
+    participation_level: str | None = None
 
     def active(self, today: date) -> bool:
         return (
@@ -59,6 +76,8 @@ class MeetingFacts:
     day: date  # local date in the meeting's time zone
     status: str
     minuted: bool
+    starts_at: datetime | None = None  # aware, UTC
+    timezone: str = "UTC"
 
 
 @dataclass(frozen=True)
@@ -74,6 +93,23 @@ class ActionFacts:
     obstacle_plan: str | None
     collaborators: str | None
     estimated_budget: Decimal | None
+    id: int = 0
+    owner_member_id: int | None = None
+    #: what the plan says in its "responsible" column (the owner's name is in `owner`)
+    responsible: str | None = None
+    budget_committed: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class MinutesActionFacts:
+    """An action agreed in a meeting's minutes."""
+
+    id: int
+    meeting_id: int
+    description: str
+    owner_member_id: int | None
+    due_on: date | None
+    done_on: date | None
 
 
 @dataclass(frozen=True)
@@ -89,12 +125,30 @@ class BriefingFacts:
 class CharterFacts:
     version: int
     signed_by: frozenset[int]
+    adopted_on: date | None = None
 
 
 @dataclass(frozen=True)
 class EvaluationFacts:
     kind: str
     held_on: date
+    id: int = 0
+    evaluator: str | None = None
+    strengths: tuple[str, ...] = ()
+    weaknesses: tuple[str, ...] = ()
+    opportunities: tuple[str, ...] = ()
+    threats: tuple[str, ...] = ()
+    findings: str | None = None
+
+
+@dataclass(frozen=True)
+class PublicationFacts:
+    id: int
+    kind: str
+    title: str
+    url: str | None
+    audience: str | None
+    published_on: date
 
 
 @dataclass(frozen=True)
@@ -102,6 +156,20 @@ class SustainabilityFacts:
     dated_on: date | None
     decision: str | None
     decided_on: date | None
+
+
+@dataclass(frozen=True)
+class EventFacts:
+    """A line of the stage history (without the gate results it stored)."""
+
+    id: int
+    kind: str
+    stage: str
+    to_stage: str | None
+    check_code: str | None
+    actor: str
+    reason: str | None
+    at: datetime
 
 
 @dataclass(frozen=True)
@@ -132,6 +200,24 @@ class AllianceFacts:
     publications: frozenset[str] = frozenset()
     evaluations: tuple[EvaluationFacts, ...] = ()
     sustainability: SustainabilityFacts | None = None
+    country: str = ""
+    language: str = "en"
+    timezone: str = "UTC"
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    #: the stage history, oldest first (waivers, moves)
+    history: tuple[EventFacts, ...] = ()
+    # Read only when asked for (Include): the reminders' and the reports' extra rows.
+    minutes_actions: tuple[MinutesActionFacts, ...] = ()
+    #: agenda lines of the meetings close to the sweep, by meeting id
+    agenda: dict[int, tuple[str, ...]] = field(default_factory=dict, compare=False)
+    #: audience -> Apprise URL(s) of the alliance's channels
+    notification_channels: dict[str, str] = field(default_factory=dict, compare=False)
+    #: (title, recipient) of the messages the outbox gave up on
+    failed_deliveries: tuple[tuple[str, str], ...] = ()
+    #: (meeting id, member id, present) for the meetings that were held
+    attendance: tuple[tuple[int, int, bool], ...] = ()
+    publication_rows: tuple[PublicationFacts, ...] = ()
 
     def active_members(self, today: date) -> list[PersonFacts]:
         return [p for p in self.people if p.active(today)]
@@ -140,146 +226,533 @@ class AllianceFacts:
         """Candidates and members still involved: the stakeholder list of stage 1."""
         return [p for p in self.people if not p.left(today)]
 
+    def stage_entered_at(self) -> dict[str, datetime]:
+        return stage_entered_at(self.history)
 
-def load_facts(session: Session, alliance: m.Alliance) -> AllianceFacts:
-    """Gather everything the gates read, in one query per table."""
-    aid = alliance.id
-    orgs = session.scalars(select(m.Organisation).where(m.Organisation.alliance_id == aid)).all()
-    org_by_id = {o.id: o for o in orgs}
-    members = session.scalars(
-        select(m.Member).where(m.Member.alliance_id == aid).order_by(m.Member.name)
+    def waivers(self) -> list[Waiver]:
+        """Every waiver ever granted, oldest first."""
+        return [
+            Waiver(e.check_code or "", e.stage, e.reason or "", e.actor, e.at)
+            for e in sorted(self.history, key=lambda e: e.id)
+            if e.kind == EventKind.WAIVED
+        ]
+
+    def active_waivers(self) -> list[Waiver]:
+        """Waivers granted since the alliance last entered its current stage.
+
+        A waiver answers one failure on one visit: after moving back and returning, the stage's
+        checks must pass (or be waived) again.
+        """
+        entered = self.stage_entered_at().get(self.stage)
+        return [w for w in self.waivers() if entered is None or w.at >= entered]
+
+
+def stage_entered_at(events: Iterable[Any]) -> dict[str, datetime]:
+    """When the alliance last entered each stage, from its history (oldest event first)."""
+    entered: dict[str, datetime] = {}
+    for e in events:
+        if e.to_stage and e.kind in (EventKind.CREATED, EventKind.ADVANCED, EventKind.MOVED_BACK):
+            entered[e.to_stage] = e.at
+    return entered
+
+
+@dataclass(frozen=True)
+class Include:
+    """Rows beyond what the gates read, loaded only for the paths that use them."""
+
+    #: meeting actions, agenda of the meetings near `around`, channels, failed deliveries
+    reminders: bool = False
+    #: meeting actions, attendance, evaluation details, publications
+    report: bool = False
+    #: the day a reminders sweep looks from (the agenda is read for meetings close to it)
+    around: date | None = None
+
+
+GATES = Include()
+
+#: Alliances to read: their ids, or a condition on the alliances table (e.g. not closed).
+Scope = Sequence[int] | ColumnElement[bool]
+
+
+def _ids_in(scope: Scope) -> Any:
+    if isinstance(scope, ColumnElement):
+        return select(m.Alliance.id).where(scope).scalar_subquery()
+    return list(scope)
+
+
+def load_facts(session: Session, alliance: m.Alliance, include: Include = GATES) -> AllianceFacts:
+    """One alliance's facts (the same statements as for many).
+
+    The stage is the one the caller holds: a use case checks the stage it read, and the
+    compare-and-set in services.stages refuses the move if another one changed it meanwhile.
+    """
+    facts = read_facts(session, [alliance.id], include)[alliance.id]
+    return facts if facts.stage == alliance.stage else replace(facts, stage=alliance.stage)
+
+
+def read_facts(
+    session: Session, scope: Scope, include: Include = GATES
+) -> dict[int, AllianceFacts]:
+    """Facts for every alliance in `scope`, by id, in a fixed number of statements."""
+    ids = _ids_in(scope)
+    if isinstance(ids, list) and not ids:
+        return {}
+
+    def where(col: Any) -> Any:
+        return col.in_(ids)
+
+    A = m.Alliance
+    alliances = session.execute(
+        select(
+            A.id,
+            A.slug,
+            A.name,
+            A.stage,
+            A.region,
+            A.region_boundary,
+            A.work_plan_start,
+            A.work_plan_end,
+            A.accountable,
+            A.communication_channels,
+            A.vision,
+            A.vision_agreed_on,
+            A.country,
+            A.language,
+            A.timezone,
+            A.created_at,
+            A.updated_at,
+        )
+        .where(where(A.id))
+        .order_by(A.id)
     ).all()
-    people = []
-    for mb in members:
-        org = org_by_id.get(mb.organisation_id) if mb.organisation_id else None
-        sectors = set(org.sectors) if org else set()
-        if mb.sector:
-            sectors.add(mb.sector)
-        people.append(
-            PersonFacts(
-                id=mb.id,
-                name=mb.name,
-                organisation=org.name if org else None,
-                group=mb.group or (org.group if org else None),
-                sectors=frozenset(sectors),
-                has_contact=bool(mb.email or mb.phone),
-                has_authority=mb.has_authority,
-                authority_granted_by=mb.authority_granted_by,
-                joined_on=mb.joined_on,
-                left_on=mb.left_on,
-                roles=frozenset(mb.roles),
-            )
-        )
-    briefing = session.get(m.Briefing, aid)
-    meetings = []
-    for mt in session.scalars(
-        select(m.Meeting).where(m.Meeting.alliance_id == aid).order_by(m.Meeting.starts_at)
+    if not alliances:
+        return {}
+
+    # Organisations and their sectors.
+    Org = m.Organisation
+    org_sectors: dict[int, set[str]] = defaultdict(set)
+    for org_id, sector in session.execute(
+        select(m.OrganisationSector.organisation_id, m.OrganisationSector.sector)
+        .join(Org, Org.id == m.OrganisationSector.organisation_id)
+        .where(where(Org.alliance_id))
     ):
-        local_day = mt.starts_at.astimezone(ZoneInfo(mt.timezone)).date()
-        meetings.append(
-            MeetingFacts(mt.id, mt.kind, mt.title, local_day, mt.status, bool(mt.minutes))
+        org_sectors[org_id].add(sector)
+    orgs: dict[int, list[OrganisationFacts]] = defaultdict(list)
+    org_of: dict[int, OrganisationFacts] = {}
+    for oid, aid, name, group, lat, lon in session.execute(
+        select(Org.id, Org.alliance_id, Org.name, Org.group, Org.latitude, Org.longitude)
+        .where(where(Org.alliance_id))
+        .order_by(Org.alliance_id, Org.name)
+    ):
+        org = OrganisationFacts(
+            oid,
+            name,
+            group,
+            frozenset(org_sectors.get(oid, ())),
+            lat is not None and lon is not None,
+        )
+        orgs[aid].append(org)
+        org_of[oid] = org
+
+    # Members and their roles.
+    Mb = m.Member
+    roles: dict[int, set[str]] = defaultdict(set)
+    for member_id, role in session.execute(
+        select(m.MemberRole.member_id, m.MemberRole.role)
+        .join(Mb, Mb.id == m.MemberRole.member_id)
+        .where(where(Mb.alliance_id))
+    ):
+        roles[member_id].add(role)
+    people: dict[int, list[PersonFacts]] = defaultdict(list)
+    member_names: dict[int, str] = {}
+    for r1 in session.execute(
+        select(
+            Mb.id,
+            Mb.alliance_id,
+            Mb.name,
+            Mb.organisation_id,
+            Mb.group,
+            Mb.sector,
+            Mb.email,
+            Mb.phone,
+            Mb.preferred_channel,
+            Mb.language,
+            Mb.has_authority,
+            Mb.authority_granted_by,
+            Mb.participation_level,
+            Mb.joined_on,
+            Mb.left_on,
+        )
+        .where(where(Mb.alliance_id))
+        .order_by(Mb.alliance_id, Mb.name)
+    ):
+        their = org_of.get(r1.organisation_id) if r1.organisation_id else None
+        sectors = set(their.sectors) if their else set()
+        if r1.sector:
+            sectors.add(r1.sector)
+        member_names[r1.id] = r1.name
+        people[r1.alliance_id].append(
+            PersonFacts(
+                id=r1.id,
+                name=r1.name,
+                organisation=their.name if their else None,
+                group=r1.group or (their.group if their else None),
+                sectors=frozenset(sectors),
+                has_contact=bool(r1.email or r1.phone),
+                has_authority=r1.has_authority,
+                authority_granted_by=r1.authority_granted_by,
+                joined_on=r1.joined_on,
+                left_on=r1.left_on,
+                roles=frozenset(roles.get(r1.id, ())),
+                language=r1.language,
+                has_channel=bool(r1.preferred_channel),
+                has_email=bool(r1.email),
+                participation_level=r1.participation_level,
+            )
         )
 
-    def count(model: type[m.Base]) -> int:
-        col = model.alliance_id  # type: ignore[attr-defined]
-        return session.scalar(select(func.count()).select_from(model).where(col == aid)) or 0
+    B = m.Briefing
+    briefings = {
+        r2.alliance_id: BriefingFacts(
+            r2.why,
+            r2.regional_situation,
+            r2.why_mediation,
+            tuple(r for r in (r2.reasons or []) if r.strip()),
+            r2.expected_commitment,
+        )
+        for r2 in session.execute(
+            select(
+                B.alliance_id,
+                B.why,
+                B.regional_situation,
+                B.why_mediation,
+                B.reasons,
+                B.expected_commitment,
+            ).where(where(B.alliance_id))
+        )
+    }
 
-    member_names = {mb.id: mb.name for mb in members}
-    actions = tuple(
-        ActionFacts(
-            number=a.number,
-            action=a.action,
-            status=a.status,
-            owner=member_names.get(a.owner_member_id) if a.owner_member_id else a.responsible,
-            starts_on=a.starts_on,
-            ends_on=a.ends_on,
-            resources=a.resources,
-            obstacles=a.obstacles,
-            obstacle_plan=a.obstacle_plan,
-            collaborators=a.collaborators,
-            estimated_budget=a.estimated_budget,
+    Mt = m.Meeting
+    meetings: dict[int, list[MeetingFacts]] = defaultdict(list)
+    zones: dict[str, ZoneInfo] = {}
+    minuted = case((and_(Mt.minutes.is_not(None), Mt.minutes != ""), True), else_=False)
+    for mid, aid, kind, title, starts_at, tz, status, has_minutes in session.execute(
+        select(
+            Mt.id, Mt.alliance_id, Mt.kind, Mt.title, Mt.starts_at, Mt.timezone, Mt.status, minuted
         )
-        for a in session.scalars(
-            select(m.ActionPlanItem)
-            .where(m.ActionPlanItem.alliance_id == aid)
-            .order_by(m.ActionPlanItem.number)
-        )
-    )
-    charter = None
-    latest = session.scalars(
-        select(m.CharterVersion)
-        .where(m.CharterVersion.alliance_id == aid)
-        .order_by(m.CharterVersion.version.desc())
-        .limit(1)
-    ).first()
-    if latest is not None:
-        signed = session.scalars(
-            select(m.CharterSignature.member_id).where(
-                m.CharterSignature.charter_version_id == latest.id
+        .where(where(Mt.alliance_id))
+        .order_by(Mt.alliance_id, Mt.starts_at)
+    ):
+        zone = zones.get(tz) or zones.setdefault(tz, ZoneInfo(tz))
+        meetings[aid].append(
+            MeetingFacts(
+                mid,
+                kind,
+                title,
+                starts_at.astimezone(zone).date(),
+                status,
+                bool(has_minutes),
+                starts_at,
+                tz,
             )
-        ).all()
-        charter = CharterFacts(latest.version, frozenset(signed))
-    audiences = frozenset(
-        session.scalars(
-            select(m.CommunicationPlanRow.audience).where(m.CommunicationPlanRow.alliance_id == aid)
         )
-    )
-    publications = frozenset(
-        session.scalars(select(m.Publication.kind).where(m.Publication.alliance_id == aid))
-    )
-    evaluations = tuple(
-        EvaluationFacts(e.kind, e.held_on)
-        for e in session.scalars(
-            select(m.Evaluation)
-            .where(m.Evaluation.alliance_id == aid)
-            .order_by(m.Evaluation.held_on)
-        )
-    )
-    plan = session.get(m.SustainabilityPlan, aid)
-    return AllianceFacts(
-        id=aid,
-        slug=alliance.slug,
-        name=alliance.name,
-        stage=alliance.stage,
-        region=alliance.region,
-        region_boundary=alliance.region_boundary,
-        work_plan_start=alliance.work_plan_start,
-        work_plan_end=alliance.work_plan_end,
-        accountable=alliance.accountable,
-        channels=tuple(alliance.communication_channels or ()),
-        vision=alliance.vision,
-        vision_agreed_on=alliance.vision_agreed_on,
-        people=tuple(people),
-        organisations=tuple(
-            OrganisationFacts(
-                o.id,
-                o.name,
-                o.group,
-                frozenset(o.sectors),
-                o.latitude is not None and o.longitude is not None,
+
+    # Counts of the analysis records, one statement for the four tables.
+    counted = (m.SectorProfile, m.ResearchSource, m.Consultation, m.Gap)
+    counts: dict[tuple[int, str], int] = {}
+    for aid, table, n in session.execute(
+        union_all(
+            *(
+                select(t.alliance_id, literal(t.__tablename__), func.count())
+                .where(where(t.alliance_id))
+                .group_by(t.alliance_id)
+                for t in counted
             )
-            for o in sorted(orgs, key=lambda o: o.name)
-        ),
-        briefing=None
-        if briefing is None
-        else BriefingFacts(
-            briefing.why,
-            briefing.regional_situation,
-            briefing.why_mediation,
-            tuple(r for r in (briefing.reasons or []) if r.strip()),
-            briefing.expected_commitment,
-        ),
-        meetings=tuple(meetings),
-        sector_profiles=count(m.SectorProfile),
-        research_sources=count(m.ResearchSource),
-        consultations=count(m.Consultation),
-        gaps=count(m.Gap),
-        action_plan=actions,
-        charter=charter,
-        communication_audiences=audiences,
-        publications=publications,
-        evaluations=evaluations,
-        sustainability=None
-        if plan is None
-        else SustainabilityFacts(plan.dated_on, plan.decision, plan.decided_on),
+        )
+    ):
+        counts[(aid, table)] = n
+
+    P = m.ActionPlanItem
+    plan: dict[int, list[ActionFacts]] = defaultdict(list)
+    for r3 in session.execute(
+        select(
+            P.id,
+            P.alliance_id,
+            P.number,
+            P.action,
+            P.status,
+            P.owner_member_id,
+            P.responsible,
+            P.starts_on,
+            P.ends_on,
+            P.resources,
+            P.obstacles,
+            P.obstacle_plan,
+            P.collaborators,
+            P.estimated_budget,
+            P.budget_committed,
+        )
+        .where(where(P.alliance_id))
+        .order_by(P.alliance_id, P.number)
+    ):
+        plan[r3.alliance_id].append(
+            ActionFacts(
+                number=r3.number,
+                action=r3.action,
+                status=r3.status,
+                owner=member_names.get(r3.owner_member_id)
+                if r3.owner_member_id
+                else r3.responsible,
+                starts_on=r3.starts_on,
+                ends_on=r3.ends_on,
+                resources=r3.resources,
+                obstacles=r3.obstacles,
+                obstacle_plan=r3.obstacle_plan,
+                collaborators=r3.collaborators,
+                estimated_budget=r3.estimated_budget,
+                id=r3.id,
+                owner_member_id=r3.owner_member_id,
+                responsible=r3.responsible,
+                budget_committed=r3.budget_committed,
+            )
+        )
+
+    # The latest charter version of each alliance, and who signed it.
+    Cv = m.CharterVersion
+    latest = (
+        select(Cv.alliance_id, func.max(Cv.version).label("version"))
+        .where(where(Cv.alliance_id))
+        .group_by(Cv.alliance_id)
+        .subquery()
     )
+    current = and_(Cv.alliance_id == latest.c.alliance_id, Cv.version == latest.c.version)
+    signed: dict[int, set[int]] = defaultdict(set)
+    for version_id, member_id in session.execute(
+        select(m.CharterSignature.charter_version_id, m.CharterSignature.member_id)
+        .join(Cv, Cv.id == m.CharterSignature.charter_version_id)
+        .join(latest, current)
+    ):
+        signed[version_id].add(member_id)
+    charters = {
+        aid: CharterFacts(version, frozenset(signed.get(cid, ())), adopted_on)
+        for cid, aid, version, adopted_on in session.execute(
+            select(Cv.id, Cv.alliance_id, Cv.version, Cv.adopted_on).join(latest, current)
+        )
+    }
+
+    Cp = m.CommunicationPlanRow
+    audiences: dict[int, set[str]] = defaultdict(set)
+    for aid, audience in session.execute(
+        select(Cp.alliance_id, Cp.audience).where(where(Cp.alliance_id)).distinct()
+    ):
+        audiences[aid].add(audience)
+
+    Pb = m.Publication
+    publications: dict[int, set[str]] = defaultdict(set)
+    publication_rows: dict[int, list[PublicationFacts]] = defaultdict(list)
+    if include.report:
+        for r4 in session.execute(
+            select(Pb.id, Pb.alliance_id, Pb.kind, Pb.title, Pb.url, Pb.audience, Pb.published_on)
+            .where(where(Pb.alliance_id))
+            .order_by(Pb.alliance_id, Pb.published_on.desc(), Pb.id.desc())
+        ):
+            publications[r4.alliance_id].add(r4.kind)
+            publication_rows[r4.alliance_id].append(
+                PublicationFacts(r4.id, r4.kind, r4.title, r4.url, r4.audience, r4.published_on)
+            )
+    else:
+        for aid, kind in session.execute(
+            select(Pb.alliance_id, Pb.kind).where(where(Pb.alliance_id)).distinct()
+        ):
+            publications[aid].add(kind)
+
+    E = m.Evaluation
+    evaluations: dict[int, list[EvaluationFacts]] = defaultdict(list)
+    if include.report:
+        for r5 in session.execute(
+            select(
+                E.id,
+                E.alliance_id,
+                E.kind,
+                E.held_on,
+                E.evaluator,
+                E.strengths,
+                E.weaknesses,
+                E.opportunities,
+                E.threats,
+                E.findings,
+            )
+            .where(where(E.alliance_id))
+            .order_by(E.alliance_id, E.held_on, E.id)
+        ):
+            evaluations[r5.alliance_id].append(
+                EvaluationFacts(
+                    r5.kind,
+                    r5.held_on,
+                    r5.id,
+                    r5.evaluator,
+                    tuple(r5.strengths or ()),
+                    tuple(r5.weaknesses or ()),
+                    tuple(r5.opportunities or ()),
+                    tuple(r5.threats or ()),
+                    r5.findings,
+                )
+            )
+    else:
+        for eid, aid, kind, held_on in session.execute(
+            select(E.id, E.alliance_id, E.kind, E.held_on)
+            .where(where(E.alliance_id))
+            .order_by(E.alliance_id, E.held_on, E.id)
+        ):
+            evaluations[aid].append(EvaluationFacts(kind, held_on, eid))
+
+    S = m.SustainabilityPlan
+    plans = {
+        aid: SustainabilityFacts(dated_on, decision, decided_on)
+        for aid, dated_on, decision, decided_on in session.execute(
+            select(S.alliance_id, S.dated_on, S.decision, S.decided_on).where(where(S.alliance_id))
+        )
+    }
+
+    Ev = m.StageEvent
+    history: dict[int, list[EventFacts]] = defaultdict(list)
+    for r6 in session.execute(
+        select(
+            Ev.id,
+            Ev.alliance_id,
+            Ev.kind,
+            Ev.stage,
+            Ev.to_stage,
+            Ev.check_code,
+            Ev.actor,
+            Ev.reason,
+            Ev.at,
+        )
+        .where(where(Ev.alliance_id))
+        .order_by(Ev.alliance_id, Ev.at, Ev.id)
+    ):
+        history[r6.alliance_id].append(
+            EventFacts(
+                r6.id,
+                r6.kind,
+                r6.stage,
+                r6.to_stage,
+                r6.check_code,
+                r6.actor,
+                r6.reason,
+                r6.at,
+            )
+        )
+
+    minutes_actions: dict[int, list[MinutesActionFacts]] = defaultdict(list)
+    agenda: dict[int, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
+    channels: dict[int, dict[str, str]] = defaultdict(dict)
+    failed: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    attendance: dict[int, list[tuple[int, int, bool]]] = defaultdict(list)
+    if include.reminders or include.report:
+        Ma = m.MeetingAction
+        for r7 in session.execute(
+            select(
+                Ma.id,
+                Mt.alliance_id,
+                Ma.meeting_id,
+                Ma.description,
+                Ma.owner_member_id,
+                Ma.due_on,
+                Ma.done_on,
+            )
+            .join(Mt, Mt.id == Ma.meeting_id)
+            .where(where(Mt.alliance_id))
+            .order_by(Mt.alliance_id, Ma.due_on, Ma.id)
+        ):
+            minutes_actions[r7.alliance_id].append(
+                MinutesActionFacts(
+                    r7.id,
+                    r7.meeting_id,
+                    r7.description,
+                    r7.owner_member_id,
+                    r7.due_on,
+                    r7.done_on,
+                )
+            )
+    if include.reminders:
+        from alliance_flow.reminders import models as rm
+
+        Ag = m.AgendaItem
+        near = select(Mt.id).where(where(Mt.alliance_id))
+        if include.around is not None:
+            # Messages quote the agenda only of meetings still ahead (time zones apart).
+            since = datetime.combine(include.around - timedelta(days=2), datetime.min.time(), UTC)
+            near = near.where(Mt.starts_at >= since)
+        for aid, meeting_id, time, item in session.execute(
+            select(Mt.alliance_id, Ag.meeting_id, Ag.time, Ag.item)
+            .join(Mt, Mt.id == Ag.meeting_id)
+            .where(Ag.meeting_id.in_(near.scalar_subquery()))
+            .order_by(Ag.meeting_id, Ag.position, Ag.id)
+        ):
+            agenda[aid][meeting_id].append(f"{time} {item}" if time else item)
+        Ch = rm.AllianceChannel
+        for aid, audience, url in session.execute(
+            select(Ch.alliance_id, Ch.audience, Ch.apprise_url).where(where(Ch.alliance_id))
+        ):
+            channels[aid][audience] = url
+        Ob = rm.OutboxMessage
+        for aid, title, recipient in session.execute(
+            select(Ob.alliance_id, Ob.title, Ob.recipient)
+            .where(where(Ob.alliance_id), Ob.status == rm.FAILED)
+            .order_by(Ob.id)
+        ):
+            failed[aid].append((title, recipient))
+    if include.report:
+        At = m.Attendance
+        for aid, meeting_id, member_id, present in session.execute(
+            select(Mt.alliance_id, At.meeting_id, At.member_id, At.present)
+            .join(Mt, Mt.id == At.meeting_id)
+            .where(where(Mt.alliance_id), Mt.status == MeetingStatus.HELD)
+        ):
+            attendance[aid].append((meeting_id, member_id, bool(present)))
+
+    out: dict[int, AllianceFacts] = {}
+    for a in alliances:
+        aid = a.id
+        out[aid] = AllianceFacts(
+            id=aid,
+            slug=a.slug,
+            name=a.name,
+            stage=a.stage,
+            region=a.region,
+            region_boundary=a.region_boundary,
+            work_plan_start=a.work_plan_start,
+            work_plan_end=a.work_plan_end,
+            accountable=a.accountable,
+            channels=tuple(a.communication_channels or ()),
+            vision=a.vision,
+            vision_agreed_on=a.vision_agreed_on,
+            people=tuple(people.get(aid, ())),
+            organisations=tuple(orgs.get(aid, ())),
+            briefing=briefings.get(aid),
+            meetings=tuple(meetings.get(aid, ())),
+            sector_profiles=counts.get((aid, "sector_profiles"), 0),
+            research_sources=counts.get((aid, "research_sources"), 0),
+            consultations=counts.get((aid, "consultations"), 0),
+            gaps=counts.get((aid, "gaps"), 0),
+            action_plan=tuple(plan.get(aid, ())),
+            charter=charters.get(aid),
+            communication_audiences=frozenset(audiences.get(aid, ())),
+            publications=frozenset(publications.get(aid, ())),
+            evaluations=tuple(evaluations.get(aid, ())),
+            sustainability=plans.get(aid),
+            country=a.country,
+            language=a.language or "en",
+            timezone=a.timezone or "UTC",
+            created_at=a.created_at,
+            updated_at=a.updated_at,
+            history=tuple(history.get(aid, ())),
+            minutes_actions=tuple(minutes_actions.get(aid, ())),
+            agenda={k: tuple(v) for k, v in agenda[aid].items()} if aid in agenda else {},
+            notification_channels=dict(channels.get(aid, {})),
+            failed_deliveries=tuple(failed.get(aid, ())),
+            attendance=tuple(attendance.get(aid, ())),
+            publication_rows=tuple(publication_rows.get(aid, ())),
+        )
+    return out

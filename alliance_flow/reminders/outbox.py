@@ -26,13 +26,14 @@ from sqlalchemy.orm import Session
 
 from alliance_flow import models as m
 from alliance_flow.db import Database
+from alliance_flow.facts import AllianceFacts, Include, Scope, read_facts
 from alliance_flow.models import utcnow
 from alliance_flow.reminders import models as rm
 from alliance_flow.reminders.config import ReminderSettings, get_reminder_settings
 from alliance_flow.reminders.delivery import Notifier, Target, scrub
 from alliance_flow.reminders.due import AUDIENCES, Due, Moment, due_for, local_today
 from alliance_flow.reminders.messages import render
-from alliance_flow.reminders.snapshot import load_alliance_data
+from alliance_flow.reminders.snapshot import alliance_data
 from alliance_flow.vocabulary import Stage
 
 log = logging.getLogger(__name__)
@@ -172,31 +173,75 @@ def decide(
     """What is due for one alliance at this moment (reads only)."""
     if alliance.stage == Stage.CLOSED:
         return []
-    channels = channels_of(session, alliance.id)
-    data = load_alliance_data(
-        session,
-        alliance,
-        today=local_today(moment, alliance.timezone),
-        audiences=audiences_of(channels, alliance.slug, settings),
-    )
-    return due_for(data, moment, settings.rules())
+    return decide_many(session=session, scope=[alliance.id], moment=moment, settings=settings)[
+        alliance.id
+    ][1]
+
+
+def _day_of(moment: Moment) -> date:
+    return moment.date() if isinstance(moment, datetime) else moment
+
+
+def decide_many(
+    *,
+    session: Session,
+    scope: Scope,
+    moment: Moment,
+    settings: ReminderSettings,
+) -> dict[int, tuple[AllianceFacts, list[Due]]]:
+    """What is due for every open alliance in `scope`, read in a fixed number of statements."""
+    rules = settings.rules()
+    out: dict[int, tuple[AllianceFacts, list[Due]]] = {}
+    include = Include(reminders=True, around=_day_of(moment))
+    for aid, facts in read_facts(session, scope, include).items():
+        if facts.stage == Stage.CLOSED:
+            out[aid] = (facts, [])
+            continue
+        data = alliance_data(
+            facts,
+            today=local_today(moment, facts.timezone),
+            audiences=audiences_of(facts.notification_channels, facts.slug, settings),
+        )
+        out[aid] = (facts, due_for(data, moment, rules))
+    return out
 
 
 def record(
     *,
     session: Session,
-    alliance: m.Alliance,
+    alliance: m.Alliance | AllianceFacts,
     dues: Iterable[Due],
     settings: ReminderSettings,
     now: datetime | None = None,
 ) -> int:
     """Insert each due message unless its key is already there; returns how many were new."""
+    names = {alliance.id: (alliance.name, alliance.slug)}
+    new = record_many(session=session, dues=dues, names=names, settings=settings, now=now)
+    _cancel_moved_meetings(session, [alliance.id])
+    return new
+
+
+#: Rows per INSERT statement (SQLite allows 32,766 parameters; a row takes 12).
+INSERT_ROWS = 500
+
+
+def record_many(
+    *,
+    session: Session,
+    dues: Iterable[Due],
+    names: dict[int, tuple[str, str]],
+    settings: ReminderSettings,
+    now: datetime | None = None,
+) -> int:
+    """Insert-or-ignore many due messages in a few statements; returns how many were new.
+
+    `names` gives each alliance's (name, slug) for the message texts.
+    """
     now = now or utcnow()
     rows = []
     for d in dues:
-        title, body = render(
-            d, alliance_name=alliance.name, slug=alliance.slug, base_url=settings.public_url
-        )
+        name, slug = names[d.alliance_id]
+        title, body = render(d, alliance_name=name, slug=slug, base_url=settings.public_url)
         rows.append(
             {
                 "alliance_id": d.alliance_id,
@@ -213,7 +258,6 @@ def record(
                 "created_at": now,
             }
         )
-    _cancel_moved_meetings(session, alliance.id)
     if not rows:
         return 0
     stmt = (
@@ -224,32 +268,51 @@ def record(
         .returning(rm.OutboxMessage.id)
     )
     new = 0
-    for row in rows:  # RETURNING says which rows were new, on SQLite and PostgreSQL alike
-        new += len(session.execute(stmt.values(**row)).all())
+    for start in range(0, len(rows), INSERT_ROWS):
+        # One multi-row INSERT; RETURNING names only the rows that were new (SQLite, PostgreSQL).
+        new += len(session.execute(stmt.values(rows[start : start + INSERT_ROWS])).all())
     return new
 
 
-def _cancel_moved_meetings(session: Session, alliance_id: int) -> None:
-    """Pending reminders for a meeting date that no longer holds are cancelled, never sent."""
+def _meeting_subject(mt_id: int, day: date) -> str:
+    return f"meeting:{mt_id}@{day.isoformat()}"
+
+
+def _cancel_moved_meetings(
+    session: Session, alliance_ids: list[int], facts: dict[int, AllianceFacts] | None = None
+) -> None:
+    """Pending reminders for a meeting date that no longer holds are cancelled, never sent.
+
+    One pass for a whole chunk of alliances: one SELECT of their pending meeting reminders
+    (through the outbox's alliance/status index), one UPDATE of the stale ones.
+    """
     pending = session.execute(
-        select(rm.OutboxMessage.id, rm.OutboxMessage.subject).where(
-            rm.OutboxMessage.alliance_id == alliance_id,
-            rm.OutboxMessage.kind.like("meeting_reminder%"),
+        select(rm.OutboxMessage.id, rm.OutboxMessage.alliance_id, rm.OutboxMessage.subject).where(
+            rm.OutboxMessage.alliance_id.in_(alliance_ids),
             rm.OutboxMessage.status == rm.PENDING,
+            rm.OutboxMessage.kind.like("meeting_reminder%"),
             rm.OutboxMessage.claimed_by.is_(None),
         )
     ).all()
     if not pending:
         return
-    current = {
-        f"meeting:{mt.id}@{mt.starts_at.astimezone(ZoneInfo(mt.timezone)).date().isoformat()}"
-        for mt in session.scalars(
-            select(m.Meeting).where(
-                m.Meeting.alliance_id == alliance_id, m.Meeting.status == "planned"
+    if facts is None:
+        current = {
+            _meeting_subject(mt.id, mt.starts_at.astimezone(ZoneInfo(mt.timezone)).date())
+            for mt in session.scalars(
+                select(m.Meeting).where(
+                    m.Meeting.alliance_id.in_(alliance_ids), m.Meeting.status == "planned"
+                )
             )
-        )
-    }
-    stale = [row_id for row_id, subject in pending if subject not in current]
+        }
+    else:
+        current = {
+            _meeting_subject(mt.id, mt.day)
+            for f in facts.values()
+            for mt in f.meetings
+            if mt.status == "planned"
+        }
+    stale = [row_id for row_id, _aid, subject in pending if subject not in current]
     if stale:
         session.execute(
             update(rm.OutboxMessage)
@@ -270,34 +333,69 @@ def _alliance_ids(db: Database) -> list[int]:
         )
 
 
+#: Alliances decided and recorded per transaction in a sweep.
+CHUNK = 500
+
+
+def _record_chunk(
+    db: Database,
+    ids: list[int],
+    moment: Moment,
+    settings: ReminderSettings,
+    now: datetime | None,
+    report: RecordReport,
+) -> None:
+    """Decide and record a chunk of alliances in one transaction (all of it or none)."""
+    with db.transaction() as session:
+        decided = decide_many(session=session, scope=ids, moment=moment, settings=settings)
+        dues = [d for _facts, ds in decided.values() for d in ds]
+        names = {aid: (f.name, f.slug) for aid, (f, _ds) in decided.items()}
+        recorded = record_many(session=session, dues=dues, names=names, settings=settings, now=now)
+        _cancel_moved_meetings(session, ids, {aid: f for aid, (f, _ds) in decided.items()})
+    report.decided += len(dues)
+    report.recorded += recorded
+    report.alliances += len(decided)
+
+
 def record_due(
     *,
     db: Database,
     moment: Moment,
     settings: ReminderSettings | None = None,
     now: datetime | None = None,
+    chunk: int = CHUNK,
 ) -> RecordReport:
-    """Decide and record for every open alliance, one transaction each; failures are isolated."""
+    """Decide and record for every open alliance, a chunk of alliances per transaction.
+
+    A chunk that fails is retried alliance by alliance, so one bad alliance is reported and
+    the others are recorded all the same.
+    """
     settings = settings or get_reminder_settings()
     report = RecordReport()
-    for aid in _alliance_ids(db):
-        slug = str(aid)
+    ids = _alliance_ids(db)
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
         try:
-            with db.transaction() as session:
-                alliance = session.get(m.Alliance, aid)
-                if alliance is None:
-                    continue
-                slug = alliance.slug
-                dues = decide(session=session, alliance=alliance, moment=moment, settings=settings)
-                report.decided += len(dues)
-                report.recorded += record(
-                    session=session, alliance=alliance, dues=dues, settings=settings, now=now
-                )
-                report.alliances += 1
-        except Exception as exc:
-            log.exception("reminders for alliance %s could not be decided", slug)
-            report.errors[slug] = f"{type(exc).__name__}: {exc}"[:500]
+            _record_chunk(db, part, moment, settings, now, report)
+            continue
+        except Exception:
+            log.warning("a chunk of %d alliances failed; retrying one by one", len(part))
+        for aid in part:
+            try:
+                _record_chunk(db, [aid], moment, settings, now, report)
+            except Exception as exc:
+                slug = _slug_of(db, aid)
+                log.exception("reminders for alliance %s could not be decided", slug)
+                report.errors[slug] = f"{type(exc).__name__}: {exc}"[:500]
     return report
+
+
+def _slug_of(db: Database, aid: int) -> str:
+    try:
+        with db.transaction() as session:
+            return session.scalar(select(m.Alliance.slug).where(m.Alliance.id == aid)) or str(aid)
+    except Exception:
+        return str(aid)
 
 
 def plan(
@@ -307,41 +405,41 @@ def plan(
     settings = settings or get_reminder_settings()
     out: list[Planned] = []
     with db.transaction() as session:
-        alliances = session.scalars(
-            select(m.Alliance).where(m.Alliance.stage != Stage.CLOSED).order_by(m.Alliance.id)
-        ).all()
-        for alliance in alliances:
-            channels = channels_of(session, alliance.id)
-            for d in decide(session=session, alliance=alliance, moment=moment, settings=settings):
+        decided = decide_many(
+            session=session,
+            scope=m.Alliance.stage != Stage.CLOSED,
+            moment=moment,
+            settings=settings,
+        )
+        Ob = rm.OutboxMessage
+        recorded = {
+            tuple(row)
+            for row in session.execute(
+                select(Ob.alliance_id, Ob.kind, Ob.subject, Ob.due_on, Ob.recipient).where(
+                    Ob.alliance_id.in_(list(decided))
+                )
+            )
+        }
+        for facts, dues in decided.values():
+            for d in dues:
                 title, _ = render(
-                    d, alliance_name=alliance.name, slug=alliance.slug, base_url=settings.public_url
+                    d, alliance_name=facts.name, slug=facts.slug, base_url=settings.public_url
                 )
                 target = resolve_target(
                     session,
                     recipient=d.recipient,
-                    slug=alliance.slug,
-                    channels=channels,
+                    slug=facts.slug,
+                    channels=facts.notification_channels,
                     settings=settings,
-                )
-                exists = session.scalar(
-                    select(func.count())
-                    .select_from(rm.OutboxMessage)
-                    .where(
-                        rm.OutboxMessage.alliance_id == d.alliance_id,
-                        rm.OutboxMessage.kind == d.kind,
-                        rm.OutboxMessage.subject == d.subject,
-                        rm.OutboxMessage.due_on == d.due_on,
-                        rm.OutboxMessage.recipient == d.recipient,
-                    )
                 )
                 out.append(
                     Planned(
-                        alliance.slug,
+                        facts.slug,
                         d.kind,
                         recipient_label(session, d.recipient),
                         target.redacted() if target else "(no channel)",
                         title,
-                        bool(exists),
+                        d.key in recorded,
                     )
                 )
         session.rollback()

@@ -15,18 +15,23 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from alliance_flow import models as m
-from alliance_flow.facts import AllianceFacts, PersonFacts, load_facts
+from alliance_flow.facts import (
+    AllianceFacts,
+    EventFacts,
+    Include,
+    PersonFacts,
+    load_facts,
+    stage_entered_at,
+)
 from alliance_flow.gates import evaluate
 from alliance_flow.i18n import _
 from alliance_flow.reminders import models as rm
-from alliance_flow.services import stages as stage_service
 from alliance_flow.settings import Thresholds, get_thresholds
 from alliance_flow.stages import STAGE_CHECKS, checks_for
 from alliance_flow.stages.sustainability import sustainability_deadline
@@ -102,33 +107,44 @@ def life_start(alliance: m.Alliance) -> date:
     return min(days) if days else date.min
 
 
-def last_report_on(
+def last_reports_on(
     session: Session, *, alliance_ids: list[int], user_id: int | None, before: date
-) -> date | None:
-    """When the last monthly report was due for these alliances' funders (or this funder)."""
+) -> dict[int, date | None]:
+    """For each alliance, when the last monthly report was due for its funders (or this
+    funder); two statements whatever the number of alliances."""
     from alliance_flow.accounts.models import AllianceRole, UserAllianceRole
 
     if user_id is not None:
-        recipients = [f"funder:{user_id}"]
+        recipients_of = {aid: {f"funder:{user_id}"} for aid in alliance_ids}
     else:
-        users = session.scalars(
-            select(UserAllianceRole.user_id).where(
+        recipients_of = {aid: set() for aid in alliance_ids}
+        for aid, uid in session.execute(
+            select(UserAllianceRole.alliance_id, UserAllianceRole.user_id).where(
                 UserAllianceRole.alliance_id.in_(alliance_ids),
                 UserAllianceRole.role == AllianceRole.FUNDER,
             )
+        ):
+            recipients_of[aid].add(f"funder:{uid}")
+    everyone: set[str] = set().union(*recipients_of.values())
+    if not everyone:
+        return dict.fromkeys(alliance_ids)
+    latest: dict[str, date] = {
+        recipient: day
+        for recipient, day in session.execute(
+            select(rm.OutboxMessage.recipient, func.max(rm.OutboxMessage.due_on))
+            .where(
+                rm.OutboxMessage.kind == REPORT_KIND,
+                rm.OutboxMessage.recipient.in_(sorted(everyone)),
+                rm.OutboxMessage.status != rm.CANCELLED,
+                rm.OutboxMessage.due_on <= before,
+            )
+            .group_by(rm.OutboxMessage.recipient)
         )
-        recipients = [f"funder:{uid}" for uid in users]
-    if not recipients:
-        return None
-    days = session.scalars(
-        select(rm.OutboxMessage.due_on).where(
-            rm.OutboxMessage.kind == REPORT_KIND,
-            rm.OutboxMessage.recipient.in_(recipients),
-            rm.OutboxMessage.status != rm.CANCELLED,
-            rm.OutboxMessage.due_on <= before,
-        )
-    ).all()
-    return max(days) if days else None
+    }
+    return {
+        aid: max((latest[r] for r in who if r in latest), default=None)
+        for aid, who in recipients_of.items()
+    }
 
 
 def parse_period(
@@ -448,6 +464,10 @@ def describe_source(session: Session) -> str:
     return f"{url.get_backend_name()}:{name}" if name else url.get_backend_name()
 
 
+#: What a report reads beyond the gates' facts.
+REPORT = Include(report=True)
+
+
 def build_report(
     session: Session,
     alliance: m.Alliance,
@@ -459,23 +479,38 @@ def build_report(
     data_source: str | None = None,
 ) -> AllianceReport:
     """Every figure of one alliance's report, as of the period's last day."""
+    return report_from_facts(
+        load_facts(session, alliance, REPORT),
+        period=period,
+        generated_at=generated_at,
+        thresholds=thresholds,
+        options=options,
+        data_source=data_source or describe_source(session),
+    )
+
+
+def report_from_facts(
+    facts: AllianceFacts,
+    *,
+    period: Period,
+    data_source: str,
+    generated_at: datetime | None = None,
+    thresholds: Thresholds | None = None,
+    options: ReportOptions | None = None,
+) -> AllianceReport:
+    """The report over facts read with REPORT (no query: a portfolio reads them all at once)."""
     limits = thresholds or get_thresholds()
     opts = options or ReportOptions()
     as_of = period.end
-    facts = load_facts(session, alliance)
-    all_events = stage_service.history(session=session, alliance=alliance)
+    all_events = list(facts.history)
     events = history_until(all_events, as_of)
-    stage = stage_at(events, alliance.stage)
-    waivers = [
-        w
-        for w in stage_service.waivers_of(session=session, alliance=alliance)
-        if events is all_events or w.at.date() <= as_of
-    ]
+    stage = stage_at(events, facts.stage)
+    waivers = [w for w in facts.waivers() if events is all_events or w.at.date() <= as_of]
     gate = evaluate(checks_for(stage), facts, limits, as_of, waivers)
 
     deadline = (
-        sustainability_deadline(alliance.work_plan_end, limits.sustainability.months_before_end)
-        if alliance.work_plan_end
+        sustainability_deadline(facts.work_plan_end, limits.sustainability.months_before_end)
+        if facts.work_plan_end
         else None
     )
     stages_ = _stages(stage, facts, events, deadline)
@@ -502,27 +537,27 @@ def build_report(
         WaiverLine(w.stage, w.code, titles.get(w.code, w.code), w.reason, w.actor, w.at.date())
         for w in waivers
     )
-    membership = _membership(session, alliance, facts, period, limits)
-    meetings = _meetings(session, alliance, facts, period, limits)
-    actions = _actions(session, alliance, period)
-    evaluations = _evaluations(session, alliance, period)
-    dissemination = _dissemination(session, alliance, facts, period)
-    deadlines = _deadlines(alliance, facts, actions, deadline, as_of, limits, opts)
+    membership = _membership(facts, period, limits)
+    meetings = _meetings(facts, period, limits)
+    actions = _actions(facts, period)
+    evaluations = _evaluations(facts, period)
+    dissemination = _dissemination(facts, period)
+    deadlines = _deadlines(facts, actions, deadline, as_of, limits, opts)
     risks = _risks(checks, actions, current, days_in_stage, deadlines, as_of, opts)
-    stamps = [e.at for e in all_events] + ([alliance.updated_at] if alliance.updated_at else [])
+    stamps = [e.at for e in all_events] + ([facts.updated_at] if facts.updated_at else [])
     return AllianceReport(
-        id=alliance.id,
-        slug=alliance.slug,
-        name=alliance.name,
-        country=alliance.country,
-        region=alliance.region,
-        language=alliance.language,
+        id=facts.id,
+        slug=facts.slug,
+        name=facts.name,
+        country=facts.country,
+        region=facts.region,
+        language=facts.language,
         stage=stage,
-        work_plan_start=alliance.work_plan_start,
-        work_plan_end=alliance.work_plan_end,
+        work_plan_start=facts.work_plan_start,
+        work_plan_end=facts.work_plan_end,
         period=period,
         generated_at=generated_at or datetime.now(UTC),
-        data_source=data_source or describe_source(session),
+        data_source=data_source,
         stages=stages_,
         days_in_stage=days_in_stage,
         checks=checks,
@@ -572,7 +607,7 @@ def planned_stage_dates(facts: AllianceFacts, deadline: date | None) -> dict[str
     return out
 
 
-def history_until(events: list[m.StageEvent], as_of: date) -> list[m.StageEvent]:
+def history_until(events: list[EventFacts], as_of: date) -> list[EventFacts]:
     """The stage history as it stood at the end of the period.
 
     When the whole history is dated after the period (records loaded or imported later, as
@@ -582,7 +617,7 @@ def history_until(events: list[m.StageEvent], as_of: date) -> list[m.StageEvent]
     return kept if kept else events
 
 
-def stage_at(events: list[m.StageEvent], current: str) -> str:
+def stage_at(events: list[EventFacts], current: str) -> str:
     """The stage the last move of this history led to (the current one if it has none)."""
     moves = [e for e in events if e.to_stage]
     return moves[-1].to_stage if moves and moves[-1].to_stage else current
@@ -591,10 +626,10 @@ def stage_at(events: list[m.StageEvent], current: str) -> str:
 def _stages(
     stage: str,
     facts: AllianceFacts,
-    events: list[m.StageEvent],
+    events: list[EventFacts],
     deadline: date | None,
 ) -> tuple[StageLine, ...]:
-    entered = stage_service.stage_entered_on(events)
+    entered = {stage: at.date() for stage, at in stage_entered_at(events).items()}
     planned = planned_stage_dates(facts, deadline)
     position = WORKING_STAGES.index(stage) if stage in WORKING_STAGES else len(WORKING_STAGES)
     lines = []
@@ -618,22 +653,9 @@ def _stages(
 # --- membership ---------------------------------------------------------------------------------
 
 
-def _membership(
-    session: Session,
-    alliance: m.Alliance,
-    facts: AllianceFacts,
-    period: Period,
-    limits: Thresholds,
-) -> Membership:
+def _membership(facts: AllianceFacts, period: Period, limits: Thresholds) -> Membership:
     as_of = period.end
     active = facts.active_members(as_of)
-    levels = dict(
-        session.execute(
-            select(m.Member.id, m.Member.participation_level).where(
-                m.Member.alliance_id == alliance.id
-            )
-        ).all()
-    )
     by_sector: Counter[str] = Counter()
     migrant_by_sector: Counter[str] = Counter()
     by_group: Counter[str] = Counter()
@@ -643,7 +665,7 @@ def _membership(
             by_sector[sector] += 1
             migrant_by_sector[sector] += p.group == MIGRANT
         by_group[p.group or StakeholderGroup.OTHER.value] += 1
-        by_level[levels.get(p.id) or NOT_RECORDED] += 1
+        by_level[p.participation_level or NOT_RECORDED] += 1
 
     def movement(p: PersonFacts, on: date) -> Movement:
         return Movement(on, p.organisation, p.group)
@@ -677,26 +699,13 @@ def _membership(
 # --- meetings and attendance ------------------------------------------------------------------
 
 
-def _meetings(
-    session: Session,
-    alliance: m.Alliance,
-    facts: AllianceFacts,
-    period: Period,
-    limits: Thresholds,
-) -> Meetings:
+def _meetings(facts: AllianceFacts, period: Period, limits: Thresholds) -> Meetings:
     as_of = period.end
     in_period = [mt for mt in facts.meetings if mt.day in period]
     held_ids = [mt.id for mt in in_period if mt.status == MeetingStatus.HELD]
     sectors_of = {p.id: (p.sectors or {NO_SECTOR}) for p in facts.people}
-    rows = (
-        session.execute(
-            select(m.Attendance.meeting_id, m.Attendance.member_id, m.Attendance.present).where(
-                m.Attendance.meeting_id.in_(held_ids)
-            )
-        ).all()
-        if held_ids
-        else []
-    )
+    held = set(held_ids)
+    rows = [row for row in facts.attendance if row[0] in held]
     present: Counter[str] = Counter()
     expected: Counter[str] = Counter()
     per_meeting_present: Counter[int] = Counter()
@@ -758,20 +767,9 @@ def action_state(status: str, ends_on: date | None, as_of: date) -> str:
     return ON_TRACK
 
 
-def _actions(session: Session, alliance: m.Alliance, period: Period) -> Actions:
+def _actions(facts: AllianceFacts, period: Period) -> Actions:
     as_of = period.end
-    orgs = dict(
-        session.execute(
-            select(m.Member.id, m.Organisation.name)
-            .join(m.Organisation, m.Organisation.id == m.Member.organisation_id)
-            .where(m.Member.alliance_id == alliance.id)
-        ).all()
-    )
-    items = session.scalars(
-        select(m.ActionPlanItem)
-        .where(m.ActionPlanItem.alliance_id == alliance.id)
-        .order_by(m.ActionPlanItem.number)
-    ).all()
+    orgs = {p.id: p.organisation for p in facts.people if p.organisation}
     lines = tuple(
         ActionLine(
             number=a.number,
@@ -785,25 +783,20 @@ def _actions(session: Session, alliance: m.Alliance, period: Period) -> Actions:
             budget=a.estimated_budget,
             committed=a.budget_committed,
         )
-        for a in items
+        for a in facts.action_plan
     )
     counts = Counter(line.state for line in lines)
     live = [line for line in lines if line.state != DROPPED]
-    minutes = session.execute(
-        select(m.MeetingAction, m.Meeting.starts_at, m.Meeting.timezone)
-        .join(m.Meeting, m.Meeting.id == m.MeetingAction.meeting_id)
-        .where(m.Meeting.alliance_id == alliance.id)
-        .order_by(m.MeetingAction.due_on, m.MeetingAction.id)
-    ).all()
+    meeting_day = {mt.id: mt.day for mt in facts.meetings}
     minutes_actions = [
         MinutesAction(
             act.description,
             act.due_on,
             act.done_on if act.done_on and act.done_on <= as_of else None,
-            starts.astimezone(ZoneInfo(tz)).date(),
+            meeting_day[act.meeting_id],
         )
-        for act, starts, tz in minutes
-        if starts.astimezone(ZoneInfo(tz)).date() <= as_of
+        for act in facts.minutes_actions
+        if meeting_day[act.meeting_id] <= as_of
     ]
     # "Done in the period": the plan has no completion date, so only minutes actions count.
     done_in_period = sum(1 for a in minutes_actions if a.done_on in period)
@@ -825,21 +818,21 @@ def _actions(session: Session, alliance: m.Alliance, period: Period) -> Actions:
 # --- evaluations and dissemination ------------------------------------------------------------
 
 
-def _evaluations(session: Session, alliance: m.Alliance, period: Period) -> Evaluations:
-    rows = session.scalars(
-        select(m.Evaluation)
-        .where(m.Evaluation.alliance_id == alliance.id, m.Evaluation.held_on <= period.end)
-        .order_by(m.Evaluation.held_on.desc(), m.Evaluation.id.desc())
-    ).all()
+def _evaluations(facts: AllianceFacts, period: Period) -> Evaluations:
+    rows = sorted(
+        (e for e in facts.evaluations if e.held_on <= period.end),
+        key=lambda e: (e.held_on, e.id),
+        reverse=True,
+    )
     lines = [
         EvaluationLine(
             e.kind,
             e.held_on,
             e.evaluator,
-            tuple(e.strengths or ()),
-            tuple(e.weaknesses or ()),
-            tuple(e.opportunities or ()),
-            tuple(e.threats or ()),
+            e.strengths,
+            e.weaknesses,
+            e.opportunities,
+            e.threats,
             e.findings,
         )
         for e in rows
@@ -856,14 +849,8 @@ def _evaluations(session: Session, alliance: m.Alliance, period: Period) -> Eval
     )
 
 
-def _dissemination(
-    session: Session, alliance: m.Alliance, facts: AllianceFacts, period: Period
-) -> Dissemination:
-    rows = session.scalars(
-        select(m.Publication)
-        .where(m.Publication.alliance_id == alliance.id, m.Publication.published_on <= period.end)
-        .order_by(m.Publication.published_on.desc(), m.Publication.id.desc())
-    ).all()
+def _dissemination(facts: AllianceFacts, period: Period) -> Dissemination:
+    rows = [p for p in facts.publication_rows if p.published_on <= period.end]
     return Dissemination(
         publications=tuple(
             PublicationLine(p.published_on, p.kind, p.title, p.url, p.audience)
@@ -880,7 +867,6 @@ def _dissemination(
 
 
 def _deadlines(
-    alliance: m.Alliance,
     facts: AllianceFacts,
     actions: Actions,
     deadline: date | None,
@@ -901,9 +887,9 @@ def _deadlines(
             Deadline("sustainability", deadline, (deadline - as_of).days, None, tuple(missing))
         )
     later: list[Deadline] = []
-    if alliance.work_plan_end and as_of <= alliance.work_plan_end:
+    if facts.work_plan_end and as_of <= facts.work_plan_end:
         later.append(
-            Deadline("work_plan_end", alliance.work_plan_end, (alliance.work_plan_end - as_of).days)
+            Deadline("work_plan_end", facts.work_plan_end, (facts.work_plan_end - as_of).days)
         )
     for line in actions.lines:
         if line.state == ON_TRACK and line.ends_on and as_of <= line.ends_on <= horizon:

@@ -12,16 +12,18 @@ from sqlalchemy.orm import Session
 
 from alliance_flow import models as m
 from alliance_flow.accounts.models import AllianceRole, User, UserAllianceRole
+from alliance_flow.facts import read_facts
 from alliance_flow.reports.figures import (
     LATE,
+    REPORT,
     AllianceReport,
     Period,
     ReportOptions,
-    build_report,
     describe_source,
-    last_report_on,
+    last_reports_on,
     life_start,
     parse_period,
+    report_from_facts,
 )
 from alliance_flow.settings import Thresholds, get_thresholds
 
@@ -125,10 +127,29 @@ def alliance_period(
     user_id: int | None = None,
 ) -> Period:
     """The period `spec` means for this alliance (its own life, its funders' last report)."""
-    last = None
-    if (spec or "").strip().lower().replace("_", "-") == "since-last":
-        last = last_report_on(session, alliance_ids=[alliance.id], user_id=user_id, before=today)
-    return parse_period(spec, today=today, start_of_life=life_start(alliance), last_report=last)
+    return alliance_periods(session, [alliance], spec, today=today, user_id=user_id)[alliance.id]
+
+
+def alliance_periods(
+    session: Session,
+    alliances: Sequence[m.Alliance],
+    spec: str | None,
+    *,
+    today: date,
+    user_id: int | None = None,
+) -> dict[int, Period]:
+    """The period `spec` means for each alliance; "since-last" is read for all at once."""
+    last: dict[int, date | None] = {}
+    if (spec or "").strip().lower().replace("_", "-") == "since-last" and alliances:
+        last = last_reports_on(
+            session, alliance_ids=[a.id for a in alliances], user_id=user_id, before=today
+        )
+    return {
+        a.id: parse_period(
+            spec, today=today, start_of_life=life_start(a), last_report=last.get(a.id)
+        )
+        for a in alliances
+    }
 
 
 def build_portfolio(
@@ -146,13 +167,14 @@ def build_portfolio(
     generated_at = generated_at or datetime.now(UTC)
     limits = thresholds or get_thresholds()
     source = describe_source(session)
+    facts = read_facts(session, [a.id for a in alliances], REPORT)
+    periods = alliance_periods(
+        session, alliances, period, today=today, user_id=funder.id if funder else None
+    )
     reports = [
-        build_report(
-            session,
-            a,
-            period=alliance_period(
-                session, a, period, today=today, user_id=funder.id if funder else None
-            ),
+        report_from_facts(
+            facts[a.id],
+            period=periods[a.id],
             generated_at=generated_at,
             thresholds=limits,
             options=options,

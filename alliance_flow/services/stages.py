@@ -11,7 +11,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 from alliance_flow import lifecycle
 from alliance_flow import models as m
 from alliance_flow.errors import Conflict, FieldProblem, InvalidInput
-from alliance_flow.facts import load_facts
+from alliance_flow.facts import AllianceFacts, Scope, load_facts, read_facts
+from alliance_flow.facts import stage_entered_at as _entered_at
 from alliance_flow.gates import GateReport, Waiver, evaluate
 from alliance_flow.schemas import MoveBackIn, WaiverIn, validate
 from alliance_flow.settings import Thresholds, get_thresholds
@@ -20,40 +21,40 @@ from alliance_flow.vocabulary import EventKind, Stage
 
 
 def waivers_of(*, session: Session, alliance: m.Alliance) -> list[Waiver]:
-    events = session.scalars(
-        select(m.StageEvent)
-        .where(m.StageEvent.alliance_id == alliance.id, m.StageEvent.kind == EventKind.WAIVED)
-        .order_by(m.StageEvent.id)
+    """Every waiver the alliance was ever granted, oldest first."""
+    return load_facts(session, alliance).waivers()
+
+
+def report_of(
+    facts: AllianceFacts, *, today: date, thresholds: Thresholds | None = None
+) -> GateReport:
+    """The current stage's checks over facts already read, with the waivers that cover them."""
+    return evaluate(
+        checks_for(facts.stage),
+        facts,
+        thresholds or get_thresholds(),
+        today,
+        facts.active_waivers(),
     )
-    return [Waiver(e.check_code or "", e.stage, e.reason or "", e.actor, e.at) for e in events]
-
-
-def active_waivers(*, session: Session, alliance: m.Alliance) -> list[Waiver]:
-    """Waivers granted since the alliance last entered its current stage.
-
-    A waiver answers one failure on one visit: after moving back and returning, the stage's
-    checks must pass (or be waived) again.
-    """
-    entered = stage_entered_at(history(session=session, alliance=alliance)).get(alliance.stage)
-    return [
-        w
-        for w in waivers_of(session=session, alliance=alliance)
-        if entered is None or w.at >= entered
-    ]
 
 
 def gate_report(
     *, session: Session, alliance: m.Alliance, today: date, thresholds: Thresholds | None = None
 ) -> GateReport:
     """Every exit check of the alliance's current stage, with the waivers that cover them."""
-    facts = load_facts(session, alliance)
-    return evaluate(
-        checks_for(alliance.stage),
-        facts,
-        thresholds or get_thresholds(),
-        today,
-        active_waivers(session=session, alliance=alliance),
-    )
+    return report_of(load_facts(session, alliance), today=today, thresholds=thresholds)
+
+
+def gate_reports(
+    *, session: Session, scope: Scope, today: date, thresholds: Thresholds | None = None
+) -> dict[int, GateReport]:
+    """The gate report of every alliance in `scope` (ids or a condition), in a fixed number
+    of statements whatever their number."""
+    limits = thresholds or get_thresholds()
+    return {
+        aid: report_of(facts, today=today, thresholds=limits)
+        for aid, facts in read_facts(session, scope).items()
+    }
 
 
 def advance_stage(
@@ -189,11 +190,7 @@ def history(*, session: Session, alliance: m.Alliance) -> list[m.StageEvent]:
 
 def stage_entered_at(events: list[m.StageEvent]) -> dict[str, datetime]:
     """When the alliance last entered each stage, from its history."""
-    entered: dict[str, datetime] = {}
-    for e in events:
-        if e.to_stage and e.kind in (EventKind.CREATED, EventKind.ADVANCED, EventKind.MOVED_BACK):
-            entered[e.to_stage] = e.at
-    return entered
+    return _entered_at(events)
 
 
 def stage_entered_on(events: list[m.StageEvent]) -> dict[str, date]:

@@ -74,10 +74,14 @@ def list_alliances(
     """The alliances you have a role on, with how many checks of their stage pass."""
     out = []
     with db.transaction() as session:
-        for a in accounts.visible_alliances(
+        shown = accounts.visible_alliances(
             session=session, viewer=viewer, country=country, stage=stage
-        ):
-            report = stage_service.gate_report(session=session, alliance=a, today=today)
+        )
+        reports = stage_service.gate_reports(
+            session=session, scope=[a.id for a in shown], today=today
+        )
+        for a in shown:
+            report = reports[a.id]
             out.append(
                 AllianceSummaryOut(
                     **_alliance(a, viewer).model_dump(),

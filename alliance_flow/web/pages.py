@@ -50,7 +50,7 @@ from alliance_flow.web.deps import (
 )
 from alliance_flow.web.i18n import language_name, languages
 from alliance_flow.web.settings import get_web_settings
-from alliance_flow.web.views import WORKING_STAGES, portfolio_row, stage_steps
+from alliance_flow.web.views import WORKING_STAGES, portfolio_rows, stage_steps
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 templates = Jinja2Templates(directory=TEMPLATES)
@@ -251,7 +251,7 @@ def _portfolio(
         shown = accounts.visible_alliances(
             session=session, viewer=viewer, country=country, stage=stage
         )
-        rows = [portfolio_row(session, a, viewer.role_on(a.id), today) for a in shown]
+        rows = portfolio_rows(session, shown, viewer.role_on, today)
     countries = sorted({a.country for a in everything})
     return render(
         request,

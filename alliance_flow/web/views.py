@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -9,7 +10,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy.orm import Session
 
 from alliance_flow import models as m
-from alliance_flow.facts import load_facts
+from alliance_flow.facts import AllianceFacts, read_facts
 from alliance_flow.gates import GateReport
 from alliance_flow.services import stages as stage_service
 from alliance_flow.settings import get_thresholds
@@ -50,11 +51,22 @@ def stage_steps(stage: str, entered: dict[str, date] | None = None) -> list[Stag
     ]
 
 
-def portfolio_row(
-    session: Session, alliance: m.Alliance, role: str | None, today: date
+def portfolio_rows(
+    session: Session,
+    alliances: Sequence[m.Alliance],
+    role_on: Callable[[int], str | None],
+    today: date,
+) -> list[PortfolioRow]:
+    """One row per alliance shown, from the read model in a fixed number of statements."""
+    facts = read_facts(session, [a.id for a in alliances])
+    months = get_thresholds().sustainability.months_before_end
+    return [_row(a, facts[a.id], role_on(a.id), today, months) for a in alliances]
+
+
+def _row(
+    alliance: m.Alliance, facts: AllianceFacts, role: str | None, today: date, months: int
 ) -> PortfolioRow:
-    report = stage_service.gate_report(session=session, alliance=alliance, today=today)
-    facts = load_facts(session, alliance)
+    report = stage_service.report_of(facts, today=today)
     upcoming = [mt.day for mt in facts.meetings if mt.status == "planned" and mt.day >= today]
     overdue = sum(
         1
@@ -63,7 +75,6 @@ def portfolio_row(
     )
     deadline = None
     if alliance.work_plan_end is not None:
-        months = get_thresholds().sustainability.months_before_end
         deadline = (alliance.work_plan_end - relativedelta(months=months) - today).days
     return PortfolioRow(
         alliance=alliance,
