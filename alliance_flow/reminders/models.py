@@ -42,6 +42,8 @@ class OutboxMessage(Base):
     __table_args__ = (
         UniqueConstraint("alliance_id", "kind", "subject", "due_on", "recipient"),
         Index("ix_reminder_outbox_status_next", "status", "next_attempt_at"),
+        # A sweep reads a chunk of alliances' pending (moved meetings) and failed messages.
+        Index("ix_reminder_outbox_alliance_status", "alliance_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,0 +1,78 @@
+"""The read paths over many alliances issue as many statements for 30 alliances as for 3.
+
+A path that starts querying once per alliance (a lazy relationship, a helper reading one
+alliance at a time) makes these fail; the figures themselves are in benchmarks/.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from alliance_flow import models as m
+from alliance_flow.db import Database
+from alliance_flow.reminders import models as rm
+from alliance_flow.reminders import outbox
+from alliance_flow.reminders.config import ReminderSettings
+from alliance_flow.reports.portfolio import build_portfolio
+from alliance_flow.services import stages as stage_service
+from benchmarks.generate import generate
+from tests.conftest import TODAY
+from tests.statements import counting
+
+OPEN = m.Alliance.stage != "closed"
+MOMENT = datetime(2026, 3, 2, 9, tzinfo=UTC)
+
+
+def _gate_statements(db: Database) -> tuple[int, int]:
+    with db.transaction() as session, counting(db.engine) as seen:
+        reports = stage_service.gate_reports(session=session, scope=OPEN, today=TODAY)
+    return len(seen), len(reports)
+
+
+def test_checking_every_alliance_stage_does_not_query_per_alliance(db: Database) -> None:
+    generate(db, 3)
+    few, checked_few = _gate_statements(db)
+    generate(db, 27, start=3)
+    many, checked_many = _gate_statements(db)
+    assert (checked_few, checked_many) == (3, 26)  # every 7th generated alliance is closed
+    assert many == few
+
+
+def _sweep_statements(db: Database) -> tuple[int, int]:
+    with counting(db.engine) as seen:
+        report = outbox.record_due(db=db, moment=MOMENT, settings=ReminderSettings())
+    assert not report.errors
+    return len(seen), report.recorded
+
+
+def test_deciding_and_recording_every_reminder_does_not_query_per_alliance(db: Database) -> None:
+    generate(db, 3)
+    few, recorded_few = _sweep_statements(db)
+    generate(db, 27, start=3)
+    many, recorded_many = _sweep_statements(db)
+    assert 0 < recorded_few < recorded_many
+    assert many == few
+    with db.transaction() as session:
+        assert session.scalar(select(rm.OutboxMessage.id).limit(1)) is not None
+
+
+def _portfolio_statements(db: Database) -> tuple[int, int]:
+    with db.transaction() as session:
+        alliances = session.scalars(select(m.Alliance).order_by(m.Alliance.id)).all()
+        with counting(db.engine) as seen:
+            portfolio, reports = build_portfolio(
+                session, alliances, period="since-last", today=TODAY
+            )
+    assert len(portfolio.rows) == len(reports) == len(alliances)
+    return len(seen), len(reports)
+
+
+def test_reports_and_portfolio_do_not_query_per_alliance(db: Database) -> None:
+    generate(db, 3)
+    few, _ = _portfolio_statements(db)
+    generate(db, 27, start=3)
+    many, reported = _portfolio_statements(db)
+    assert reported == 30
+    assert many == few
