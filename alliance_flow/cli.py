@@ -12,38 +12,50 @@ from decimal import Decimal
 from enum import Enum
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, TypeVar, get_args
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, get_args
 
 import typer
-from pydantic import BaseModel
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy.orm import Session
 
-from alliance_flow import models as m
 from alliance_flow.accounts.cli import app as user_app
-from alliance_flow.audit import acting_as, set_actor
-from alliance_flow.audit import recent as audit_log
-from alliance_flow.db import Database, open_database
 from alliance_flow.errors import AllianceFlowError, GateBlocked, InvalidInput
-from alliance_flow.gates import GateReport
-from alliance_flow.i18n import set_language
+from alliance_flow.lazy import lazy_module
 from alliance_flow.plain import plain
 from alliance_flow.reminders.cli import reminders_app, serve_command
 from alliance_flow.reports.cli import report_app
-from alliance_flow.services import alliances as alliance_service
-from alliance_flow.services import items as item_service
-from alliance_flow.services import stages as stage_service
 from alliance_flow.terminal import make_console
 from alliance_flow.vocabulary import STAGE_ORDER
 from alliance_flow.web.cli import web as web_command
 
+# Only typer, rich and the standard library are imported for `--help`; the application (the
+# database, the services, and what they import) is loaded when a command first uses it.
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from alliance_flow import audit
+    from alliance_flow import db as database
+    from alliance_flow import models as m
+    from alliance_flow.gates import GateReport
+    from alliance_flow.services import alliances as alliance_service
+    from alliance_flow.services import items as item_service
+    from alliance_flow.services import stages as stage_service
+else:
+    audit = lazy_module("alliance_flow.audit")
+    database = lazy_module("alliance_flow.db")
+    alliance_service = lazy_module("alliance_flow.services.alliances")
+    item_service = lazy_module("alliance_flow.services.items")
+    stage_service = lazy_module("alliance_flow.services.stages")
+
 app = typer.Typer(
+    rich_markup_mode=None,  # plain help: Rich's help renderer costs 0.1 s a start
     help="alliance_flow: carry a Regional Alliance through its six stages, gate by gate.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
+db_app = typer.Typer(
+    rich_markup_mode=None, help="Database schema (Alembic migrations).", no_args_is_help=True
+)
 app.add_typer(db_app, name="db")
 
 
@@ -59,9 +71,11 @@ def _language(
     ] = None,
 ) -> None:
     """alliance_flow: carry a Regional Alliance through its six stages, gate by gate."""
+    from alliance_flow.i18n import set_language
+
     wanted = lang or os.environ.get("LANG", "").split("_")[0].split(".")[0].lower() or None
     set_language(wanted)
-    set_actor(_actor())  # every write of this command is logged under the operator's name
+    audit.set_actor(_actor())  # every write of this command is logged under the operator's name
 
 
 app.add_typer(reminders_app, name="reminders")
@@ -94,8 +108,8 @@ def _actor() -> str:
     return os.environ.get("ALLIANCE_FLOW_ACTOR") or getpass.getuser() or "operator"
 
 
-def _db() -> Database:
-    return open_database()
+def _db() -> database.Database:
+    return database.open_database()
 
 
 @contextmanager
@@ -398,6 +412,8 @@ def fields(
     kind: Annotated[str | None, typer.Argument(help="alliance, or a kind of item.")] = None,
 ) -> None:
     """The fields each kind of item takes, and the values they accept."""
+    from pydantic import BaseModel
+
     from alliance_flow.schemas import AllianceIn
 
     schemas: dict[str, type[BaseModel]] = {
@@ -717,7 +733,7 @@ def audit_command(
     """Who changed what in an alliance's records, and when."""
     with use_case() as session:
         a = alliance_service.get_alliance(session=session, ref=alliance)
-        events = audit_log(session=session, alliance_id=a.id, limit=limit)
+        events = audit.recent(session=session, alliance_id=a.id, limit=limit)
     if as_json:
         _print_json(
             [
@@ -760,7 +776,7 @@ def demo(today: Today = None) -> None:
     day = _today(today)
     db = _db()
     try:
-        with acting_as("demo"):
+        with audit.acting_as("demo"):
             slugs = load_demo(db, today=day, actor="demo")
             logins = create_demo_accounts(db, slugs)
         with db.transaction() as session:
@@ -792,7 +808,7 @@ def demo(today: Today = None) -> None:
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply every pending migration."""
-    db = open_database(migrate=False)
+    db = database.open_database(migrate=False)
     try:
         before = db.current_revision()
         db.upgrade()
@@ -804,7 +820,7 @@ def db_upgrade() -> None:
 @db_app.command("current")
 def db_current() -> None:
     """Show the schema revision of the database and whether it is up to date."""
-    db = open_database(migrate=False)
+    db = database.open_database(migrate=False)
     try:
         state = "up to date" if db.is_current() else f"behind (head is {db.head_revision()})"
         console.print(f"{db.url.split('@')[-1]}: revision {db.current_revision()} — {state}")

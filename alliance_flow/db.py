@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from alliance_flow import audit
@@ -28,7 +27,13 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.close()
 
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+
 def alembic_config(url: str) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -48,19 +53,39 @@ class Database:
 
     def upgrade(self) -> None:
         """Bring the schema to the latest migration (what `alliance-flow db upgrade` runs)."""
+        from alembic import command
+
         cfg = alembic_config(self.url)
         with self.engine.begin() as connection:
             cfg.attributes["connection"] = connection
             command.upgrade(cfg, "head")
 
     def current_revision(self) -> str | None:
+        from alembic.runtime.migration import MigrationContext
+
         with self.engine.connect() as connection:
             return MigrationContext.configure(connection).get_current_revision()
 
     def head_revision(self) -> str | None:
+        from alembic.script import ScriptDirectory
+
         return ScriptDirectory.from_config(alembic_config(self.url)).get_current_head()
 
     def is_current(self) -> bool:
+        """The schema is at the head migration (asked of Alembic only when in doubt).
+
+        Every command asks this before it runs; loading Alembic and every migration script
+        to answer would double the start-up of a simple command.
+        """
+        head = _single_head()
+        if head is not None:
+            try:
+                with self.engine.connect() as connection:
+                    stamped = connection.execute(text("SELECT version_num FROM alembic_version"))
+                    if [row[0] for row in stamped] == [head]:
+                        return True
+            except DBAPIError:
+                pass  # no alembic_version table yet: Alembic decides below
         return self.current_revision() == self.head_revision()
 
     @contextmanager
@@ -74,6 +99,26 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+_REVISION = re.compile(r"^revision(?:: str)? = [\"']([^\"']+)[\"']", re.MULTILINE)
+_DOWN = re.compile(r"^down_revision(?:: [^=]+)? = [\"']([^\"']+)[\"']", re.MULTILINE)
+
+
+@lru_cache
+def _single_head() -> str | None:
+    """The head revision, read from the scripts' `revision`/`down_revision` lines; None if that
+    is not a plain chain (then Alembic is asked)."""
+    revisions, parents = set(), set()
+    for script in (MIGRATIONS / "versions").glob("*.py"):
+        source = script.read_text(encoding="utf-8")
+        found = _REVISION.search(source)
+        if found is None:
+            return None
+        revisions.add(found[1])
+        parents.update(_DOWN.findall(source))
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
 
 
 def open_database(url: str | None = None, *, migrate: bool | None = None) -> Database:

@@ -266,9 +266,32 @@ class Include:
     report: bool = False
     #: the day a reminders sweep looks from (the agenda is read for meetings close to it)
     around: date | None = None
+    #: only what the checks of each alliance's current stage read (checking every alliance):
+    #: the members of an alliance in analysis, the meetings of one in planning... are not read
+    current_stage_only: bool = False
+
+
+#: Which stages' checks read each table (for Include.current_stage_only).
+READ_BY = {
+    "organisations": ("scope", "launch", "analysis", "dissemination"),
+    "organisation_sectors": ("scope",),
+    "members": ("scope", "launch", "planning", "dissemination"),
+    "member_roles": ("launch", "dissemination"),
+    "briefings": ("scope",),
+    "meetings": ("launch",),
+    "counts": ("analysis",),
+    "action_plan_items": ("planning",),
+    "charters": ("planning",),
+    "communication_plan_rows": ("dissemination",),
+    "publications": ("planning", "dissemination"),
+    "evaluations": ("sustainability",),
+    "sustainability_plans": ("sustainability",),
+}
 
 
 GATES = Include()
+#: Checking every alliance's current stage.
+CURRENT_STAGE = Include(current_stage_only=True)
 
 #: Alliances to read: their ids, or a condition on the alliances table (e.g. not closed).
 Scope = Sequence[int] | ColumnElement[bool]
@@ -295,14 +318,25 @@ def read_facts(
 ) -> dict[int, AllianceFacts]:
     """Facts for every alliance in `scope`, by id, in a fixed number of statements."""
     ids = _ids_in(scope)
+    # Core statements on the session's connection (in its transaction): the ORM's result
+    # machinery is not needed for plain columns. Pending changes are flushed first, as the
+    # ORM's own autoflush would.
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    conn = session.connection()
     if isinstance(ids, list) and not ids:
         return {}
 
-    def where(col: Any) -> Any:
+    def where(col: Any, table: str | None = None) -> Any:
+        if include.current_stage_only and table is not None:
+            chosen = select(m.Alliance.id).where(
+                m.Alliance.id.in_(ids), m.Alliance.stage.in_(READ_BY[table])
+            )
+            return col.in_(chosen.scalar_subquery())
         return col.in_(ids)
 
     A = m.Alliance
-    alliances = session.execute(
+    alliances = conn.execute(
         select(
             A.id,
             A.slug,
@@ -331,17 +365,17 @@ def read_facts(
     # Organisations and their sectors.
     Org = m.Organisation
     org_sectors: dict[int, set[str]] = defaultdict(set)
-    for org_id, sector in session.execute(
+    for org_id, sector in conn.execute(
         select(m.OrganisationSector.organisation_id, m.OrganisationSector.sector)
         .join(Org, Org.id == m.OrganisationSector.organisation_id)
-        .where(where(Org.alliance_id))
+        .where(where(Org.alliance_id, "organisation_sectors"))
     ):
         org_sectors[org_id].add(sector)
     orgs: dict[int, list[OrganisationFacts]] = defaultdict(list)
     org_of: dict[int, OrganisationFacts] = {}
-    for oid, aid, name, group, lat, lon in session.execute(
+    for oid, aid, name, group, lat, lon in conn.execute(
         select(Org.id, Org.alliance_id, Org.name, Org.group, Org.latitude, Org.longitude)
-        .where(where(Org.alliance_id))
+        .where(where(Org.alliance_id, "organisations"))
         .order_by(Org.alliance_id, Org.name)
     ):
         org = OrganisationFacts(
@@ -357,15 +391,15 @@ def read_facts(
     # Members and their roles.
     Mb = m.Member
     roles: dict[int, set[str]] = defaultdict(set)
-    for member_id, role in session.execute(
+    for member_id, role in conn.execute(
         select(m.MemberRole.member_id, m.MemberRole.role)
         .join(Mb, Mb.id == m.MemberRole.member_id)
-        .where(where(Mb.alliance_id))
+        .where(where(Mb.alliance_id, "member_roles"))
     ):
         roles[member_id].add(role)
     people: dict[int, list[PersonFacts]] = defaultdict(list)
     member_names: dict[int, str] = {}
-    for r1 in session.execute(
+    for r1 in conn.execute(
         select(
             Mb.id,
             Mb.alliance_id,
@@ -383,7 +417,7 @@ def read_facts(
             Mb.joined_on,
             Mb.left_on,
         )
-        .where(where(Mb.alliance_id))
+        .where(where(Mb.alliance_id, "members"))
         .order_by(Mb.alliance_id, Mb.name)
     ):
         their = org_of.get(r1.organisation_id) if r1.organisation_id else None
@@ -420,7 +454,7 @@ def read_facts(
             tuple(r for r in (r2.reasons or []) if r.strip()),
             r2.expected_commitment,
         )
-        for r2 in session.execute(
+        for r2 in conn.execute(
             select(
                 B.alliance_id,
                 B.why,
@@ -428,7 +462,7 @@ def read_facts(
                 B.why_mediation,
                 B.reasons,
                 B.expected_commitment,
-            ).where(where(B.alliance_id))
+            ).where(where(B.alliance_id, "briefings"))
         )
     }
 
@@ -436,11 +470,11 @@ def read_facts(
     meetings: dict[int, list[MeetingFacts]] = defaultdict(list)
     zones: dict[str, ZoneInfo] = {}
     minuted = case((and_(Mt.minutes.is_not(None), Mt.minutes != ""), True), else_=False)
-    for mid, aid, kind, title, starts_at, tz, status, has_minutes in session.execute(
+    for mid, aid, kind, title, starts_at, tz, status, has_minutes in conn.execute(
         select(
             Mt.id, Mt.alliance_id, Mt.kind, Mt.title, Mt.starts_at, Mt.timezone, Mt.status, minuted
         )
-        .where(where(Mt.alliance_id))
+        .where(where(Mt.alliance_id, "meetings"))
         .order_by(Mt.alliance_id, Mt.starts_at)
     ):
         zone = zones.get(tz) or zones.setdefault(tz, ZoneInfo(tz))
@@ -460,11 +494,11 @@ def read_facts(
     # Counts of the analysis records, one statement for the four tables.
     counted = (m.SectorProfile, m.ResearchSource, m.Consultation, m.Gap)
     counts: dict[tuple[int, str], int] = {}
-    for aid, table, n in session.execute(
+    for aid, table, n in conn.execute(
         union_all(
             *(
                 select(t.alliance_id, literal(t.__tablename__), func.count())
-                .where(where(t.alliance_id))
+                .where(where(t.alliance_id, "counts"))
                 .group_by(t.alliance_id)
                 for t in counted
             )
@@ -474,7 +508,7 @@ def read_facts(
 
     P = m.ActionPlanItem
     plan: dict[int, list[ActionFacts]] = defaultdict(list)
-    for r3 in session.execute(
+    for r3 in conn.execute(
         select(
             P.id,
             P.alliance_id,
@@ -492,7 +526,7 @@ def read_facts(
             P.estimated_budget,
             P.budget_committed,
         )
-        .where(where(P.alliance_id))
+        .where(where(P.alliance_id, "action_plan_items"))
         .order_by(P.alliance_id, P.number)
     ):
         plan[r3.alliance_id].append(
@@ -521,13 +555,13 @@ def read_facts(
     Cv = m.CharterVersion
     latest = (
         select(Cv.alliance_id, func.max(Cv.version).label("version"))
-        .where(where(Cv.alliance_id))
+        .where(where(Cv.alliance_id, "charters"))
         .group_by(Cv.alliance_id)
         .subquery()
     )
     current = and_(Cv.alliance_id == latest.c.alliance_id, Cv.version == latest.c.version)
     signed: dict[int, set[int]] = defaultdict(set)
-    for version_id, member_id in session.execute(
+    for version_id, member_id in conn.execute(
         select(m.CharterSignature.charter_version_id, m.CharterSignature.member_id)
         .join(Cv, Cv.id == m.CharterSignature.charter_version_id)
         .join(latest, current)
@@ -535,15 +569,17 @@ def read_facts(
         signed[version_id].add(member_id)
     charters = {
         aid: CharterFacts(version, frozenset(signed.get(cid, ())), adopted_on)
-        for cid, aid, version, adopted_on in session.execute(
+        for cid, aid, version, adopted_on in conn.execute(
             select(Cv.id, Cv.alliance_id, Cv.version, Cv.adopted_on).join(latest, current)
         )
     }
 
     Cp = m.CommunicationPlanRow
     audiences: dict[int, set[str]] = defaultdict(set)
-    for aid, audience in session.execute(
-        select(Cp.alliance_id, Cp.audience).where(where(Cp.alliance_id)).distinct()
+    for aid, audience in conn.execute(
+        select(Cp.alliance_id, Cp.audience)
+        .where(where(Cp.alliance_id, "communication_plan_rows"))
+        .distinct()
     ):
         audiences[aid].add(audience)
 
@@ -551,7 +587,7 @@ def read_facts(
     publications: dict[int, set[str]] = defaultdict(set)
     publication_rows: dict[int, list[PublicationFacts]] = defaultdict(list)
     if include.report:
-        for r4 in session.execute(
+        for r4 in conn.execute(
             select(Pb.id, Pb.alliance_id, Pb.kind, Pb.title, Pb.url, Pb.audience, Pb.published_on)
             .where(where(Pb.alliance_id))
             .order_by(Pb.alliance_id, Pb.published_on.desc(), Pb.id.desc())
@@ -561,15 +597,15 @@ def read_facts(
                 PublicationFacts(r4.id, r4.kind, r4.title, r4.url, r4.audience, r4.published_on)
             )
     else:
-        for aid, kind in session.execute(
-            select(Pb.alliance_id, Pb.kind).where(where(Pb.alliance_id)).distinct()
+        for aid, kind in conn.execute(
+            select(Pb.alliance_id, Pb.kind).where(where(Pb.alliance_id, "publications")).distinct()
         ):
             publications[aid].add(kind)
 
     E = m.Evaluation
     evaluations: dict[int, list[EvaluationFacts]] = defaultdict(list)
     if include.report:
-        for r5 in session.execute(
+        for r5 in conn.execute(
             select(
                 E.id,
                 E.alliance_id,
@@ -599,9 +635,9 @@ def read_facts(
                 )
             )
     else:
-        for eid, aid, kind, held_on in session.execute(
+        for eid, aid, kind, held_on in conn.execute(
             select(E.id, E.alliance_id, E.kind, E.held_on)
-            .where(where(E.alliance_id))
+            .where(where(E.alliance_id, "evaluations"))
             .order_by(E.alliance_id, E.held_on, E.id)
         ):
             evaluations[aid].append(EvaluationFacts(kind, held_on, eid))
@@ -609,14 +645,16 @@ def read_facts(
     S = m.SustainabilityPlan
     plans = {
         aid: SustainabilityFacts(dated_on, decision, decided_on)
-        for aid, dated_on, decision, decided_on in session.execute(
-            select(S.alliance_id, S.dated_on, S.decision, S.decided_on).where(where(S.alliance_id))
+        for aid, dated_on, decision, decided_on in conn.execute(
+            select(S.alliance_id, S.dated_on, S.decision, S.decided_on).where(
+                where(S.alliance_id, "sustainability_plans")
+            )
         )
     }
 
     Ev = m.StageEvent
     history: dict[int, list[EventFacts]] = defaultdict(list)
-    for r6 in session.execute(
+    for r6 in conn.execute(
         select(
             Ev.id,
             Ev.alliance_id,
@@ -651,7 +689,7 @@ def read_facts(
     attendance: dict[int, list[tuple[int, int, bool]]] = defaultdict(list)
     if include.reminders or include.report:
         Ma = m.MeetingAction
-        for r7 in session.execute(
+        for r7 in conn.execute(
             select(
                 Ma.id,
                 Mt.alliance_id,
@@ -684,7 +722,7 @@ def read_facts(
             # Messages quote the agenda only of meetings still ahead (time zones apart).
             since = datetime.combine(include.around - timedelta(days=2), datetime.min.time(), UTC)
             near = near.where(Mt.starts_at >= since)
-        for aid, meeting_id, time, item in session.execute(
+        for aid, meeting_id, time, item in conn.execute(
             select(Mt.alliance_id, Ag.meeting_id, Ag.time, Ag.item)
             .join(Mt, Mt.id == Ag.meeting_id)
             .where(Ag.meeting_id.in_(near.scalar_subquery()))
@@ -692,12 +730,12 @@ def read_facts(
         ):
             agenda[aid][meeting_id].append(f"{time} {item}" if time else item)
         Ch = rm.AllianceChannel
-        for aid, audience, url in session.execute(
+        for aid, audience, url in conn.execute(
             select(Ch.alliance_id, Ch.audience, Ch.apprise_url).where(where(Ch.alliance_id))
         ):
             channels[aid][audience] = url
         Ob = rm.OutboxMessage
-        for aid, title, recipient in session.execute(
+        for aid, title, recipient in conn.execute(
             select(Ob.alliance_id, Ob.title, Ob.recipient)
             .where(where(Ob.alliance_id), Ob.status == rm.FAILED)
             .order_by(Ob.id)
@@ -705,7 +743,7 @@ def read_facts(
             failed[aid].append((title, recipient))
     if include.report:
         At = m.Attendance
-        for aid, meeting_id, member_id, present in session.execute(
+        for aid, meeting_id, member_id, present in conn.execute(
             select(Mt.alliance_id, At.meeting_id, At.member_id, At.present)
             .join(Mt, Mt.id == At.meeting_id)
             .where(where(Mt.alliance_id), Mt.status == MeetingStatus.HELD)

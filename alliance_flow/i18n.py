@@ -16,10 +16,10 @@ from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import NullTranslations, Translations
+if TYPE_CHECKING:
+    from babel.support import NullTranslations
 
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 DEFAULT_LANGUAGE = "en"
@@ -33,19 +33,33 @@ _language: contextvars.ContextVar[str] = contextvars.ContextVar(
 
 
 @lru_cache
+def languages() -> frozenset[str]:
+    """The languages with a catalog under locales/ (English always)."""
+    found = {po.parent.parent.name for po in LOCALES_DIR.glob("*/LC_MESSAGES/messages.po")}
+    return frozenset({DEFAULT_LANGUAGE, *found})
+
+
+@lru_cache
+def catalog(language: str) -> NullTranslations:
+    """One language's catalog, compiled in memory (no .mo build step) the first time it is used."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    from babel.support import NullTranslations, Translations
+
+    po = LOCALES_DIR / language / "LC_MESSAGES" / "messages.po"
+    if not po.exists():
+        return NullTranslations()
+    with po.open("rb") as fh:
+        parsed = read_po(fh, locale=language)
+    buffer = io.BytesIO()
+    write_mo(buffer, parsed)
+    buffer.seek(0)
+    return Translations(buffer)
+
+
 def catalogs() -> dict[str, NullTranslations]:
-    """Every catalog under locales/, compiled in memory (no .mo build step)."""
-    found: dict[str, NullTranslations] = {}
-    for po in sorted(LOCALES_DIR.glob("*/LC_MESSAGES/messages.po")):
-        language = po.parent.parent.name
-        with po.open("rb") as fh:
-            catalog = read_po(fh, locale=language)
-        buffer = io.BytesIO()
-        write_mo(buffer, catalog)
-        buffer.seek(0)
-        found[language] = Translations(buffer)
-    found.setdefault(DEFAULT_LANGUAGE, NullTranslations())
-    return found
+    """Every catalog under locales/."""
+    return {language: catalog(language) for language in sorted(languages())}
 
 
 def current_language() -> str:
@@ -55,7 +69,7 @@ def current_language() -> str:
 @contextmanager
 def use_language(language: str | None) -> Iterator[str]:
     """Speak `language` (falling back to English) until the block ends."""
-    chosen = language if language in catalogs() else DEFAULT_LANGUAGE
+    chosen = language if language in languages() else DEFAULT_LANGUAGE
     token = _language.set(chosen)
     try:
         yield chosen
@@ -65,13 +79,13 @@ def use_language(language: str | None) -> Iterator[str]:
 
 def set_language(language: str | None) -> str:
     """Speak `language` for the rest of this task (a web request); see use_language."""
-    chosen = language if language in catalogs() else DEFAULT_LANGUAGE
+    chosen = language if language in languages() else DEFAULT_LANGUAGE
     _language.set(chosen)
     return chosen
 
 
 def _catalog() -> NullTranslations:
-    return catalogs().get(_language.get()) or catalogs()[DEFAULT_LANGUAGE]
+    return catalog(_language.get())
 
 
 def _(message: str) -> str:

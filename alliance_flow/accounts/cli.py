@@ -5,19 +5,27 @@ from __future__ import annotations
 import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy.orm import Session
 
-from alliance_flow.accounts import membership, services
-from alliance_flow.accounts.models import AllianceRole
-from alliance_flow.db import open_database
+from alliance_flow.accounts.roles import AllianceRole
 from alliance_flow.errors import AllianceFlowError, InvalidInput
+from alliance_flow.lazy import lazy_module
 
-app = typer.Typer(help="Dashboard accounts, roles and API tokens.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from alliance_flow.accounts import membership, services
+else:  # loaded when a command runs, not for --help
+    membership = lazy_module("alliance_flow.accounts.membership")
+    services = lazy_module("alliance_flow.accounts.services")
+
+app = typer.Typer(
+    rich_markup_mode=None, help="Dashboard accounts, roles and API tokens.", no_args_is_help=True
+)
 console = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 
@@ -26,6 +34,8 @@ Login = Annotated[str, typer.Argument(help="The user's login.")]
 
 @contextmanager
 def _use_case() -> Iterator[Session]:
+    from alliance_flow.db import open_database
+
     db = open_database()
     try:
         with db.transaction() as session:

@@ -6,20 +6,14 @@ Secrets (passwords, tokens, session ids) are stored only as hashes.
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from alliance_flow.accounts.roles import AllianceRole
 from alliance_flow.models import Base, UTCDateTime, utcnow
 
-
-class AllianceRole(StrEnum):
-    """What a user may do on one alliance."""
-
-    COORDINATOR = "coordinator"  # everything on that alliance
-    MEMBER = "member"  # reads, including the people and organisations
-    FUNDER = "funder"  # read-only view of progress
+__all__ = ["AllianceRole"]
 
 
 class User(Base):

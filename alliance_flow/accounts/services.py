@@ -36,8 +36,19 @@ MAX_FAILURES_PER_CLIENT = 20
 FAILURE_WINDOW = timedelta(minutes=15)
 
 _hasher = PasswordHasher()
-# Verified when the login is unknown, so a wrong login takes as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("not a real password")
+_dummy: tuple[PasswordHasher, str] | None = None
+
+
+def _dummy_hash() -> str:
+    """Verified when the login is unknown, so a wrong login takes as long as a wrong password.
+
+    Made on the first unknown login, with the hasher then in use; hashing at import would
+    cost every command and every web worker the time of one Argon2 hash.
+    """
+    global _dummy
+    if _dummy is None or _dummy[0] is not _hasher:
+        _dummy = (_hasher, _hasher.hash("not a real password"))
+    return _dummy[1]
 
 
 class UserIn(Input):
@@ -209,7 +220,7 @@ def authenticate(
         )
     user = session.scalars(select(User).where(User.login == login)).first()
     if user is None:
-        _password_matches(_DUMMY_HASH, password)
+        _password_matches(_dummy_hash(), password)
     if user is None or not user.active or not _password_matches(user.password_hash, password):
         session.add(LoginFailure(login=login, client=client[:64], at=now))
         return None

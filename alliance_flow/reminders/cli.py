@@ -7,20 +7,29 @@ import os
 from datetime import datetime
 from pathlib import Path
 from types import ModuleType
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
-from alliance_flow.db import open_database
-from alliance_flow.reminders import outbox
-from alliance_flow.reminders.delivery import redact
-from alliance_flow.reminders.due import AUDIENCES
-from alliance_flow.reminders.models import STATUSES
-from alliance_flow.settings import PROJECT_ROOT, user_data_dir
+from alliance_flow.lazy import lazy_module
 from alliance_flow.terminal import make_console
 
+if TYPE_CHECKING:
+    from alliance_flow import db as database
+    from alliance_flow import settings
+    from alliance_flow.reminders import delivery, due, outbox
+    from alliance_flow.reminders import models as rm
+else:  # loaded when a command runs, not for --help (Apprise, the database, Prefect...)
+    database = lazy_module("alliance_flow.db")
+    settings = lazy_module("alliance_flow.settings")
+    delivery = lazy_module("alliance_flow.reminders.delivery")
+    due = lazy_module("alliance_flow.reminders.due")
+    outbox = lazy_module("alliance_flow.reminders.outbox")
+    rm = lazy_module("alliance_flow.reminders.models")
+
 reminders_app = typer.Typer(
+    rich_markup_mode=None,  # plain help: Rich's help renderer costs 0.1 s a start
     help="Reminders: what is due, the outbox, and the channels alliances are reached on.",
     no_args_is_help=True,
 )
@@ -37,14 +46,14 @@ def prefect_environment() -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     if "PREFECT_HOME" not in os.environ:
-        home = user_data_dir() / "prefect"
+        home = settings.user_data_dir() / "prefect"
         home.mkdir(parents=True, exist_ok=True)
         os.environ["PREFECT_HOME"] = str(home)
 
 
 def load_flow_module(name: str) -> ModuleType:
     """flows/<name>.py, the file prefect.yaml deploys, loaded by path."""
-    path = Path(PROJECT_ROOT) / "flows" / f"{name}.py"
+    path = Path(settings.PROJECT_ROOT) / "flows" / f"{name}.py"
     spec = importlib.util.spec_from_file_location(f"alliance_flow_flows_{name}", path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
@@ -79,7 +88,7 @@ def run_command(
     """One sweep: record what is due in the outbox, then deliver what is pending."""
     day = today.date() if today else None
     if dry_run:
-        db = open_database()
+        db = database.open_database()
         try:
             planned = outbox.plan(db=db, moment=outbox.as_moment(day))
         finally:
@@ -113,10 +122,10 @@ def outbox_command(
     limit: Annotated[int, typer.Option(help="At most this many rows, newest first.")] = 100,
 ) -> None:
     """List the outbox: what was recorded, for whom, and how its delivery went."""
-    if status and status not in STATUSES:
-        console.print(f"[red]Unknown status '{status}'[/]; use one of {', '.join(STATUSES)}.")
+    if status and status not in rm.STATUSES:
+        console.print(f"[red]Unknown status '{status}'[/]; use one of {', '.join(rm.STATUSES)}.")
         raise typer.Exit(1)
-    db = open_database()
+    db = database.open_database()
     try:
         with db.transaction() as session:
             rows = outbox.list_outbox(session=session, status=status, limit=limit)
@@ -151,10 +160,10 @@ def channel_command(
     """Point one audience of an alliance at a channel; the URL is shown back redacted."""
     from alliance_flow.services.alliances import get_alliance
 
-    if audience not in (*AUDIENCES, "email"):
+    if audience not in (*due.AUDIENCES, "email"):
         console.print(f"[red]Unknown audience '{audience}'[/].")
         raise typer.Exit(1)
-    db = open_database()
+    db = database.open_database()
     try:
         with db.transaction() as session:
             a = get_alliance(session=session, ref=alliance)
@@ -164,7 +173,7 @@ def channel_command(
             slug = a.slug
     finally:
         db.dispose()
-    console.print(f"{slug} {audience}: {redact(apprise_url)}")
+    console.print(f"{slug} {audience}: {delivery.redact(apprise_url)}")
 
 
 def serve_command() -> None:

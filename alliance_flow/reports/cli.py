@@ -4,17 +4,25 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
-from alliance_flow.accounts import services as accounts
-from alliance_flow.db import open_database
 from alliance_flow.errors import AllianceFlowError
-from alliance_flow.reports import service
-from alliance_flow.reports.render import FORMATS
-from alliance_flow.services import alliances as alliance_service
+from alliance_flow.lazy import lazy_module
+from alliance_flow.reports import FORMATS
+
+if TYPE_CHECKING:
+    from alliance_flow import db as database
+    from alliance_flow.accounts import services as accounts
+    from alliance_flow.reports import service
+    from alliance_flow.services import alliances as alliance_service
+else:  # loaded when a command runs, not for --help (matplotlib, WeasyPrint...)
+    database = lazy_module("alliance_flow.db")
+    accounts = lazy_module("alliance_flow.accounts.services")
+    service = lazy_module("alliance_flow.reports.service")
+    alliance_service = lazy_module("alliance_flow.services.alliances")
 
 
 class _AllianceByDefault(TyperGroup):
@@ -28,6 +36,7 @@ class _AllianceByDefault(TyperGroup):
 
 
 report_app = typer.Typer(
+    rich_markup_mode=None,  # plain help: Rich's help renderer costs 0.1 s a start
     cls=_AllianceByDefault,
     help="Funder progress reports: one alliance, or a funder's portfolio (pdf, html, csv, "
     "xlsx). `report ALLIANCE ...` is short for `report alliance ALLIANCE ...`.",
@@ -79,7 +88,7 @@ def alliance_report(
 ) -> None:
     """One alliance's progress report, from what it recorded."""
     day = _day(today)
-    db = open_database()
+    db = database.open_database()
     try:
         fmt = service.check_format(fmt)
         with db.transaction() as session:
@@ -107,7 +116,7 @@ def portfolio_report(
 ) -> None:
     """One row per alliance the funder funds, with comparable indicators and a chart."""
     day = _day(today)
-    db = open_database()
+    db = database.open_database()
     try:
         fmt = service.check_format(fmt)
         with db.transaction() as session:

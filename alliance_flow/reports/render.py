@@ -17,14 +17,13 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from alliance_flow import __version__
-from alliance_flow.reports import charts
+from alliance_flow.reports import FORMATS, charts
 from alliance_flow.reports import labels as L
 from alliance_flow.reports.figures import ACTION_STATES, AllianceReport, Movement, Risk
 from alliance_flow.reports.i18n import Texts
 from alliance_flow.reports.portfolio import PortfolioReport, PortfolioRow
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-FORMATS = ("pdf", "html", "csv", "xlsx")
 MEDIA_TYPES = {
     "pdf": "application/pdf",
     "html": "text/html; charset=utf-8",

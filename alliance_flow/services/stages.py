@@ -11,7 +11,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from alliance_flow import lifecycle
 from alliance_flow import models as m
 from alliance_flow.errors import Conflict, FieldProblem, InvalidInput
-from alliance_flow.facts import AllianceFacts, Scope, load_facts, read_facts
+from alliance_flow.facts import CURRENT_STAGE, AllianceFacts, Scope, load_facts, read_facts
 from alliance_flow.facts import stage_entered_at as _entered_at
 from alliance_flow.gates import GateReport, Waiver, evaluate
 from alliance_flow.schemas import MoveBackIn, WaiverIn, validate
@@ -53,7 +53,7 @@ def gate_reports(
     limits = thresholds or get_thresholds()
     return {
         aid: report_of(facts, today=today, thresholds=limits)
-        for aid, facts in read_facts(session, scope).items()
+        for aid, facts in read_facts(session, scope, CURRENT_STAGE).items()
     }
 
 
