@@ -1,7 +1,7 @@
 """index the outbox by alliance and status, for the sweep's set-based reads
 
 Revision ID: 0007_outbox_alliance_status
-Revises: 0006
+Revises: 0007_stakeholders
 Create Date: 2026-11-30 12:40:00
 """
 
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0007_outbox_alliance_status"
-down_revision: str | None = "0006"
+down_revision: str | None = "0007_stakeholders"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
