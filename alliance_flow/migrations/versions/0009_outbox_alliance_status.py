@@ -1,7 +1,7 @@
 """index the outbox by alliance and status, for the sweep's set-based reads
 
-Revision ID: 0007_outbox_alliance_status
-Revises: 0007_stakeholders
+Revision ID: 0009_outbox_alliance_status
+Revises: 0008_meetings
 Create Date: 2026-11-30 12:40:00
 """
 
@@ -9,8 +9,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0007_outbox_alliance_status"
-down_revision: str | None = "0007_stakeholders"
+revision: str = "0009_outbox_alliance_status"
+down_revision: str | None = "0008_meetings"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
