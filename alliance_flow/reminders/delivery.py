@@ -6,10 +6,16 @@ import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-import apprise
+from alliance_flow.lazy import lazy_module
+
+if TYPE_CHECKING:
+    import apprise
+else:  # loaded with the first message sent, not with the web app or the CLI
+    apprise = lazy_module("apprise")
+
 
 log = logging.getLogger(__name__)
 

@@ -12,16 +12,22 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from alliance_flow import __version__
-from alliance_flow.reports import FORMATS, charts
+from alliance_flow.lazy import lazy_module
+from alliance_flow.reports import FORMATS
 from alliance_flow.reports import labels as L
 from alliance_flow.reports.figures import ACTION_STATES, AllianceReport, Movement, Risk
 from alliance_flow.reports.i18n import Texts
 from alliance_flow.reports.portfolio import PortfolioReport, PortfolioRow
+
+if TYPE_CHECKING:
+    from alliance_flow.reports import charts
+else:  # matplotlib and numpy load with the first chart, not with the web app (2 s a worker)
+    charts = lazy_module("alliance_flow.reports.charts")
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 MEDIA_TYPES = {
