@@ -287,6 +287,18 @@ READ_BY = {
     "evaluations": ("sustainability",),
     "sustainability_plans": ("sustainability",),
 }
+#: Tables the reminders read for every alliance, whatever its stage.
+READ_BY_REMINDERS = frozenset(
+    {
+        "members",
+        "member_roles",
+        "meetings",
+        "action_plan_items",
+        "charters",
+        "evaluations",
+        "sustainability_plans",
+    }
+)
 
 
 GATES = Include()
@@ -328,7 +340,11 @@ def read_facts(
         return {}
 
     def where(col: Any, table: str | None = None) -> Any:
-        if include.current_stage_only and table is not None:
+        if (
+            include.current_stage_only
+            and table is not None
+            and not (include.reminders and table in READ_BY_REMINDERS)
+        ):
             chosen = select(m.Alliance.id).where(
                 m.Alliance.id.in_(ids), m.Alliance.stage.in_(READ_BY[table])
             )

@@ -192,7 +192,9 @@ def decide_many(
     """What is due for every open alliance in `scope`, read in a fixed number of statements."""
     rules = settings.rules()
     out: dict[int, tuple[AllianceFacts, list[Due]]] = {}
-    include = Include(reminders=True, around=_day_of(moment))
+    # The reminders' own rows for every alliance; for "ready to advance", only what the checks
+    # of each alliance's current stage read.
+    include = Include(reminders=True, around=_day_of(moment), current_stage_only=True)
     for aid, facts in read_facts(session, scope, include).items():
         if facts.stage == Stage.CLOSED:
             out[aid] = (facts, [])
