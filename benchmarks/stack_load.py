@@ -7,7 +7,7 @@ Measures, through the proxy (HTTPS, keep-alive, the stack's CA), in the same run
   /healthz            the baseline: nginx + a web worker, no database
   /readyz             one database round trip
   /alliances/<slug>   a coordinator's alliance page (session, gates, template): the real work
-and the resident memory of every process of the stack (web workers, Prefect server and worker,
+and the memory (PSS) of every process of the stack (web workers, Prefect server and worker,
 nginx, PostgreSQL), from /proc.
 """
 
@@ -28,15 +28,16 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process and all its descendants, in MB."""
+def pss_mb(pid: int) -> float:
+    """Proportional memory of a process and all its descendants, in MB (shared pages counted
+    once across processes, so PostgreSQL's shared buffers are not counted per backend)."""
     total = 0
     pending = [pid]
     while pending:
         p = pending.pop()
         try:
-            status = Path(f"/proc/{p}/status").read_text()
-            total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1))  # type: ignore[union-attr]
+            rollup = Path(f"/proc/{p}/smaps_rollup").read_text()
+            total += int(re.search(r"^Pss:\s+(\d+)", rollup, re.M).group(1))  # type: ignore[union-attr]
             children = Path(f"/proc/{p}/task/{p}/children").read_text().split()
             pending.extend(int(c) for c in children)
         except (OSError, AttributeError):
@@ -110,12 +111,12 @@ def main() -> None:
           f"{args.seconds:.0f} s per path, {state['web_workers']} web workers")  # fmt: skip
     for path in ("/healthz", "/readyz", f"/alliances/{args.alliance}"):
         print(f"{path:28} {hammer(client_of, path, args.seconds, args.clients)}")
-    print("resident memory (MB, process and its children):")
+    print("memory (MB, proportional set size, process and its children):")
     for name, info in sorted((state.get("services") or {}).items()):
-        print(f"  {name:16} {rss_mb(int(info['pid'])):7.0f}")
+        print(f"  {name:16} {pss_mb(int(info['pid'])):7.0f}")
     pidfile = directory / "pg" / "data" / "postmaster.pid"
     if pidfile.exists():
-        print(f"  {'postgres':16} {rss_mb(int(pidfile.read_text().split()[0])):7.0f}")
+        print(f"  {'postgres':16} {pss_mb(int(pidfile.read_text().split()[0])):7.0f}")
 
 
 if __name__ == "__main__":

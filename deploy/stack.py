@@ -3,6 +3,8 @@
     scripts/stack up [--web-workers N]   PostgreSQL, Prefect server + worker, web workers, nginx
     scripts/stack status                 what runs, with its PID and health
     scripts/stack env                    `export` lines to point the CLI at the stack
+    scripts/stack upgrade                the rolling upgrade of deploy/OPERATIONS.md: release
+                                         step, then web workers one by one, then the worker
     scripts/stack down                   stop everything, then check that nothing is left
 
 It runs the very commands the systemd units in deploy/systemd/ run (COMMANDS below; a test
@@ -438,16 +440,32 @@ def services(stack: Stack) -> list[Supervised]:
     return found
 
 
+def rolling_restart(stack: Stack, batch: list[Supervised]) -> None:
+    """One at a time: stop (gracefully), start, wait until it is ready, then the next one, so
+    nginx always has a web worker to send requests to."""
+    for service in batch:
+        log("rolling", service=service.name)
+        service.stop()
+        service.start(stack)
+        wait_for(service.name, lambda s=service: http_ok(s.health), 300, service.alive)
+
+
 def supervise(stack: Stack) -> int:
     """The supervisor process: release step, services in order, restart what dies, stop on TERM."""
     stopping = False
+    roll = False
 
     def on_signal(signum: int, frame: Any) -> None:
         nonlocal stopping
         stopping = True
 
+    def on_hangup(signum: int, frame: Any) -> None:
+        nonlocal roll
+        roll = True
+
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGHUP, on_hangup)
     stack.save(supervisor=os.getpid(), state="starting")
     started: list[Supervised] = []
 
@@ -481,6 +499,13 @@ def supervise(stack: Stack) -> int:
             stack.save(state="ready")
             log("ready", **stack.urls)
         while not stopping:
+            if roll:
+                roll = False
+                rolling_restart(
+                    stack, [s for s in started if s.name.startswith(("web-", "worker"))]
+                )
+                save_pids()
+                stack.save(state="ready", rolled=int(stack.load().get("rolled", 0)) + 1)
             for service in started:
                 if not service.alive() and time.monotonic() >= service.next_start:
                     code = service.process.returncode if service.process else None
@@ -675,6 +700,29 @@ def down(args: argparse.Namespace) -> int:
     return 0
 
 
+def upgrade(args: argparse.Namespace) -> int:
+    """The rolling upgrade, on the code now checked out: what the guide tells operators to do."""
+    stack = stack_from_disk(stack_dir())
+    state = stack.load()
+    if state.get("state") != "ready" or not alive(state.get("supervisor")):
+        print("The stack is not up and ready.", file=sys.stderr)
+        return 1
+    t0 = time.monotonic()
+    for step in ("release-migrate", "release-pool", "release-deploy"):  # 1. the release step
+        run_once(stack, step, command(step, **stack.values()), ROOT)
+    rolled = int(state.get("rolled", 0))
+    stack.save(state="rolling")
+    os.kill(int(state["supervisor"]), signal.SIGHUP)  # 2. web workers one by one, 3. the worker
+    deadline = time.monotonic() + args.timeout
+    while int(stack.load().get("rolled", 0)) == rolled:
+        if time.monotonic() > deadline or not alive(state["supervisor"]):
+            print(f"The rolling restart did not finish; see {stack.logs('supervisor')}")
+            return 1
+        time.sleep(0.5)
+    print(f"Upgraded in {time.monotonic() - t0:.0f} s: migrated, web workers and worker restarted.")
+    return 0
+
+
 def status(args: argparse.Namespace) -> int:
     stack = stack_from_disk(stack_dir())
     state = stack.load()
@@ -713,6 +761,9 @@ def main(argv: list[str] | None = None) -> int:
     p_down = sub.add_parser("down", help="stop everything and check nothing is left")
     p_down.add_argument("--keep", action="store_true", help="keep the logs and data directory")
     p_down.set_defaults(run=down)
+    p_upgrade = sub.add_parser("upgrade", help="release step, then restart workers one by one")
+    p_upgrade.add_argument("--timeout", type=float, default=600)
+    p_upgrade.set_defaults(run=upgrade)
     sub.add_parser("status", help="what runs").set_defaults(run=status)
     sub.add_parser("env", help="export lines for the CLI").set_defaults(run=print_env)
     sub.add_parser("_supervise").set_defaults(run=lambda a: supervise(stack_from_disk(stack_dir())))

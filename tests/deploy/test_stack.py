@@ -272,6 +272,33 @@ def csrf_of(client: httpx.Client, path: str) -> str:
     return token.group(1)
 
 
+@contextlib.contextmanager
+def asking(stack: RunningStack) -> Iterator[list[str]]:
+    """Requests through the proxy, 20 a second, for as long as the block runs; yields the
+    failures (anything but 200)."""
+    failures: list[str] = []
+    done = threading.Event()
+
+    def keep_asking() -> None:
+        with browser(stack) as client:
+            while not done.is_set():
+                try:
+                    answer = client.get("/healthz")
+                    if answer.status_code != 200:
+                        failures.append(f"{answer.status_code}")
+                except httpx.HTTPError as exc:
+                    failures.append(repr(exc))
+                time.sleep(0.05)
+
+    asker = threading.Thread(target=keep_asking)
+    asker.start()
+    try:
+        yield failures
+    finally:
+        done.set()
+        asker.join(timeout=60)
+
+
 def test_a_coordinator_moves_an_alliance_on_through_the_proxy(demo: RunningStack) -> None:
     with browser(demo) as client:
         # given a coordinator signed in over HTTPS (plain HTTP is sent to HTTPS)
@@ -353,23 +380,7 @@ def test_killed_workers_come_back_and_nothing_is_lost(
     demo.add("meeting", kind="plenary", starts_at=f"{tomorrow}T18:00", title="Extra plenary",
              place="Kalmar")  # fmt: skip
     before = [m["title"] for m in receiver.at("member")]
-    failures: list[str] = []
-    done = threading.Event()
-
-    def keep_asking() -> None:
-        with browser(demo) as client:
-            while not done.is_set():
-                try:
-                    answer = client.get("/healthz")
-                    if answer.status_code != 200:
-                        failures.append(f"{answer.status_code}")
-                except httpx.HTTPError as exc:
-                    failures.append(repr(exc))
-                time.sleep(0.05)
-
-    asker = threading.Thread(target=keep_asking)
-    asker.start()
-    try:
+    with asking(demo) as failures:
         # when one web worker is killed
         web_pid = demo.pid("web-1")
         os.kill(web_pid, signal.SIGKILL)
@@ -392,9 +403,6 @@ def test_killed_workers_come_back_and_nothing_is_lost(
         retrying(lambda: httpx.get(f"http://127.0.0.1:{web}/readyz"), attempts=60)
         health = f"http://127.0.0.1:{demo.state['ports']['worker_health']}/health"
         retrying(lambda: httpx.get(health), attempts=60)
-    finally:
-        done.set()
-        asker.join(timeout=60)
     # and the proxy sent every request to a live worker meanwhile
     assert not failures, failures[:5]
     # and once the killed sweep's lease ran out, the next sweeps deliver what it left, once;
@@ -410,3 +418,18 @@ def test_killed_workers_come_back_and_nothing_is_lost(
     assert len(new) == 1, titles  # the plenary of tomorrow: not lost, not sent twice
     assert len(titles) == len(set(titles)), titles
     assert len(receiver.at("funder")) == 1
+
+
+def test_a_rolling_upgrade_answers_every_request(demo: RunningStack) -> None:
+    # given requests flowing through the proxy
+    before = {name: demo.pid(name) for name in ("web-1", "web-2", "worker")}
+    with asking(demo) as failures:
+        # when the operator runs the upgrade of deploy/OPERATIONS.md (release step, then the web
+        # workers one at a time, then the worker)
+        upgraded = stack_script("upgrade", env=demo.env, timeout=900)
+        assert upgraded.returncode == 0, f"{upgraded.stdout}{upgraded.stderr}"
+    # then every process was replaced and not one request failed
+    assert all(demo.pid(name) != pid for name, pid in before.items()), demo.state["services"]
+    assert not failures, failures[:5]
+    ready = retrying(lambda: httpx.get(f"http://127.0.0.1:{demo.state['ports']['web-2']}/readyz"))
+    assert ready.json()["migrations"] == "at head"
