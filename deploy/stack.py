@@ -238,6 +238,7 @@ class Stack:
             "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
             "PREFECT_UI_ENABLED": "false",
             "PREFECT_LOGGING_LEVEL": "INFO",
+            "PREFECT_LOGGING_HANDLERS_CONSOLE_FORMATTER": "json",
             "PREFECT_WORKER_WEBSERVER_HOST": "127.0.0.1",
             "PREFECT_WORKER_WEBSERVER_PORT": str(self.ports["worker_health"]),
             "PREFECT_WORKER_QUERY_SECONDS": "2",
@@ -303,7 +304,7 @@ def render_site(stack: Stack, site: str | None = None) -> str:
     text = site if site is not None else NGINX_SITE.read_text()
     p = stack.ports
     upstreams = "".join(
-        f"    server 127.0.0.1:{port} max_fails=1 fail_timeout=5s;\n" for port in web_ports(stack)
+        f"    server 127.0.0.1:{port} max_fails=1 fail_timeout=2s;\n" for port in web_ports(stack)
     )
     text = _replace(text, r"^    server 127\.0\.0\.1:\d+ [^\n]*\n(?:    server 127[^\n]*\n)*",
                     upstreams)  # fmt: skip
@@ -441,13 +442,14 @@ def services(stack: Stack) -> list[Supervised]:
 
 
 def rolling_restart(stack: Stack, batch: list[Supervised]) -> None:
-    """One at a time: stop (gracefully), start, wait until it is ready, then the next one, so
-    nginx always has a web worker to send requests to."""
+    """One at a time: stop (gracefully), start, wait until it is ready and nginx has taken it
+    back (its fail_timeout, 2 s), then the next one, so nginx always has a worker to send to."""
     for service in batch:
         log("rolling", service=service.name)
         service.stop()
         service.start(stack)
         wait_for(service.name, lambda s=service: http_ok(s.health), 300, service.alive)
+        time.sleep(3)
 
 
 def supervise(stack: Stack) -> int:
@@ -559,10 +561,14 @@ def pg_start(stack: Stack) -> None:
 def pg_stop(stack: Stack) -> None:
     data = stack.dir / "pg" / "data"
     if (data / "postmaster.pid").exists():
-        subprocess.run(
-            [*as_postgres(), pg_bin() / "pg_ctl", "-D", data, "-m", "fast", "-w", "-s", "stop"],
-            check=False,
+        # a busy machine may need more than pg_ctl's default minute for the last checkpoint
+        done = subprocess.run(
+            [*as_postgres(), pg_bin() / "pg_ctl", "-D", data, "-m", "fast", "-w", "-t", "300",
+             "stop"],
+            capture_output=True, text=True, check=False,
         )  # fmt: skip
+        if done.returncode != 0:
+            print(f"pg_ctl stop: {done.stdout}{done.stderr}", file=sys.stderr)
 
 
 # --- leftovers -------------------------------------------------------------------------------

@@ -4,9 +4,12 @@ site renders for the stack, and the example configuration explains every setting
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 import re
 import shlex
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -140,3 +143,25 @@ def test_secrets_can_come_from_files(tmp_path: Path) -> None:
     (tmp_path / "ALLIANCE_FLOW_REPORTS_FUNDER_CHANNELS").write_text('{"f": "json://h/x"}')
     assert Settings(_secrets_dir=tmp_path).database_url == "postgresql+psycopg://u:pw@db/a"
     assert ReportSettings(_secrets_dir=tmp_path).funder_channels == {"f": "json://h/x"}
+
+
+@pytest.mark.skipif(not shutil.which("systemd-analyze"), reason="systemd-analyze not installed")
+def test_systemd_accepts_the_units(tmp_path: Path) -> None:
+    # The units point at /opt/alliance-flow; here the checkout stands in for it, so that
+    # systemd also checks that every command exists.
+    for unit_file in [*SYSTEMD.glob("*.service"), *SYSTEMD.glob("*.target")]:
+        text = unit_file.read_text().replace("/opt/alliance-flow", str(PROJECT_ROOT))
+        (tmp_path / unit_file.name).write_text(text)
+    (tmp_path / "alliance-flow-web@8001.service").write_text(
+        (tmp_path / "alliance-flow-web@.service").read_text()
+    )
+    names = sorted(p.name for p in tmp_path.iterdir() if p.name != "alliance-flow-web@.service")
+    done = subprocess.run(
+        ["systemd-analyze", "verify", "--man=no", "--recursive-errors=no", *names],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "SYSTEMD_LOG_LEVEL": "notice"},
+    )
+    assert done.returncode == 0 and not done.stderr.strip(), done.stderr

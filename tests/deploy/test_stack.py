@@ -210,7 +210,7 @@ def stack(receiver: Receiver) -> Iterator[RunningStack]:
         yield RunningStack(directory, cli_env)
     finally:
         state = json.loads((directory / "stack.json").read_text())
-        down = stack_script("down", env=env, timeout=300)
+        down = stack_script("down", env=env, timeout=900)
         # then nothing is left: no process of the stack, no port answering
         assert down.returncode == 0, f"{down.stdout}\n{down.stderr}"
         assert "no process left" in down.stdout
