@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar, get_args
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from alliance_flow.accounts.cli import app as user_app
 from alliance_flow.errors import AllianceFlowError, GateBlocked, InvalidInput
@@ -24,7 +25,8 @@ from alliance_flow.lazy import lazy_module
 from alliance_flow.plain import plain
 from alliance_flow.reminders.cli import reminders_app, serve_command
 from alliance_flow.reports.cli import report_app
-from alliance_flow.terminal import make_console
+from alliance_flow.safety import parse_id
+from alliance_flow.terminal import make_console, styled
 from alliance_flow.vocabulary import STAGE_ORDER
 from alliance_flow.web.cli import web as web_command
 
@@ -130,16 +132,21 @@ def reports_errors(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except GateBlocked as exc:
-            err.print(f"[bold red]Refused:[/] {exc.report.stage} has checks that have not passed.")
+            err.print(
+                styled(
+                    ("Refused: ", "bold red"),
+                    f"{exc.report.stage} has checks that have not passed.",
+                )
+            )
             _print_report(exc.report, only_blocking=True, to=err)
             raise typer.Exit(EXIT_REFUSED) from None
         except InvalidInput as exc:
-            err.print(f"[bold red]Error ({exc.code}):[/] nothing was saved.")
+            err.print(styled((f"Error ({exc.code}): ", "bold red"), "nothing was saved."))
             for problem in exc.problems:
                 err.print(f"  - {problem}")
             raise typer.Exit(EXIT_ERROR) from None
         except AllianceFlowError as exc:
-            err.print(f"[bold red]Error ({exc.code}):[/] {exc.message}")
+            err.print(styled((f"Error ({exc.code}): ", "bold red"), exc.message))
             raise typer.Exit(EXIT_ERROR) from None
 
     return wrapper  # type: ignore[return-value]
@@ -362,11 +369,12 @@ def edit(
 
 def _split_id(args: list[str]) -> tuple[int | None, list[str]]:
     if args and "=" not in args[0]:
-        if not args[0].isdigit():
+        number = parse_id(args[0])
+        if number is None:
             from alliance_flow.errors import FieldProblem
 
             raise InvalidInput([FieldProblem("id", f"'{args[0]}' is not an item id")])
-        return int(args[0]), args[1:]
+        return number, args[1:]
     return None, args
 
 
@@ -601,12 +609,15 @@ def _print_report(
     for o in report.outcomes:
         if only_blocking and not o.blocks:
             continue
-        mark = "[green]✓[/]" if o.passed else ("[yellow]waived[/]" if o.waived else "[red]✗[/]")
-        why = o.result.reason
+        mark = styled(
+            ("✓", "green") if o.passed else ("waived", "yellow") if o.waived else ("✗", "red")
+        )
+        why: str | Text = o.result.reason
         if o.waived and o.waiver:
             w = o.waiver
-            why += f"\n[yellow]Waived by {w.actor} on {w.at.date()}: {w.reason}[/]"
-        table.add_row(mark, f"{o.result.title}\n[dim]{o.code}[/]", why, o.result.fix)
+            waived = f"\nWaived by {w.actor} on {w.at.date()}: {w.reason}"
+            why = styled(o.result.reason, (waived, "yellow"))
+        table.add_row(mark, styled(o.result.title + "\n", (o.code, "dim")), why, o.result.fix)
     to.print(table)
 
 
@@ -620,11 +631,15 @@ def status(alliance: AllianceRef, as_json: AsJson = False, today: Today = None) 
     if as_json:
         _print_json({"alliance": _alliance_json(a), "gates": report.as_list()})
         return
-    console.print(f"[bold]{a.name}[/] ({a.slug}) — stage [bold]{a.stage}[/] {_stage_bar(a.stage)}")
+    console.print(
+        styled(
+            (a.name, "bold"), f" ({a.slug}) — stage ", (a.stage, "bold"), f" {_stage_bar(a.stage)}"
+        )
+    )
     _print_report(report)
     if report.outcomes:
         console.print(
-            "[green]Ready to advance.[/]"
+            styled(("Ready to advance.", "green"))
             if report.clear
             else f"{len(report.blocking)} checks still block `alliance-flow advance`."
         )
@@ -789,7 +804,7 @@ def demo(today: Today = None) -> None:
         db.dispose()
     _print_alliances(rows)
     for a, report in rows:
-        console.print(f"\n[bold]{a.name}[/] ({a.slug}) — stage [bold]{a.stage}[/]")
+        console.print(styled("\n", (a.name, "bold"), f" ({a.slug}) — stage ", (a.stage, "bold")))
         _print_report(report)
     table = Table(
         title="Demo logins for the dashboard (`alliance-flow web`, then open http://127.0.0.1:8000)"

@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from alliance_flow import audit
+from alliance_flow.safety import check_storable
 from alliance_flow.settings import get_settings
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -49,6 +50,7 @@ class Database:
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        event.listen(self._sessions, "before_flush", check_storable)
         event.listen(self._sessions, "after_flush", audit.record_writes)
 
     def upgrade(self) -> None:

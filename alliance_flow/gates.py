@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import contextvars
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -151,6 +153,34 @@ def evaluate(
         waiver = by_code.get(check.code) if not result.passed else None
         outcomes.append(CheckOutcome(result, waiver))
     return GateReport(checks.stage.value, tuple(outcomes))
+
+
+_people_hidden: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "people_hidden", default=False
+)
+
+
+@contextmanager
+def counts_only() -> Iterator[None]:
+    """Checks evaluated inside say how many people, never who (for funders and their reports)."""
+    token = _people_hidden.set(True)
+    try:
+        yield
+    finally:
+        _people_hidden.reset(token)
+
+
+def hide_people() -> None:
+    """From here on in this request, checks say how many people, never who (funders)."""
+    _people_hidden.set(True)
+
+
+def who(items: Iterable[str], limit: int = 6) -> str:
+    """The people a reason is about: their names, or only how many when names are hidden."""
+    items = list(items)
+    if _people_hidden.get():
+        return ngettext("{count} person", "{count} people", len(items)).format(count=len(items))
+    return names(items, limit)
 
 
 def names(items: Iterable[str], limit: int = 6) -> str:

@@ -22,6 +22,7 @@ from pydantic import (
 
 from alliance_flow.errors import FieldProblem, InvalidInput
 from alliance_flow.i18n import LANGUAGES, N_, _, current_language, parse_amount
+from alliance_flow.safety import MAX_ID, is_web_address
 from alliance_flow.vocabulary import (
     ActionStatus,
     Audience,
@@ -63,8 +64,10 @@ def _channel(value: str | None) -> str | None:
 
 def _timezone(value: str) -> str:
     try:
+        if len(value) > 64:  # no zone name is longer; the file lookup fails on absurd ones
+            raise ValueError(value)
         ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise ValueError(
             _("unknown time zone '{value}' (expected e.g. Europe/Paris)").format(value=value)
         ) from None
@@ -74,6 +77,12 @@ def _timezone(value: str) -> str:
 def _language(value: str) -> str:
     if value not in LANGUAGES:
         raise ValueError(_("must be one of: {expected}").format(expected=", ".join(LANGUAGES)))
+    return value
+
+
+def _web_address(value: str | None) -> str | None:
+    if value is not None and not is_web_address(value):
+        raise ValueError(_("not a web address (expected https://example.org)"))
     return value
 
 
@@ -99,13 +108,45 @@ def _split_lines(value: Any) -> Any:
     return value
 
 
-Text = Annotated[str | None, BeforeValidator(_blank_to_none)]
-Email = Annotated[str | None, BeforeValidator(_blank_to_none), AfterValidator(_email)]
-TimeZone = Annotated[str, AfterValidator(_timezone)]
-Words = Annotated[list[str], BeforeValidator(_split_list)]
-Lines = Annotated[list[str], BeforeValidator(_split_lines)]
+#: Free text: a few pages at most (a longer column limit is checked when saving, see db.py).
+TEXT_MAX = 20_000
+#: Minutes and charter texts may be long documents.
+DOCUMENT_MAX = 200_000
+
+Text = Annotated[Annotated[str, Field(max_length=TEXT_MAX)] | None, BeforeValidator(_blank_to_none)]
+Document = Annotated[str, Field(min_length=1, max_length=DOCUMENT_MAX)]
+OptDocument = Annotated[
+    Annotated[str, Field(max_length=DOCUMENT_MAX)] | None, BeforeValidator(_blank_to_none)
+]
+#: A sentence such as a description or a reason.
+Sentence = Annotated[str, Field(min_length=1, max_length=TEXT_MAX)]
+Email = Annotated[
+    Annotated[str, Field(max_length=200)] | None,
+    BeforeValidator(_blank_to_none),
+    AfterValidator(_email),
+]
+#: A web address that may become a link: http(s) only, so no `javascript:` ever runs from data.
+Url = Annotated[
+    Annotated[str, Field(max_length=500)] | None,
+    BeforeValidator(_blank_to_none),
+    AfterValidator(_web_address),
+]
+TimeZone = Annotated[str, Field(max_length=64), AfterValidator(_timezone)]
+Words = Annotated[
+    list[Annotated[str, Field(max_length=200)]], Field(max_length=100), BeforeValidator(_split_list)
+]
+Lines = Annotated[
+    list[Annotated[str, Field(max_length=TEXT_MAX)]],
+    Field(max_length=500),
+    BeforeValidator(_split_lines),
+]
 OptDate = Annotated[date | None, BeforeValidator(_blank_to_none)]
-OptInt = Annotated[int | None, BeforeValidator(_blank_to_none)]
+#: A whole number stored in an ordinary integer column (32 bits on PostgreSQL).
+Count = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
+OptInt = Annotated[Count | None, BeforeValidator(_blank_to_none)]
+#: The id of a row: positive and within what every database stores.
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+OptId = Annotated[Id | None, BeforeValidator(_blank_to_none)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 
 
@@ -120,7 +161,9 @@ class Input(BaseModel):
 
 class AllianceIn(Input):
     name: Name
-    slug: Annotated[str | None, BeforeValidator(_blank_to_none)] = None
+    slug: Annotated[
+        Annotated[str, Field(max_length=80)] | None, BeforeValidator(_blank_to_none)
+    ] = None
     country: Annotated[str, Field(pattern=r"^[A-Za-z]{2}$")]
     region: Text = None
     region_boundary: Text = None
@@ -166,7 +209,7 @@ class OrganisationIn(Input):
     ] = None
     phone: Text = None
     email: Email = None
-    website: Text = None
+    website: Url = None
     address: Text = None
     latitude: Annotated[
         Annotated[float, Field(ge=-90, le=90)] | None, BeforeValidator(_blank_to_none)
@@ -185,7 +228,7 @@ class OrganisationIn(Input):
 
 class MemberIn(Input):
     name: Name
-    organisation_id: OptInt = None
+    organisation_id: OptId = None
     email: Email = None
     phone: Text = None
     preferred_channel: Annotated[
@@ -225,13 +268,15 @@ class BriefingIn(Input):
 class MeetingIn(Input):
     kind: MeetingKind
     starts_at: datetime
-    timezone: Annotated[str | None, BeforeValidator(_blank_to_none)] = None
+    timezone: Annotated[
+        Annotated[str, Field(max_length=64)] | None, BeforeValidator(_blank_to_none)
+    ] = None
     title: Text = None
     place: Text = None
     host_organisation: Text = None
     status: MeetingStatus = MeetingStatus.PLANNED
     duration_minutes: Annotated[int, Field(ge=15, le=24 * 60)] = 120
-    minutes: Text = None
+    minutes: OptDocument = None
     minutes_recorded_on: OptDate = None
 
     @field_validator("timezone")
@@ -241,9 +286,9 @@ class MeetingIn(Input):
 
 
 class AgendaItemIn(Input):
-    meeting_id: int
+    meeting_id: Id
     item: Annotated[str, Field(min_length=1, max_length=300)]
-    position: int = 0
+    position: Count = 0
     time: Annotated[
         Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")] | None,
         BeforeValidator(_blank_to_none),
@@ -253,15 +298,15 @@ class AgendaItemIn(Input):
 
 
 class AttendanceIn(Input):
-    meeting_id: int
-    member_id: int
+    meeting_id: Id
+    member_id: Id
     present: bool = True
 
 
 class MeetingActionIn(Input):
-    meeting_id: int
-    description: Annotated[str, Field(min_length=1)]
-    owner_member_id: OptInt = None
+    meeting_id: Id
+    description: Sentence
+    owner_member_id: OptId = None
     due_on: OptDate = None
     done_on: OptDate = None
 
@@ -279,7 +324,7 @@ class SectorProfileIn(Input):
 class ResearchSourceIn(Input):
     title: Annotated[str, Field(min_length=1, max_length=300)]
     kind: ResearchKind = ResearchKind.OTHER
-    url: Text = None
+    url: Url = None
     notes: Text = None
 
 
@@ -291,7 +336,7 @@ class ConsultationIn(Input):
 
 
 class GapIn(Input):
-    description: Annotated[str, Field(min_length=1)]
+    description: Sentence
     identified_on: OptDate = None
     source: Text = None
 
@@ -319,7 +364,7 @@ class ActionPlanItemIn(Input):
     budget_committed: Money = None
     resources: Text = None
     responsible: Text = None
-    owner_member_id: OptInt = None
+    owner_member_id: OptId = None
     starts_on: OptDate = None
     ends_on: OptDate = None
     implementation: Text = None
@@ -341,14 +386,14 @@ class ActionPlanItemIn(Input):
 
 
 class CharterVersionIn(Input):
-    text: Annotated[str, Field(min_length=1)]
+    text: Document
     version: OptInt = None
     adopted_on: OptDate = None
 
 
 class CharterSignatureIn(Input):
-    member_id: int
-    charter_version_id: int
+    member_id: Id
+    charter_version_id: Id
     signed_on: date
 
 
@@ -365,7 +410,7 @@ class PublicationIn(Input):
     kind: PublicationKind
     title: Annotated[str, Field(min_length=1, max_length=300)]
     published_on: date
-    url: Text = None
+    url: Url = None
     audience: Text = None
 
 
@@ -396,7 +441,7 @@ class SustainabilityPlanIn(Input):
 
 
 class WaiverIn(Input):
-    code: Annotated[str, Field(min_length=1)]
+    code: Annotated[str, Field(min_length=1, max_length=80)]
     reason: Annotated[str, Field(min_length=10, max_length=2000)]
 
 
@@ -426,6 +471,7 @@ MESSAGES: dict[str, str] = {
     "literal_error": N_("must be one of: {expected}"),
     "greater_than_equal": N_("must be at least {ge}"),
     "less_than_equal": N_("must be at most {le}"),
+    "too_long": N_("too many entries (at most {max_length})"),
     "decimal_max_places": N_("at most {decimal_places} decimals"),
     "decimal_max_digits": N_("too many digits"),
 }

@@ -8,12 +8,12 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from alliance_flow.accounts.roles import AllianceRole
 from alliance_flow.errors import AllianceFlowError, InvalidInput
 from alliance_flow.lazy import lazy_module
+from alliance_flow.terminal import make_console, styled
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -26,8 +26,8 @@ else:  # loaded when a command runs, not for --help
 app = typer.Typer(
     rich_markup_mode=None, help="Dashboard accounts, roles and API tokens.", no_args_is_help=True
 )
-console = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+console = make_console()
+err = make_console(stderr=True)
 
 Login = Annotated[str, typer.Argument(help="The user's login.")]
 
@@ -41,12 +41,12 @@ def _use_case() -> Iterator[Session]:
         with db.transaction() as session:
             yield session
     except InvalidInput as exc:
-        err.print(f"[bold red]Error ({exc.code}):[/] nothing was saved.")
+        err.print(styled((f"Error ({exc.code}): ", "bold red"), "nothing was saved."))
         for problem in exc.problems:
             err.print(f"  - {problem}")
         raise typer.Exit(1) from None
     except AllianceFlowError as exc:
-        err.print(f"[bold red]Error ({exc.code}):[/] {exc.message}")
+        err.print(styled((f"Error ({exc.code}): ", "bold red"), exc.message))
         raise typer.Exit(1) from None
     finally:
         db.dispose()

@@ -17,6 +17,7 @@ from alliance_flow.accounts.policy import Permission, Viewer
 from alliance_flow.accounts.services import get_user
 from alliance_flow.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from alliance_flow.i18n import _
+from alliance_flow.safety import parse_id
 from alliance_flow.services import alliances as alliance_service
 from alliance_flow.services import items as item_service
 
@@ -52,8 +53,11 @@ def find_member(*, session: Session, alliance: m.Alliance, ref: str | int) -> m.
     """A member of the alliance by id or by exact name (case does not matter)."""
     text = str(ref).strip()
     query = select(m.Member).where(m.Member.alliance_id == alliance.id)
-    if text.isdigit():
-        query = query.where(m.Member.id == int(text))
+    number = parse_id(text)
+    if number is not None:
+        query = query.where(m.Member.id == number)
+    elif text.isdecimal():
+        raise NotFound(f"member: no member '{text}' in '{alliance.slug}'")
     else:
         query = query.where(m.Member.name.ilike(text.replace("%", r"\%").replace("_", r"\_")))
     found = list(session.scalars(query))

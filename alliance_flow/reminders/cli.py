@@ -13,7 +13,7 @@ import typer
 from rich.table import Table
 
 from alliance_flow.lazy import lazy_module
-from alliance_flow.terminal import make_console
+from alliance_flow.terminal import make_console, styled
 
 if TYPE_CHECKING:
     from alliance_flow import db as database
@@ -111,7 +111,7 @@ def run_command(
     if not result["decided"]:
         console.print(NO_CHANNEL_HINT)
     for slug, error in result["errors"].items():
-        console.print(f"[red]{slug}[/]: reminders not decided: {error}")
+        console.print(styled((slug, "red"), f": reminders not decided: {error}"))
     if result["errors"]:
         raise typer.Exit(1)
 
@@ -123,7 +123,9 @@ def outbox_command(
 ) -> None:
     """List the outbox: what was recorded, for whom, and how its delivery went."""
     if status and status not in rm.STATUSES:
-        console.print(f"[red]Unknown status '{status}'[/]; use one of {', '.join(rm.STATUSES)}.")
+        console.print(
+            styled((f"Unknown status '{status}'", "red"), f"; use one of {', '.join(rm.STATUSES)}.")
+        )
         raise typer.Exit(1)
     db = database.open_database()
     try:
@@ -161,7 +163,7 @@ def channel_command(
     from alliance_flow.services.alliances import get_alliance
 
     if audience not in (*due.AUDIENCES, "email"):
-        console.print(f"[red]Unknown audience '{audience}'[/].")
+        console.print(styled((f"Unknown audience '{audience}'", "red"), "."))
         raise typer.Exit(1)
     db = database.open_database()
     try:

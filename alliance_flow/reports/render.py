@@ -23,6 +23,7 @@ from alliance_flow.reports import labels as L
 from alliance_flow.reports.figures import ACTION_STATES, AllianceReport, Movement, Risk
 from alliance_flow.reports.i18n import Texts
 from alliance_flow.reports.portfolio import PortfolioReport, PortfolioRow
+from alliance_flow.safety import safe_url, spreadsheet_cell
 
 if TYPE_CHECKING:
     from alliance_flow.reports import charts
@@ -62,6 +63,7 @@ def _environment() -> Environment:
     env.globals["L"] = L
     env.globals["label"] = L.label
     env.globals["ACTION_STATES"] = ACTION_STATES
+    env.filters["safe_url"] = safe_url  # every user address that becomes a link goes through it
     return env
 
 
@@ -361,22 +363,33 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _csv_writer(buf: io.StringIO) -> Any:
+    """A CSV writer whose every cell is text a spreadsheet will not run as a formula."""
+    writer = csv.writer(buf, lineterminator="\n")
+
+    class Neutralised:
+        def writerow(self, row: list[Any]) -> None:
+            writer.writerow([_cell(spreadsheet_cell(v)) for v in row])
+
+    return Neutralised()
+
+
 def alliance_csv(report: AllianceReport, t: Texts) -> str:
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    writer = _csv_writer(buf)
     writer.writerow(["indicator", t.gettext("Indicator"), t.gettext("Value")])
     for code, text, value in alliance_indicators(report, t):
-        writer.writerow([code, text, _cell(value)])
+        writer.writerow([code, text, value])
     return buf.getvalue()
 
 
 def portfolio_csv(portfolio: PortfolioReport, t: Texts) -> str:
     columns = portfolio_columns(t)
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    writer = _csv_writer(buf)
     writer.writerow([key for key, _label in columns])
     for row in portfolio.rows:
-        writer.writerow([_cell(v) for v in portfolio_values(row, columns)])
+        writer.writerow(portfolio_values(row, columns))
     return buf.getvalue()
 
 
@@ -392,7 +405,7 @@ def _workbook_bytes(sheets: list[tuple[str, list[str], list[list[Any]]]]) -> byt
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            ws.append([float(v) if isinstance(v, Decimal) else v for v in row])
+            ws.append([float(v) if isinstance(v, Decimal) else spreadsheet_cell(v) for v in row])
         for column in ws.columns:
             width = max(len(_cell(c.value)) for c in column)
             ws.column_dimensions[column[0].column_letter].width = min(max(10, width + 2), 60)

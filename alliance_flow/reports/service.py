@@ -12,6 +12,7 @@ from alliance_flow.accounts import services as accounts
 from alliance_flow.accounts.models import User
 from alliance_flow.accounts.policy import Viewer
 from alliance_flow.errors import FieldProblem, InvalidInput
+from alliance_flow.gates import counts_only
 from alliance_flow.i18n import use_language
 from alliance_flow.reports import render
 from alliance_flow.reports.figures import AllianceReport, build_report
@@ -68,7 +69,8 @@ def alliance_report(
         resolved = alliance_period(session, alliance, period, today=today, user_id=user_id)
     except ValueError as exc:
         raise InvalidInput([FieldProblem("period", str(exc))]) from None
-    with use_language(pick_language(language)):
+    # A report goes to funders, who see how many people, never who (the report says so).
+    with use_language(pick_language(language)), counts_only():
         return build_report(
             session,
             alliance,
@@ -91,7 +93,7 @@ def portfolio_of(
 ) -> tuple[PortfolioReport, list[AllianceReport]]:
     settings = settings or get_report_settings()
     try:
-        with use_language(pick_language(language)):
+        with use_language(pick_language(language)), counts_only():
             return build_portfolio(
                 session,
                 alliances,

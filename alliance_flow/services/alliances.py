@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from alliance_flow import models as m
 from alliance_flow.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from alliance_flow.i18n import _
+from alliance_flow.safety import parse_id
 from alliance_flow.schemas import AllianceIn, validate
 from alliance_flow.vocabulary import EventKind, Stage
 
@@ -29,9 +30,10 @@ def get_alliance(*, session: Session, ref: str | int) -> m.Alliance:
     """Find an alliance by id or slug, as typed by a user."""
     text = str(ref).strip()
     alliance = None
-    if text.isdigit():
-        alliance = session.get(m.Alliance, int(text))
-    if alliance is None:
+    number = parse_id(text)
+    if number is not None:
+        alliance = session.get(m.Alliance, number)
+    if alliance is None and len(text) <= 80:
         alliance = session.scalars(
             select(m.Alliance).where(m.Alliance.slug == text.lower())
         ).first()
@@ -42,6 +44,23 @@ def get_alliance(*, session: Session, ref: str | int) -> m.Alliance:
     return alliance
 
 
+def known_stage(stage: str) -> str:
+    """A stage as typed in a filter; refused with the field named when it is not one of the six."""
+    try:
+        return Stage(stage).value
+    except ValueError:
+        raise InvalidInput(
+            [
+                FieldProblem(
+                    "stage",
+                    _("must be one of: {expected}").format(
+                        expected=", ".join(s.value for s in Stage)
+                    ),
+                )
+            ]
+        ) from None
+
+
 def list_alliances(
     *, session: Session, country: str | None = None, stage: str | None = None
 ) -> list[m.Alliance]:
@@ -49,7 +68,7 @@ def list_alliances(
     if country:
         query = query.where(m.Alliance.country == country.upper())
     if stage:
-        query = query.where(m.Alliance.stage == Stage(stage).value)
+        query = query.where(m.Alliance.stage == known_stage(stage))
     return list(session.scalars(query))
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 
 from alliance_flow.facts import ActionFacts, AllianceFacts
-from alliance_flow.gates import StageChecks, fail, names, ok
+from alliance_flow.gates import StageChecks, fail, ok, who
 from alliance_flow.i18n import N_, _, local_date, ngettext
 from alliance_flow.settings import Thresholds
 from alliance_flow.vocabulary import ActionStatus, PublicationKind, Stage
@@ -130,9 +130,7 @@ def charter_signed(f: AllianceFacts, t: Thresholds, today: date) -> tuple[bool, 
                 "{count} of {total} members has not signed charter v{version}: {names}.",
                 "{count} of {total} members have not signed charter v{version}: {names}.",
                 len(unsigned),
-            ).format(
-                count=len(unsigned), total=len(members), version=version, names=names(unsigned)
-            ),
+            ).format(count=len(unsigned), total=len(members), version=version, names=who(unsigned)),
             _("Ask them to sign charter v{version}, then record each signature.").format(
                 version=version
             ),

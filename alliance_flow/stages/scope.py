@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 
 from alliance_flow.facts import AllianceFacts
-from alliance_flow.gates import StageChecks, fail, names, ok
+from alliance_flow.gates import StageChecks, fail, ok, who
 from alliance_flow.i18n import N_, _, ngettext
 from alliance_flow.settings import Thresholds
 from alliance_flow.vocabulary import Sector, Stage, StakeholderGroup
@@ -124,9 +124,7 @@ def migrant_communities_included(
             ),
         )
     return ok(
-        _("Migrant and refugee communities: {names}.").format(
-            names=names(p.label for p in community)
-        )
+        _("Migrant and refugee communities: {names}.").format(names=who(p.label for p in community))
     )
 
 
@@ -142,7 +140,7 @@ def contacts_complete(f: AllianceFacts, t: Thresholds, today: date) -> tuple[boo
                 "{count} of {total} candidates has no e-mail or phone: {names}.",
                 "{count} of {total} candidates have no e-mail or phone: {names}.",
                 len(unreachable),
-            ).format(count=len(unreachable), total=len(people), names=names(unreachable)),
+            ).format(count=len(unreachable), total=len(people), names=who(unreachable)),
             _("Record an e-mail address or a phone number for each of them."),
         )
     return ok(
@@ -168,10 +166,10 @@ def authority_checked(f: AllianceFacts, t: Thresholds, today: date) -> tuple[boo
     if unknown or no_grantor:
         parts = []
         if unknown:
-            parts.append(_("not yet checked for {names}").format(names=names(unknown)))
+            parts.append(_("not yet checked for {names}").format(names=who(unknown)))
         if no_grantor:
             parts.append(
-                _("no one named who can grant it to {names}").format(names=names(no_grantor))
+                _("no one named who can grant it to {names}").format(names=who(no_grantor))
             )
         return fail(
             _("Authority to be involved: {problems}.").format(problems="; ".join(parts)),

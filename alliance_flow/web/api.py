@@ -14,6 +14,7 @@ from alliance_flow.gates import GateReport
 from alliance_flow.schemas import AllianceIn, MemberIn, MoveBackIn, OrganisationIn, WaiverIn
 from alliance_flow.services import items as item_service
 from alliance_flow.services import stages as stage_service
+from alliance_flow.vocabulary import Stage
 from alliance_flow.web.api_models import (
     ERRORS,
     AllianceOut,
@@ -33,7 +34,7 @@ from alliance_flow.web.api_models import (
     SignatureOut,
     StageChangeOut,
 )
-from alliance_flow.web.deps import ApiViewer, DbDep, TodayDep, alliance_for
+from alliance_flow.web.deps import ApiViewer, DbDep, ItemId, TodayDep, alliance_for
 
 router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERRORS)
 
@@ -68,14 +69,16 @@ def list_alliances(
     viewer: ApiViewer,
     db: DbDep,
     today: TodayDep,
-    country: str | None = Query(None, description="Two-letter country code"),
-    stage: str | None = Query(None, description="Only alliances in this stage"),
+    country: str | None = Query(
+        None, description="Two-letter country code", pattern=r"^[A-Za-z]{2}$"
+    ),
+    stage: Stage | None = Query(None, description="Only alliances in this stage"),
 ) -> list[AllianceSummaryOut]:
     """The alliances you have a role on, with how many checks of their stage pass."""
     out = []
     with db.transaction() as session:
         shown = accounts.visible_alliances(
-            session=session, viewer=viewer, country=country, stage=stage
+            session=session, viewer=viewer, country=country, stage=stage and stage.value
         )
         reports = stage_service.gate_reports(
             session=session, scope=[a.id for a in shown], today=today
@@ -256,7 +259,7 @@ def sign_charter(ref: str, viewer: ApiViewer, db: DbDep, today: TodayDep) -> Sig
 
 @router.patch("/alliances/{ref}/me/actions/{item_id}", response_model=OwnActionOut)
 def update_my_action(
-    ref: str, item_id: int, change_in: OwnActionIn, viewer: ApiViewer, db: DbDep, today: TodayDep
+    ref: str, item_id: ItemId, change_in: OwnActionIn, viewer: ApiViewer, db: DbDep, today: TodayDep
 ) -> OwnActionOut:
     """Report the status of an action-plan row you own (403 when it is someone else's)."""
     with db.transaction() as session:
@@ -276,7 +279,7 @@ def update_my_action(
 @router.patch("/alliances/{ref}/me/minutes-actions/{item_id}", response_model=OwnMinutesActionOut)
 def update_my_minutes_action(
     ref: str,
-    item_id: int,
+    item_id: ItemId,
     change_in: OwnMinutesActionIn,
     viewer: ApiViewer,
     db: DbDep,

@@ -14,6 +14,7 @@ from alliance_flow.web import api, errors, observability, pages, stakeholders
 from alliance_flow.web import meetings as meeting_pages
 from alliance_flow.web import members as member_pages
 from alliance_flow.web import reports as report_pages
+from alliance_flow.web.limits import BodyLimit
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -40,6 +41,7 @@ def create_app(db: Database | None = None, *, today: Callable[[], date] | None =
     app.include_router(report_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     errors.install(app)
+    app.add_middleware(BodyLimit)
     # Outermost, so the access line and the X-Request-ID header cover every answer.
     app.add_middleware(observability.RequestIdMiddleware)
     return app

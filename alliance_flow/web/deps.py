@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
@@ -19,7 +19,9 @@ from alliance_flow.accounts.policy import Permission, Viewer
 from alliance_flow.audit import set_actor
 from alliance_flow.db import Database
 from alliance_flow.errors import NotFound
+from alliance_flow.gates import hide_people
 from alliance_flow.i18n import _, set_language
+from alliance_flow.safety import MAX_ID
 from alliance_flow.services import alliances as alliance_service
 from alliance_flow.web.i18n import Translator, negotiate
 
@@ -39,6 +41,8 @@ def get_today(request: Request) -> date:
 
 
 DbDep = Annotated[Database, Depends(get_db)]
+#: The id of a row in a URL: a positive number every database can hold (else 422, not 500).
+ItemId = Annotated[int, Path(ge=1, le=MAX_ID)]
 TodayDep = Annotated[date, Depends(get_today)]
 
 _bearer = HTTPBearer(auto_error=False, description="A personal API token (`af_...`).")
@@ -140,6 +144,8 @@ def alliance_for(
         raise NotFound(_("no alliance '{ref}'").format(ref=ref))
     if not viewer.may(permission, alliance.id):
         raise Forbidden(_("your role on this alliance does not allow this"))
+    if not viewer.may(Permission.VIEW_PEOPLE, alliance.id):
+        hide_people()  # funders: the checks of this request say how many people, never who
     return alliance
 
 

@@ -28,6 +28,7 @@ from alliance_flow.errors import (
 )
 from alliance_flow.reminders import outbox
 from alliance_flow.reminders.models import STATUSES
+from alliance_flow.safety import safe_url
 from alliance_flow.services import stages as stage_service
 from alliance_flow.vocabulary import (
     ActionStatus,
@@ -38,6 +39,7 @@ from alliance_flow.web.deps import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
     DbDep,
+    ItemId,
     OptionalPage,
     Page,
     SignedInPage,
@@ -54,6 +56,7 @@ from alliance_flow.web.views import WORKING_STAGES, portfolio_rows, stage_steps
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 templates = Jinja2Templates(directory=TEMPLATES)
+templates.env.filters["safe_url"] = safe_url  # every user address that becomes a link
 
 router = APIRouter(include_in_schema=False)
 
@@ -535,7 +538,7 @@ def sign_charter(
 def update_my_action(
     request: Request,
     ref: str,
-    item_id: int,
+    item_id: ItemId,
     page: SignedInPage,
     db: DbDep,
     today: TodayDep,
@@ -561,7 +564,7 @@ def update_my_action(
 def update_my_minutes_action(
     request: Request,
     ref: str,
-    item_id: int,
+    item_id: ItemId,
     page: SignedInPage,
     db: DbDep,
     today: TodayDep,

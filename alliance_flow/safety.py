@@ -1,0 +1,107 @@
+"""Values typed by people, made safe for where they go: links, spreadsheets, database ids.
+
+One place so that every form, import, page, report and export gets the same protection.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+#: The largest id any of our databases stores (a signed 64-bit integer).
+MAX_ID = 2**63 - 1
+
+#: Schemes a user-typed address may have to become a link; `javascript:`, `data:` never do.
+LINK_SCHEMES = ("http", "https")
+MAIL_SCHEMES = ("mailto",)
+
+#: What a spreadsheet reads as the start of a formula (or hides before one).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_web_address(value: str, *, mail: bool = False) -> bool:
+    """True for an absolute http(s) address with a host (or mailto: when `mail`)."""
+    text = value.strip()
+    if any(ord(c) < 32 for c in text):  # a tab or newline inside a scheme fools browsers
+        return False
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return False
+    scheme = parts.scheme.lower()
+    if scheme in LINK_SCHEMES:
+        return bool(parts.netloc) and not parts.netloc.startswith("@")
+    if mail and scheme in MAIL_SCHEMES:
+        return "@" in parts.path
+    return False
+
+
+def safe_url(value: Any, *, mail: bool = True) -> str | None:
+    """The address if it may be a link (http, https, mailto), else None: shown as text instead."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return value.strip() if is_web_address(value, mail=mail) else None
+
+
+def spreadsheet_cell(value: Any) -> Any:
+    """A cell value a spreadsheet shows as text, never runs as a formula (OWASP CSV injection)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def parse_id(text: str) -> int | None:
+    """An id typed in a URL or on a command line: ASCII digits within range, else None."""
+    text = text.strip()
+    if not text or not (text.isascii() and text.isdecimal()) or len(text) > 19:
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
+
+
+#: The range of an ordinary integer column on PostgreSQL (SQLite stores more; we refuse alike).
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+
+
+def check_storable(session: Any, flush_context: Any, instances: Any) -> None:
+    """Refuse, naming the field, any value its column cannot hold as typed, on every database.
+
+    SQLite stores a 3,000-character phone in a 60-character column; PostgreSQL refuses it
+    with a DataError. Checking before the flush makes both answer the same clear 422.
+    """
+    from sqlalchemy import BigInteger, Integer, String, inspect
+
+    from alliance_flow.errors import FieldProblem, InvalidInput
+    from alliance_flow.i18n import _
+
+    problems = []
+    for obj in (*session.new, *session.dirty):
+        state = inspect(obj)
+        for attr in state.mapper.column_attrs:
+            if len(attr.columns) != 1:
+                continue
+            column = attr.columns[0]
+            value = state.dict.get(attr.key)
+            kind = column.type
+            if isinstance(value, str) and isinstance(kind, String) and kind.length:
+                if len(value) > kind.length:
+                    problems.append(
+                        FieldProblem(
+                            attr.key,
+                            _("too long (at most {max_length} characters)").format(
+                                max_length=kind.length
+                            ),
+                        )
+                    )
+            elif (
+                isinstance(value, int)
+                and not isinstance(value, bool)
+                and isinstance(kind, Integer)
+                and not isinstance(kind, BigInteger)
+                and not INT_MIN <= value <= INT_MAX
+            ):
+                problems.append(
+                    FieldProblem(attr.key, _("must be at most {le}").format(le=INT_MAX))
+                )
+    if problems:
+        raise InvalidInput(problems)
