@@ -523,6 +523,12 @@ def send_invitations(
         ) % {"n": sent.recipients}
         if sent.recipients and not sent.recorded:
             text = tr.gettext("The invitation had already been sent today; nothing was sent twice.")
+        if not sent.recipients:
+            text = tr.gettext(
+                "Nobody can be reached through the reminders channels yet: give the members an "
+                "e-mail address or a channel of their own (and the alliance an e-mail channel), "
+                "or print the invitation."
+            )
         if sent.unreachable:
             text += " " + tr.gettext(
                 "No e-mail or channel for: %(names)s. Print the invitation for them."

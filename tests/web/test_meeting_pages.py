@@ -397,3 +397,18 @@ def test_rules_and_channels_are_saved_and_a_bad_value_keeps_the_rest(
         a = alliance_service.get_alliance(session=s, ref="north")
         assert a.communication_channels == ["Shared drive", "Monthly call"]
         assert a.accountable == "North LEADER board"
+
+
+def test_invitations_without_any_channel_say_to_print_them(
+    client: TestClient, world: World
+) -> None:
+    csrf = login(client, "coordinator")
+    made = _post(
+        client, "/alliances/north/meetings", csrf, kind="plenary", date="2026-04-02", time="14:00"
+    )
+    url = made.headers["location"]
+    sent = _post(client, url + "/invitations", csrf)
+    assert sent.status_code == 200
+    assert "Nobody can be reached through the reminders channels yet" in sent.text
+    with world.db.transaction() as s:
+        assert not list(s.scalars(select(rm.OutboxMessage)))
