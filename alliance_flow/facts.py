@@ -269,6 +269,8 @@ class Include:
     #: only what the checks of each alliance's current stage read (checking every alliance):
     #: the members of an alliance in analysis, the meetings of one in planning... are not read
     current_stage_only: bool = False
+    #: with current_stage_only: tables read for every alliance all the same (see READ_BY)
+    everywhere: frozenset[str] = frozenset()
 
 
 #: Which stages' checks read each table (for Include.current_stage_only).
@@ -340,11 +342,7 @@ def read_facts(
         return {}
 
     def where(col: Any, table: str | None = None) -> Any:
-        if (
-            include.current_stage_only
-            and table is not None
-            and not (include.reminders and table in READ_BY_REMINDERS)
-        ):
+        if include.current_stage_only and table is not None and table not in include.everywhere:
             chosen = select(m.Alliance.id).where(
                 m.Alliance.id.in_(ids), m.Alliance.stage.in_(READ_BY[table])
             )

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from alliance_flow import models as m
 from alliance_flow.db import Database
-from alliance_flow.facts import AllianceFacts, Include, Scope, read_facts
+from alliance_flow.facts import READ_BY_REMINDERS, AllianceFacts, Include, Scope, read_facts
 from alliance_flow.models import utcnow
 from alliance_flow.reminders import models as rm
 from alliance_flow.reminders.config import ReminderSettings, get_reminder_settings
@@ -194,7 +194,12 @@ def decide_many(
     out: dict[int, tuple[AllianceFacts, list[Due]]] = {}
     # The reminders' own rows for every alliance; for "ready to advance", only what the checks
     # of each alliance's current stage read.
-    include = Include(reminders=True, around=_day_of(moment), current_stage_only=True)
+    include = Include(
+        reminders=True,
+        around=_day_of(moment),
+        current_stage_only=True,
+        everywhere=READ_BY_REMINDERS,
+    )
     for aid, facts in read_facts(session, scope, include).items():
         if facts.stage == Stage.CLOSED:
             out[aid] = (facts, [])

@@ -10,7 +10,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy.orm import Session
 
 from alliance_flow import models as m
-from alliance_flow.facts import AllianceFacts, read_facts
+from alliance_flow.facts import AllianceFacts, Include, read_facts
 from alliance_flow.gates import GateReport
 from alliance_flow.services import stages as stage_service
 from alliance_flow.settings import get_thresholds
@@ -51,6 +51,13 @@ def stage_steps(stage: str, entered: dict[str, date] | None = None) -> list[Stag
     ]
 
 
+#: The current stage's checks, and every alliance's meetings and action plan (next meeting,
+#: overdue actions).
+PORTFOLIO = Include(
+    current_stage_only=True, everywhere=frozenset({"meetings", "action_plan_items"})
+)
+
+
 def portfolio_rows(
     session: Session,
     alliances: Sequence[m.Alliance],
@@ -58,7 +65,7 @@ def portfolio_rows(
     today: date,
 ) -> list[PortfolioRow]:
     """One row per alliance shown, from the read model in a fixed number of statements."""
-    facts = read_facts(session, [a.id for a in alliances])
+    facts = read_facts(session, [a.id for a in alliances], PORTFOLIO)
     months = get_thresholds().sustainability.months_before_end
     return [_row(a, facts[a.id], role_on(a.id), today, months) for a in alliances]
 
