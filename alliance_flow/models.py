@@ -379,6 +379,8 @@ class ActionPlanItem(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     alliance_id: Mapped[int] = mapped_column(ForeignKey("alliances.id", ondelete="CASCADE"))
     number: Mapped[int]
+    #: the SMART objective the action serves (the guide's "objective" column)
+    objective: Mapped[str | None] = mapped_column(Text)
     action: Mapped[str] = mapped_column(String(300))
     local_problem: Mapped[str | None] = mapped_column(Text)
     description: Mapped[str | None] = mapped_column(Text)
@@ -400,7 +402,11 @@ class ActionPlanItem(Base):
     achievable: Mapped[str | None] = mapped_column(Text)
     relevant: Mapped[str | None] = mapped_column(Text)
     time_bound: Mapped[str | None] = mapped_column(Text)
+    #: how the alliance will know the action worked (the "measurable" of SMART)
+    indicator: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="planned")
+    #: the day it was done, so a report on a past period tells what was done by then
+    completed_on: Mapped[date | None] = mapped_column(Date)
 
 
 class CharterVersion(Base):

@@ -358,6 +358,7 @@ Money = Annotated[
 class ActionPlanItemIn(Input):
     action: Annotated[str, Field(min_length=1, max_length=300)]
     number: OptInt = None
+    objective: Text = None
     local_problem: Text = None
     description: Text = None
     estimated_budget: Money = None
@@ -376,12 +377,17 @@ class ActionPlanItemIn(Input):
     achievable: Text = None
     relevant: Text = None
     time_bound: Text = None
+    indicator: Text = None
     status: ActionStatus = ActionStatus.PLANNED
+    #: the day it was done; set to today when marked done without a date
+    completed_on: OptDate = None
 
     @model_validator(mode="after")
     def _dates(self) -> ActionPlanItemIn:
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValueError("ends_on: " + _("cannot be before starts_on"))
+        if self.status != ActionStatus.DONE:
+            self.completed_on = None  # reopened: the date it was done no longer holds
         return self
 
 

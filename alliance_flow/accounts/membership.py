@@ -24,7 +24,7 @@ from alliance_flow.services import items as item_service
 #: What a member may change on an action they own, per kind of item: the rest of the item
 #: (what, when, budget) is the coordinator's.
 OWN_FIELDS: dict[str, tuple[str, ...]] = {
-    "action": ("status",),  # a row of the action plan
+    "action": ("status", "completed_on"),  # a row of the action plan, and when it was done
     "minutes-action": ("done_on",),  # an action agreed in the minutes of a meeting
 }
 

@@ -757,8 +757,12 @@ def _meetings(facts: AllianceFacts, period: Period, limits: Thresholds) -> Meeti
 # --- the action plan ----------------------------------------------------------------------------
 
 
-def action_state(status: str, ends_on: date | None, as_of: date) -> str:
-    if status == ActionStatus.DONE:
+def action_state(
+    status: str, ends_on: date | None, as_of: date, completed_on: date | None = None
+) -> str:
+    """The action as it stood on `as_of`: done only if it was done by then (an action done
+    before its date was kept counts as done whatever the period)."""
+    if status == ActionStatus.DONE and (completed_on is None or completed_on <= as_of):
         return DONE
     if status == ActionStatus.DROPPED:
         return DROPPED
@@ -779,7 +783,7 @@ def _actions(facts: AllianceFacts, period: Period) -> Actions:
             starts_on=a.starts_on,
             ends_on=a.ends_on,
             status=a.status,
-            state=action_state(a.status, a.ends_on, as_of),
+            state=action_state(a.status, a.ends_on, as_of, a.completed_on),
             budget=a.estimated_budget,
             committed=a.budget_committed,
         )
@@ -798,8 +802,10 @@ def _actions(facts: AllianceFacts, period: Period) -> Actions:
         for act in facts.minutes_actions
         if meeting_day[act.meeting_id] <= as_of
     ]
-    # "Done in the period": the plan has no completion date, so only minutes actions count.
-    done_in_period = sum(1 for a in minutes_actions if a.done_on in period)
+    # "Done in the period": minutes actions and plan actions by the day they were done.
+    done_in_period = sum(1 for a in minutes_actions if a.done_on in period) + sum(
+        1 for a in items if a.status == ActionStatus.DONE and a.completed_on in period
+    )
     return Actions(
         lines=lines,
         counts={s: counts[s] for s in ACTION_STATES},

@@ -144,6 +144,7 @@ KINDS: dict[str, ItemKind] = {
                 "ends_on",
                 "estimated_budget",
                 "status",
+                "completed_on",
             ),
         ),
         ItemKind(
@@ -309,6 +310,11 @@ def _apply(
         starts: datetime = data["starts_at"]
         if starts.tzinfo is None:  # a wall-clock time in the meeting's own time zone
             data["starts_at"] = local_instant(starts, tz)
+    if kind.model is m.ActionPlanItem:
+        if data["status"] == "done" and data.get("completed_on") is None:
+            data["completed_on"] = getattr(row, "completed_on", None) or today
+        if data["completed_on"] is not None and data["completed_on"] > today:
+            raise InvalidInput([FieldProblem("completed_on", _("cannot be in the future"))])
     for key, value in data.items():
         setattr(row, key, value)
 
