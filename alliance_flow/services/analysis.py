@@ -40,22 +40,32 @@ def minuted_meetings(*, session: Session, alliance: m.Alliance) -> list[m.Meetin
 
 
 def minutes_entries(*, session: Session, meeting: m.Meeting) -> list[MinutesEntry]:
-    """The minutes per agenda item (where recorded), then each line of the general minutes."""
+    """Each line of the minutes per agenda item ("item: line"), then each line of the general
+    minutes (the meeting's minutes repeat the agenda items' lines: those are not listed twice)."""
     out = []
+    seen = set()
     agenda = session.scalars(
         select(m.AgendaItem)
         .where(m.AgendaItem.meeting_id == meeting.id)
         .order_by(m.AgendaItem.position, m.AgendaItem.id)
     )
     for item in agenda:
-        text = (getattr(item, "minutes", None) or "").strip()
-        if text:
-            out.append(MinutesEntry(f"agenda-{item.id}", f"{item.item}: {text}"))
+        text = getattr(item, "minutes", None) or ""
+        for n, line in enumerate(text.splitlines()):
+            clean = _clean(line)
+            if clean:
+                out.append(MinutesEntry(f"agenda-{item.id}-{n}", f"{item.item}: {clean}"))
+                seen.add(_clean(f"{item.item}: {line}"))
+                seen.add(clean)
     for n, line in enumerate((meeting.minutes or "").splitlines()):
-        clean = line.strip().lstrip("-*•").strip()
-        if clean:
+        clean = _clean(line)
+        if clean and clean not in seen:
             out.append(MinutesEntry(f"line-{n}", clean))
     return out
+
+
+def _clean(line: str) -> str:
+    return line.strip().lstrip("-*•").strip()
 
 
 def gaps_from_minutes(
