@@ -1,7 +1,7 @@
 """action plan: objective, indicator and the day an action was completed
 
-Revision ID: 0008_action_plan_smart
-Revises: 0006
+Revision ID: 0010_action_plan_smart
+Revises: 0009_outbox_alliance_status
 Create Date: 2026-11-30 12:40:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008_action_plan_smart"
-down_revision: str | None = "0006"
+revision: str = "0010_action_plan_smart"
+down_revision: str | None = "0009_outbox_alliance_status"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
