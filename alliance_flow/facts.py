@@ -98,6 +98,8 @@ class ActionFacts:
     #: what the plan says in its "responsible" column (the owner's name is in `owner`)
     responsible: str | None = None
     budget_committed: Decimal | None = None
+    #: the day it was done, so a report on a past period counts it done only from then
+    completed_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -540,6 +542,7 @@ def read_facts(
             P.collaborators,
             P.estimated_budget,
             P.budget_committed,
+            P.completed_on,
         )
         .where(where(P.alliance_id, "action_plan_items"))
         .order_by(P.alliance_id, P.number)
@@ -563,6 +566,7 @@ def read_facts(
                 owner_member_id=r3.owner_member_id,
                 responsible=r3.responsible,
                 budget_committed=r3.budget_committed,
+                completed_on=r3.completed_on,
             )
         )
 

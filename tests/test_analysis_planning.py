@@ -15,6 +15,7 @@ from lxml import etree
 from alliance_flow import models as m
 from alliance_flow.db import Database
 from alliance_flow.errors import Conflict, InvalidInput
+from alliance_flow.facts import load_facts
 from alliance_flow.reports import figures
 from alliance_flow.services import alliances as alliance_service
 from alliance_flow.services import analysis as analysis_service
@@ -247,8 +248,9 @@ def test_done_keeps_its_date_and_past_reports_tell_what_was_done_by_then(
         assert row.completed_on == date(2026, 2, 20)
         january = figures.Period("range", date(2026, 1, 1), date(2026, 1, 31))
         february = figures.Period("range", date(2026, 2, 1), date(2026, 2, 28))
-        before = figures._actions(s, a, january)
-        after = figures._actions(s, a, february)
+        facts = load_facts(s, a, figures.REPORT)
+        before = figures._actions(facts, january)
+        after = figures._actions(facts, february)
     assert before.lines[0].state == figures.ON_TRACK
     assert after.lines[0].state == figures.DONE
     assert after.done_in_period == 1 and before.done_in_period == 0
@@ -280,7 +282,7 @@ def test_a_new_charter_version_asks_everyone_to_sign_again(bordeaux: Database) -
         assert v1.version == 1 and v1.adopted_on == TODAY
         for who in (ana, bo):
             item_service.sign_charter(session=s, alliance=a, member_id=who, today=TODAY)
-        with pytest.raises(Conflict):
+        with pytest.raises(InvalidInput):
             planning.publish_charter(session=s, alliance=a, text=" We attend. ", today=TODAY)
     with db.transaction() as s:
         a = alliance_service.get_alliance(session=s, ref="bordeaux")

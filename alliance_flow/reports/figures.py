@@ -804,7 +804,7 @@ def _actions(facts: AllianceFacts, period: Period) -> Actions:
     ]
     # "Done in the period": minutes actions and plan actions by the day they were done.
     done_in_period = sum(1 for a in minutes_actions if a.done_on in period) + sum(
-        1 for a in items if a.status == ActionStatus.DONE and a.completed_on in period
+        1 for a in facts.action_plan if a.status == ActionStatus.DONE and a.completed_on in period
     )
     return Actions(
         lines=lines,

@@ -115,10 +115,15 @@ def publish_charter(
         raise InvalidInput([FieldProblem("text", _("required"))])
     current = current_charter(session=session, alliance=alliance)
     if current is not None and current.text.strip() == clean:
-        raise Conflict(
-            _("text: this is the text of version {version}; change it before publishing").format(
-                version=current.version
-            )
+        raise InvalidInput(
+            [
+                FieldProblem(
+                    "text",
+                    _("this is the text of version {version}; change it before publishing").format(
+                        version=current.version
+                    ),
+                )
+            ]
         )
     row = item_service.add_item(
         session=session,
