@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from alliance_flow import models as m
 from alliance_flow.errors import FieldProblem, InvalidInput, NotFound
 from alliance_flow.i18n import N_, _
+from alliance_flow.safety import spreadsheet_cell
 from alliance_flow.vocabulary import Influence
 
 #: How the table can be sorted: key -> what is compared.
@@ -271,11 +272,12 @@ def export_table(
 
 
 def export_csv(header: list[str], rows: list[list[Any]]) -> bytes:
-    """UTF-8 with a byte-order mark and ';' separators: what Excel in Europe opens directly."""
+    """UTF-8 with a byte-order mark and ';' separators: what Excel in Europe opens directly.
+    A cell a spreadsheet would run as a formula gets an apostrophe, which the importer drops."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([[spreadsheet_cell(v) for v in row] for row in rows])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -290,7 +292,7 @@ def export_xlsx(header: list[str], rows: list[list[Any]], title: str) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
+        sheet.append([spreadsheet_cell(v) for v in row])
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # text stays text, even '=...'

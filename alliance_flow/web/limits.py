@@ -7,10 +7,16 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from alliance_flow.services.stakeholders import MAX_UPLOAD_BYTES
 from alliance_flow.web.i18n import Translator, negotiate
 
-#: Forms and JSON bodies are small; imports of files go through the command line.
+#: Forms and JSON bodies are small.
 MAX_BODY_BYTES = 1_000_000
+#: A stakeholder table uploaded for import (CSV or XLSX) may be larger: up to the upload limit
+#: of the stakeholder service, plus room for the form around it, so that a file just over it is
+#: refused by the service with a sentence on the page rather than here.
+UPLOAD_PATHS = ("/organisations/import",)
+MAX_UPLOAD_BODY_BYTES = MAX_UPLOAD_BYTES + 100_000
 
 
 class BodyTooLarge(Exception):
@@ -28,10 +34,13 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.max_bytes
+        if scope.get("method") == "POST" and str(scope.get("path", "")).endswith(UPLOAD_PATHS):
+            limit = max(limit, MAX_UPLOAD_BODY_BYTES)
         headers = dict(scope["headers"])
         declared = headers.get(b"content-length", b"").decode("latin-1")
-        if declared.isascii() and declared.isdecimal() and int(declared) > self.max_bytes:
-            await self._refuse(scope, send)
+        if declared.isascii() and declared.isdecimal() and int(declared) > limit:
+            await self._refuse(scope, send, limit)
             return
         seen = 0
         started = False
@@ -41,7 +50,7 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
+                if seen > limit:
                     raise BodyTooLarge
             return message
 
@@ -55,13 +64,13 @@ class BodyLimit:
         except BodyTooLarge:
             if started:
                 raise
-            await self._refuse(scope, send)
+            await self._refuse(scope, send, limit)
 
-    async def _refuse(self, scope: Scope, send: Send) -> None:
+    async def _refuse(self, scope: Scope, send: Send, limit: int) -> None:
         headers = dict(scope["headers"])
         language = negotiate(headers.get(b"accept-language", b"").decode("latin-1"))
         tr = Translator(language)
-        problem = tr.gettext("too large (at most {size} kB)").format(size=self.max_bytes // 1000)
+        problem = tr.gettext("too large (at most {size} kB)").format(size=limit // 1000)
         field = tr.gettext("request body")
         if str(scope.get("path", "")).startswith("/api/"):
             body: Any = {

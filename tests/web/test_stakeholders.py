@@ -278,7 +278,8 @@ def test_export_reimports_without_change_csv_and_xlsx(client: TestClient, world:
     csrf = login(client, "coordinator")
     _confirm(client, csrf, _upload(client, csrf, "g.csv", GUIDE_CSV.encode()).text)  # type: ignore[attr-defined]
     _add(client, csrf, name="Cap Sud", group="migrant_refugee_community", interest="high",
-         sectors=["economic_insertion"], notes="ligne 1")  # fmt: skip
+         sectors=["economic_insertion"], notes="=HYPERLINK(\"http://x.example\")",
+         phone="+33 5 56 00 00 00")  # fmt: skip
     cap = _orgs(world)["Cap Sud"]
     client.post(
         "/alliances/north/members",
@@ -290,6 +291,9 @@ def test_export_reimports_without_change_csv_and_xlsx(client: TestClient, world:
     assert exported.status_code == 200
     assert exported.headers["content-type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig")), delimiter=";"))
+    cap_row = next(r for r in rows if r[0] == "Cap Sud")
+    assert '\'=HYPERLINK("http://x.example")' in cap_row  # never run as a formula
+    assert "'+33 5 56 00 00 00" in cap_row
     assert rows[0][0] == "Stakeholder name" and len(rows) == 1 + 3 + 2  # orgs + 2 members of north
     xlsx = client.get("/alliances/north/stakeholders.xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
@@ -346,3 +350,20 @@ def test_member_reads_the_briefing_but_cannot_edit(client: TestClient, world: Wo
     assert page.status_code == 200 and 'name="why"' not in page.text
     answer = client.post("/alliances/north/briefing", data={"csrf_token": csrf, "why": "x"})
     assert answer.status_code == 403
+
+
+def test_a_stakeholder_file_larger_than_a_form_may_be_uploaded(
+    client: TestClient, world: World
+) -> None:
+    """Forms are limited to 1 MB; the stakeholder upload takes a real table (here 2.5 MB)."""
+    csrf = login(client, "coordinator")
+    rows = "".join(f"Organisation {i:05d};{'x' * 100}\n" for i in range(20_000))
+    content = ("Stakeholder name;Notes\n" + rows).encode()
+    assert len(content) > 2_000_000
+    preview = _upload(client, csrf, "big.csv", content)
+    assert preview.status_code == 200  # type: ignore[attr-defined]
+    assert "20000" in preview.text.replace(",", "").replace("\u202f", "")  # type: ignore[attr-defined]
+    too_big_form = client.post(
+        "/alliances/north/organisations", data={"csrf_token": csrf, "notes": "x" * 1_100_000}
+    )
+    assert too_big_form.status_code == 413
