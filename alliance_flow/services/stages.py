@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from alliance_flow import lifecycle
+from alliance_flow import audit, lifecycle
 from alliance_flow import models as m
 from alliance_flow.errors import Conflict, FieldProblem, InvalidInput
 from alliance_flow.facts import CURRENT_STAGE, AllianceFacts, Scope, load_facts, read_facts
@@ -103,6 +103,14 @@ def _move(
     if moved.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict(f"'{alliance.slug}' changed stage meanwhile; reload it and try again")
     set_committed_value(alliance, "stage", target.value)
+    # The compare-and-set UPDATE passes no ORM flush, so the audit log is written here.
+    audit.record_bulk(
+        session,
+        alliance_id=alliance.id,
+        table="alliances",
+        rows=[(str(alliance.id), {"stage": [current.value, target.value]})],
+        action="update",
+    )
     session.add(
         m.StageEvent(
             alliance_id=alliance.id,

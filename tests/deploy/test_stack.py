@@ -337,14 +337,21 @@ def test_a_coordinator_moves_an_alliance_on_through_the_proxy(demo: RunningStack
     )
     assert stage == "planning"
     assert history[-2:] == [("waived", COORDINATOR_NAME), ("advanced", COORDINATOR_NAME)]
-    # and the audit log has the member written by the coordinator
-    newest = demo.read(lambda session, a: audit_log(session=session, alliance_id=a.id, limit=1))
-    assert (newest[0].table_name, newest[0].action, newest[0].actor) == (
+    # and the audit log has the stage change, then the member, both written by the coordinator
+    newest = demo.read(lambda session, a: audit_log(session=session, alliance_id=a.id, limit=5))
+    member = newest[0]
+    (moved,) = [e for e in newest if e.table_name == "alliances" and "stage" in e.changes]
+    assert (member.table_name, member.action, member.actor) == (
         "members",
         "insert",
         COORDINATOR_NAME,
     )
-    assert newest[0].changes["name"] == "Sara Lind"
+    assert member.changes["name"] == "Sara Lind"
+    assert (moved.table_name, moved.actor, moved.changes) == (
+        "alliances",
+        COORDINATOR_NAME,
+        {"stage": ["analysis", "planning"]},
+    )
 
 
 def test_a_scheduled_reminder_fires_through_prefect_and_arrives_once(

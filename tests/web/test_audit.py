@@ -36,3 +36,26 @@ def test_api_write_is_logged_with_the_tokens_owner(world, client):
     )
     assert answer.status_code == 201
     assert writes(world.db, "organisations")[-1] == ("insert", "Admin")
+
+
+def test_a_stage_change_is_logged_with_who_moved_it(world, client):
+    headers = token_for(world.db, "coordinator")
+    checks = client.get("/api/v1/alliances/north/checks", headers=headers).json()
+    for check in checks["checks"] if isinstance(checks, dict) else checks:
+        if not check["passed"]:
+            waived = client.post(
+                "/api/v1/alliances/north/waive",
+                headers=headers,
+                json={"code": check["code"], "reason": "Agreed at the steering group meeting"},
+            )
+            assert waived.status_code in (200, 201), waived.text
+    moved = client.post("/api/v1/alliances/north/advance", headers=headers)
+    assert moved.status_code == 200, moved.text
+    with world.db.transaction() as session:
+        event = session.scalars(
+            select(m.AuditEvent)
+            .where(m.AuditEvent.table_name == "alliances", m.AuditEvent.action == "update")
+            .order_by(m.AuditEvent.id.desc())
+        ).first()
+        assert event is not None
+        assert (event.actor, event.changes) == ("Coordinator", {"stage": ["scope", "launch"]})
