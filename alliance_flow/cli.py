@@ -794,6 +794,7 @@ def demo(today: Today = None) -> None:
         with audit.acting_as("demo"):
             slugs = load_demo(db, today=day, actor="demo")
             logins = create_demo_accounts(db, slugs)
+            mailbox = demo_mailbox(db, slugs)
         with db.transaction() as session:
             shown = alliance_service.list_alliances(session=session)
             reports = stage_service.gate_reports(
@@ -815,9 +816,33 @@ def demo(today: Today = None) -> None:
         table.add_row(*row)
     console.print(table)
     console.print(
+        f"\nThe demo alliances' reminders are e-mailed to a local mailbox, {mailbox} "
+        "(no outside service): `alliance-flow reminders run`, then "
+        "`alliance-flow reminders mailbox` shows what arrived."
+    )
+    console.print(
         "\nNext: `alliance-flow status roscommon`, `alliance-flow advance roscommon`, "
         "`alliance-flow history bordeaux`, `alliance-flow web`."
     )
+
+
+def demo_mailbox(db: database.Database, slugs: list[str]) -> Path:
+    """Members of the demo alliances without a channel get their e-mail in a local mbox file."""
+    from alliance_flow.reminders import outbox
+    from alliance_flow.reminders.cli import local_mailbox
+
+    path = local_mailbox()
+    with db.transaction() as session:
+        for slug in slugs:
+            alliance = alliance_service.get_alliance(session=session, ref=slug)
+            if "email" not in outbox.channels_of(session, alliance.id):
+                outbox.set_channel(
+                    session=session,
+                    alliance=alliance,
+                    audience="email",
+                    apprise_url=f"mbox://{path}?to={{email}}",
+                )
+    return path
 
 
 @db_app.command("upgrade")

@@ -78,6 +78,7 @@ class MeetingFacts:
     minuted: bool
     starts_at: datetime | None = None  # aware, UTC
     timezone: str = "UTC"
+    place: str | None = None  # where it is held, as the secretary wrote it (for reminders)
 
 
 @dataclass(frozen=True)
@@ -487,9 +488,17 @@ def read_facts(
     meetings: dict[int, list[MeetingFacts]] = defaultdict(list)
     zones: dict[str, ZoneInfo] = {}
     minuted = case((and_(Mt.minutes.is_not(None), Mt.minutes != ""), True), else_=False)
-    for mid, aid, kind, title, starts_at, tz, status, has_minutes in conn.execute(
+    for mid, aid, kind, title, starts_at, tz, status, has_minutes, place in conn.execute(
         select(
-            Mt.id, Mt.alliance_id, Mt.kind, Mt.title, Mt.starts_at, Mt.timezone, Mt.status, minuted
+            Mt.id,
+            Mt.alliance_id,
+            Mt.kind,
+            Mt.title,
+            Mt.starts_at,
+            Mt.timezone,
+            Mt.status,
+            minuted,
+            Mt.place,
         )
         .where(where(Mt.alliance_id, "meetings"))
         .order_by(Mt.alliance_id, Mt.starts_at)
@@ -505,6 +514,7 @@ def read_facts(
                 bool(has_minutes),
                 starts_at,
                 tz,
+                place,
             )
         )
 

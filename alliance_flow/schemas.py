@@ -59,7 +59,20 @@ def _channel(value: str | None) -> str | None:
                 "tgram://bot-token/chat-id or slack://...; leave it empty to use the e-mail"
             )
         )
+    if value is not None:
+        from alliance_flow.reminders.delivery import invalid_urls
+
+        if bad := invalid_urls(value):
+            raise ValueError(channel_problem(bad))
     return value
+
+
+def channel_problem(bad: list[str]) -> str:
+    """Why a channel address was refused, naming the address with its secrets hidden."""
+    return _(
+        "Apprise cannot use {addresses}: check the spelling of the address "
+        "(e.g. mailto://name@example.org or json://host/path)"
+    ).format(addresses=", ".join(bad))
 
 
 def _timezone(value: str) -> str:

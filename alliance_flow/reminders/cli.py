@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import signal
 from datetime import datetime
 from pathlib import Path
 from types import ModuleType
@@ -41,10 +42,14 @@ Today = Annotated[
 ]
 
 
-def prefect_environment() -> None:
-    """The settings STACK_NOTES asks for, unless the operator set their own."""
+def prefect_environment(log_level: str = "INFO") -> None:
+    """The settings STACK_NOTES asks for, unless the operator set their own.
+
+    Flow and task logs go to Prefect at `log_level`; the terminal shows warnings only, unless
+    PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL says otherwise.
+    """
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", log_level)
     if "PREFECT_HOME" not in os.environ:
         home = settings.user_data_dir() / "prefect"
         home.mkdir(parents=True, exist_ok=True)
@@ -61,18 +66,59 @@ def load_flow_module(name: str) -> ModuleType:
     return module
 
 
-def run_sweep(*, today: str | None, database_url: str | None = None) -> dict[str, Any]:
-    """One sweep through Prefect (ephemeral when no PREFECT_API_URL)."""
-    prefect_environment()
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+IN_PROCESS = (
+    "No Prefect server is configured (PREFECT_API_URL) or started by `alliance-flow serve`: "
+    "this sweep runs in this process, and no Prefect run is recorded."
+)
 
-    flow = load_flow_module("reminders").reminders
-    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-        return flow(today=today, database_url=database_url)
+
+def prefect_api_url() -> str | None:
+    """The Prefect server to record the run on: PREFECT_API_URL, or the one `serve` started."""
+    from alliance_flow.reminders.serve import healthy, running_server_url
+
+    configured = os.environ.get("PREFECT_API_URL")
+    if configured:
+        return configured if healthy(configured, timeout=15) else None
+    return running_server_url()
+
+
+def run_sweep(
+    *, today: str | None, database_url: str | None = None, echo: Any = print
+) -> dict[str, Any]:
+    """One sweep: a flow run on the Prefect server when there is one, else in this process.
+
+    Never starts a server of its own: a one-off sweep takes seconds, and a killed sweep leaves
+    nothing running.
+    """
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
+    prefect_environment()
+    module = load_flow_module("reminders")
+    api = prefect_api_url()
+    if api is None:
+        if os.environ.get("PREFECT_API_URL"):
+            echo(f"The Prefect server at {os.environ['PREFECT_API_URL']} does not answer.")
+        echo(IN_PROCESS)
+        result: dict[str, Any] = module.sweep_in_process(today=today, database_url=database_url)
+        return result
+    from prefect.settings import (
+        PREFECT_API_URL,
+        PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+        temporary_settings,
+    )
+
+    echo(f"Running the sweep as a flow run on the Prefect server at {api}.")
+    with temporary_settings(
+        updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None, PREFECT_API_URL: api}
+    ):
+        state = module.reminders(today=today, database_url=database_url, return_state=True)
+    data = state.result(raise_on_failure=False)
+    if not isinstance(data, dict):
+        raise RuntimeError(f"the sweep's flow run ended {state.name}: {state.message}")
+    return data
 
 
 NO_CHANNEL_HINT = (
-    "Only people and audiences with a channel get reminders: point an alliance at one with "
+    "People and audiences without a channel cannot get reminders: point an alliance at one with "
     "`alliance-flow reminders channel ALLIANCE members|coordinators|funders|email URL` "
     "(any Apprise URL; see the README)."
 )
@@ -97,23 +143,65 @@ def run_command(
         for col in ("alliance", "kind", "to", "channel", "title", "already recorded"):
             table.add_column(col, overflow="fold")
         for p in planned:
+            channel = p.channel if p.reachable else "cannot be reached: in the digest"
             table.add_row(
-                p.alliance, p.kind, p.recipient, p.channel, p.title, "yes" if p.recorded else ""
+                p.alliance, p.kind, p.recipient, channel, p.title, "yes" if p.recorded else ""
             )
-        console.print(table if planned else f"Nothing is due. {NO_CHANNEL_HINT}")
+        console.print(table if planned else "Nothing is due.")
+        unreachable = sum(1 for p in planned if not p.reachable)
+        if unreachable:
+            console.print(
+                f"{unreachable} message(s) cannot be reached: those people are named in the "
+                f"coordinators' weekly digest. {NO_CHANNEL_HINT}"
+            )
         return
-    result = run_sweep(today=day.isoformat() if day else None)
+    # SIGTERM (a service manager stopping us) ends the sweep the way Ctrl-C does: the messages
+    # being sent are finished and settled, the others released for the next sweep at once.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        result = run_sweep(today=day.isoformat() if day else None, echo=console.print)
+    except KeyboardInterrupt:
+        console.print(
+            "Stopped: the messages being sent were finished; the others are released for the "
+            "next sweep."
+        )
+        raise typer.Exit(130) from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     console.print(
         f"Recorded {result['recorded']} new of {result['decided']} due "
-        f"({result['alliances']} alliances); sent {result['sent']}, "
-        f"retrying {result['retrying']}, failed {result['failed']}."
+        f"({result['alliances']} alliances)."
     )
-    if not result["decided"]:
-        console.print(NO_CHANNEL_HINT)
+    if result["sent"] or not (result["retrying"] or result["failed"]):
+        console.print(f"Sent {result['sent']}.")
+    if result["retrying"]:
+        console.print(
+            styled(
+                (
+                    f"{result['retrying']} message(s) could not be delivered yet: waiting for "
+                    f"retry at {result['next_retry_at']}",
+                    "yellow",
+                ),
+                " (see `alliance-flow reminders outbox --status pending`).",
+            )
+        )
+    if result["failed"]:
+        console.print(
+            styled((f"{result['failed']} message(s) failed for good", "red"), " (see the outbox).")
+        )
+    if result.get("unreachable"):
+        console.print(
+            f"{result['unreachable']} message(s) have nobody to carry them: those people are "
+            f"named in the coordinators' weekly digest. {NO_CHANNEL_HINT}"
+        )
     for slug, error in result["errors"].items():
         console.print(styled((slug, "red"), f": reminders not decided: {error}"))
-    if result["errors"]:
+    if result["errors"] or result["failed"]:
         raise typer.Exit(1)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 @reminders_app.command("outbox")
@@ -165,6 +253,8 @@ def channel_command(
     if audience not in (*due.AUDIENCES, "email"):
         console.print(styled((f"Unknown audience '{audience}'", "red"), "."))
         raise typer.Exit(1)
+    from alliance_flow.errors import InvalidInput
+
     db = database.open_database()
     try:
         with db.transaction() as session:
@@ -173,9 +263,49 @@ def channel_command(
                 session=session, alliance=a, audience=audience, apprise_url=apprise_url
             )
             slug = a.slug
+    except InvalidInput as exc:
+        console.print(styled((exc.problems[0].problem, "red")))
+        raise typer.Exit(1) from None
     finally:
         db.dispose()
     console.print(f"{slug} {audience}: {delivery.redact(apprise_url)}")
+
+
+def local_mailbox() -> Path:
+    """The local mbox file the demo's e-mail channel writes to."""
+    return settings.user_data_dir() / "demo-mailbox.mbox"
+
+
+@reminders_app.command("mailbox")
+def mailbox_command(
+    path: Annotated[
+        Path | None, typer.Argument(help="An mbox file; default: the demo's local mailbox.")
+    ] = None,
+    last: Annotated[int, typer.Option(help="Show the last N messages in full.")] = 3,
+) -> None:
+    """What arrived in a local mailbox (the `mbox://` channel): every subject, the last in full."""
+    import email.policy
+    import mailbox
+
+    box_path = path or local_mailbox()
+    if not box_path.exists():
+        console.print(f"No mailbox at {box_path} yet: nothing was delivered there.")
+        return
+    box = mailbox.mbox(str(box_path), factory=None, create=False)
+    messages = [
+        email.message_from_bytes(box.get_bytes(k), policy=email.policy.default)
+        for k in box.iterkeys()
+    ]
+    table = Table(title=f"{len(messages)} message(s) in {box_path}")
+    for col in ("to", "subject"):
+        table.add_column(col, overflow="fold")
+    for msg in messages:
+        table.add_row(str(msg["To"] or ""), str(msg["Subject"] or ""))
+    console.print(table)
+    for msg in messages[-last:] if last > 0 else []:
+        body = msg.get_body(("plain",))
+        console.print(styled("\n", (str(msg["Subject"]), "bold"), f" → {msg['To']}"))
+        console.print(body.get_content().strip() if body else "")
 
 
 def serve_command() -> None:

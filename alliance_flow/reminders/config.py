@@ -27,9 +27,12 @@ class ReminderSettings(BaseSettings):
     max_attempts: int = 5
     backoff_seconds: float = 60.0
     backoff_max_seconds: float = 6 * 3600.0
-    #: How long a sweep owns the messages it claimed; after that another sweep may take them.
-    lease_seconds: float = 600.0
+    #: How long a sweep owns the messages it claimed unless it renews the claim (it does so
+    #: while it works); a sweep that died leaves them to the next sweep after this long.
+    lease_seconds: float = 60.0
     batch_size: int = 200
+    #: How many messages are sent at once (each to its own channel).
+    concurrency: int = 16
     #: Apprise connect/read timeout for each message.
     timeout_seconds: float = 10.0
     evaluation_cadence_months: int = 3

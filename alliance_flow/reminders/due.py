@@ -8,7 +8,7 @@ recipient) makes sure it is recorded once.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -71,6 +71,7 @@ class MeetingInfo:
     status: str = MeetingStatus.PLANNED
     minuted: bool = False
     agenda: tuple[str, ...] = ()
+    place: str | None = None
 
     @property
     def local_start(self) -> datetime:
@@ -118,6 +119,9 @@ class AllianceData:
     stage_entered_on: date | None = None
     #: Audiences with a channel configured (coordinators, members, funders).
     audiences: frozenset[str] = frozenset()
+    #: The current stage's checks that do not pass, each "title: reason", in the alliance's
+    #: language (for the coordinators' digest).
+    failing_checks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -131,6 +135,9 @@ class Due:
     recipient: str
     language: str
     params: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    #: False when nobody can carry it (no channel, no e-mail, no shared channel): it is not
+    #: recorded, and the coordinators' digest names the person instead.
+    reachable: bool = field(default=True, compare=False)
 
     @property
     def key(self) -> tuple[int, str, str, date, str]:
@@ -169,11 +176,84 @@ def due_for(alliance: AllianceData, moment: Moment, rules: Rules | None = None) 
         _sustainability,
         _ready,
         _evaluation,
-        _weekly_digest,
         _funders,
     ):
         out.extend(rule(alliance, moment, today, rules))
+    routed = route(alliance, out, today)
+    unreached = _unreached(alliance, routed)
+    digest = list(_weekly_digest(alliance, moment, today, rules, unreached))
+    return routed + route(alliance, digest, today)
+
+
+# --- who hears: every due is decided for everyone, then routed ------------------------------------
+
+#: Kinds addressed to one member that the members' shared channel may carry instead.
+SHAREABLE = frozenset({"charter_unsigned", "action_due_soon", "action_overdue"})
+
+
+def route(a: AllianceData, dues: list[Due], today: date) -> list[Due]:
+    """Someone always hears: a member without a channel of their own is reached through the
+    members' shared channel (charter, actions) or, failing that, the coordinators' channel;
+    when nobody can carry a message it stays unreachable and the digest names the person."""
+    people = {p.id: p for p in a.people}
+    out: list[Due] = []
+    shared_charter: dict[tuple[str, date], tuple[Due, list[str]]] = {}
+    seen: set[tuple[str, str, str]] = set()
+    for d in dues:
+        what, _, ident = d.recipient.partition(":")
+        person = people.get(int(ident)) if what == "member" else None
+        if person is None or person.reachable:
+            out.append(d)
+            continue
+        if d.kind in SHAREABLE and MEMBERS in a.audiences:
+            if d.kind == "charter_unsigned":
+                key = (d.subject, d.due_on)
+                if key not in shared_charter:
+                    shared_charter[key] = (d, [])
+                shared_charter[key][1].append(person.name)
+            else:
+                out.append(
+                    replace(
+                        d,
+                        recipient=audience(MEMBERS),
+                        language=a.language,
+                        params={**d.params, "owner": person.name},
+                    )
+                )
+            continue
+        if not _for_every_member(d.kind) and COORDINATORS in a.audiences:
+            # a chair or secretary without a channel: the coordinators' channel carries it once
+            if (d.kind, d.subject, audience(COORDINATORS)) not in seen:
+                seen.add((d.kind, d.subject, audience(COORDINATORS)))
+                out.append(replace(d, recipient=audience(COORDINATORS), language=a.language))
+            continue
+        out.append(replace(d, reachable=False, params={**d.params, "name": person.name}))
+    for d, names in shared_charter.values():
+        out.append(
+            replace(
+                d,
+                recipient=audience(MEMBERS),
+                language=a.language,
+                params={**d.params, "names": sorted(names)},
+            )
+        )
     return out
+
+
+def _for_every_member(kind: str) -> bool:
+    """Kinds each member gets for themselves (not for a role the coordinators can stand in for)."""
+    return kind in SHAREABLE or kind.startswith("meeting_")
+
+
+def _unreached(a: AllianceData, dues: list[Due]) -> list[str]:
+    """ "Name (what)" for each person who cannot be reached, for the coordinators' digest."""
+    found: dict[str, set[str]] = {}
+    for d in dues:
+        if not d.reachable:
+            found.setdefault(str(d.params.get("name", d.recipient)), set()).add(
+                d.kind.removesuffix("_7d").removesuffix("_1d")
+            )
+    return [f"{name} ({', '.join(sorted(kinds))})" for name, kinds in sorted(found.items())]
 
 
 # --- recipients ---------------------------------------------------------------------------------
@@ -184,7 +264,8 @@ def _lang(a: AllianceData, p: Person | None = None) -> str:
 
 
 def _members(a: AllianceData, today: date) -> list[Person]:
-    return [p for p in a.people if p.active(today) and p.reachable]
+    """Every active member, reachable or not (route() decides who carries their messages)."""
+    return [p for p in a.people if p.active(today)]
 
 
 def _with_role(a: AllianceData, today: date, role: str) -> list[Person]:
@@ -236,6 +317,7 @@ def _meetings(a: AllianceData, moment: Moment, today: date, rules: Rules) -> Ite
             "starts": mt.local_start.strftime("%Y-%m-%d %H:%M"),
             "timezone": mt.timezone,
             "agenda": list(mt.agenda),
+            "place": mt.place,
         }
         if MEMBERS in a.audiences:  # the members' shared channel, once
             recipients = [(audience(MEMBERS), a.language)]
@@ -391,14 +473,22 @@ def _evaluation(a: AllianceData, moment: Moment, today: date, rules: Rules) -> I
         due_on,
         _coordinators(a, today),
         last=base.isoformat(),
+        due=due_on.isoformat(),
     )
 
 
-def _weekly_digest(a: AllianceData, moment: Moment, today: date, rules: Rules) -> Iterator[Due]:
-    """One digest a week for the coordinators, on the digest weekday or the first run after."""
+def _weekly_digest(
+    a: AllianceData, moment: Moment, today: date, rules: Rules, unreached: list[str]
+) -> Iterator[Due]:
+    """One digest a week for the coordinators, on the digest weekday or the first run after:
+    what is failing (checks, deliveries), who has not acted, who cannot be reached."""
     week_day = today - timedelta(days=(today.weekday() - rules.digest_weekday) % 7)
     year, week, _ = week_day.isocalendar()
     soon, overdue = open_actions(a, today, rules)
+    names = {p.id: p.name for p in a.people}
+    not_signed = []
+    if a.charter_version is not None and a.charter_adopted_on and a.charter_adopted_on <= today:
+        not_signed = sorted(p.name for p in _members(a, today) if p.id not in a.charter_signed_by)
     upcoming = [
         {"title": mt.title, "day": mt.local_day.isoformat()}
         for mt in a.meetings
@@ -410,17 +500,24 @@ def _weekly_digest(a: AllianceData, moment: Moment, today: date, rules: Rules) -
         f"week:{year}-W{week:02d}",
         week_day,
         _coordinators(a, today),
-        due_soon=[_act(x) for x in soon],
-        overdue=[_act(x) for x in overdue],
+        due_soon=[_act(x, names) for x in soon],
+        overdue=[_act(x, names) for x in overdue],
         meetings=upcoming,
         stage=a.stage,
         ready=a.ready_to_advance,
         failed=list(a.failed_deliveries),
+        failing=list(a.failing_checks),
+        not_signed=not_signed,
+        unreached=unreached,
     )
 
 
-def _act(act: ActionInfo) -> dict[str, Any]:
-    return {"description": act.description, "due": act.due_on.isoformat() if act.due_on else None}
+def _act(act: ActionInfo, names: dict[int, str]) -> dict[str, Any]:
+    return {
+        "description": act.description,
+        "due": act.due_on.isoformat() if act.due_on else None,
+        "owner": names.get(act.owner_id) if act.owner_id is not None else None,
+    }
 
 
 def _funders(a: AllianceData, moment: Moment, today: date, rules: Rules) -> Iterator[Due]:

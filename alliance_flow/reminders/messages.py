@@ -1,118 +1,21 @@
-"""Short texts in the recipient's language (English, French), each with a link to the page."""
+"""Texts of the reminders in the recipient's language (catalogs under alliance_flow/locales).
+
+Each message says what it is about, when, where (for meetings), what to do, and links to the
+page that does it. Links keep one scheme (see LINKS); the pages are the dashboard's.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date, datetime
 from typing import Any
 
+from babel.dates import format_date, format_datetime
+
+from alliance_flow.i18n import _, current_language, ngettext, use_language
 from alliance_flow.reminders.due import Due
 
-LANGUAGES = ("en", "fr")
-
-# kind -> language -> (title, first line). Fields come from Due.params plus `alliance`.
-TEXTS: dict[str, dict[str, tuple[str, str]]] = {
-    "meeting_reminder_7d": {
-        "en": ("{alliance}: meeting in {days} days", "{title} starts {starts} ({timezone})."),
-        "fr": (
-            "{alliance} : réunion dans {days} jours",
-            "{title} commence le {starts} ({timezone}).",
-        ),
-    },
-    "meeting_reminder_1d": {
-        "en": ("{alliance}: meeting tomorrow", "{title} starts {starts} ({timezone})."),
-        "fr": ("{alliance} : réunion demain", "{title} commence le {starts} ({timezone})."),
-    },
-    "meeting_cancelled": {
-        "en": ("{alliance}: meeting cancelled", "{title} planned for {starts} is cancelled."),
-        "fr": ("{alliance} : réunion annulée", "{title} prévue le {starts} est annulée."),
-    },
-    "minutes_missing": {
-        "en": ("{alliance}: minutes missing", "The minutes of {title} ({held_on}) are missing."),
-        "fr": (
-            "{alliance} : compte rendu manquant",
-            "Le compte rendu de {title} ({held_on}) manque.",
-        ),
-    },
-    "action_due_soon": {
-        "en": ("{alliance}: action due {due}", "Your action is due on {due}: {description}"),
-        "fr": (
-            "{alliance} : action à rendre le {due}",
-            "Votre action est due le {due} : {description}",
-        ),
-    },
-    "action_overdue": {
-        "en": ("{alliance}: action overdue", "Your action was due on {due}: {description}"),
-        "fr": ("{alliance} : action en retard", "Votre action était due le {due} : {description}"),
-    },
-    "charter_unsigned": {
-        "en": (
-            "{alliance}: please sign the charter",
-            "Charter version {version} awaits your signature.",
-        ),
-        "fr": (
-            "{alliance} : merci de signer la charte",
-            "La charte (version {version}) attend votre signature.",
-        ),
-    },
-    "sustainability": {
-        "en": (
-            "{alliance}: sustainability deadline {deadline}",
-            "Still missing: {missing}. Deadline {deadline} ({days} days).",
-        ),
-        "fr": (
-            "{alliance} : échéance de viabilité le {deadline}",
-            "Il manque encore : {missing}. Échéance le {deadline} ({days} jours).",
-        ),
-    },
-    "sustainability_escalation": {
-        "en": (
-            "{alliance}: sustainability deadline passed",
-            "The deadline of {deadline} has passed; still missing: {missing}.",
-        ),
-        "fr": (
-            "{alliance} : échéance de viabilité dépassée",
-            "L'échéance du {deadline} est dépassée ; il manque : {missing}.",
-        ),
-    },
-    "ready_to_advance": {
-        "en": ("{alliance}: ready to advance", "Every check of the {stage} stage has passed."),
-        "fr": (
-            "{alliance} : prête à avancer",
-            "Toutes les vérifications de l'étape {stage} sont passées.",
-        ),
-    },
-    "evaluation_due": {
-        "en": (
-            "{alliance}: evaluation due",
-            "The last evaluation was on {last}; a new one is due.",
-        ),
-        "fr": (
-            "{alliance} : évaluation à faire",
-            "Dernière évaluation le {last} ; une nouvelle est due.",
-        ),
-    },
-    "weekly_digest": {
-        "en": (
-            "{alliance}: weekly digest",
-            "Stage {stage}. Overdue actions: {n_overdue}. Due soon: {n_soon}. "
-            "Meetings in the next 14 days: {n_meetings}. Messages that could not be "
-            "delivered: {n_failed}.",
-        ),
-        "fr": (
-            "{alliance} : résumé de la semaine",
-            "Étape {stage}. Actions en retard : {n_overdue}. Bientôt dues : {n_soon}. "
-            "Réunions dans les 14 jours : {n_meetings}. Messages non distribués : "
-            "{n_failed}.",
-        ),
-    },
-    "funder_progress": {
-        "en": ("{alliance}: progress report {month}", "The progress report for {month} is ready."),
-        "fr": (
-            "{alliance} : rapport d'avancement {month}",
-            "Le rapport d'avancement de {month} est prêt.",
-        ),
-    },
-}
-
+#: kind prefix -> path of the page the message points to (the longest matching prefix wins).
 LINKS = {
     "meeting": "/alliances/{slug}/meetings/{meeting_id}",
     "minutes_missing": "/alliances/{slug}/meetings/{meeting_id}",
@@ -123,44 +26,267 @@ LINKS = {
     "funder_progress": "/alliances/{slug}/report",
 }
 
-LINK_LABEL = {"en": "Open", "fr": "Ouvrir"}
-
-
-def _text_key(kind: str) -> str:
-    if kind.startswith("sustainability_") and kind != "sustainability_escalation":
-        return "sustainability"
-    return kind
-
 
 def link_for(kind: str, params: dict[str, Any], *, slug: str, base_url: str) -> str:
     """The page a message points to."""
-    key = next((k for k in LINKS if kind.startswith(k)), None)
+    key = max((k for k in LINKS if kind.startswith(k)), key=len, default=None)
     path = LINKS[key] if key else "/alliances/{slug}"
-    return base_url.rstrip("/") + path.format(slug=slug, **params)
+    try:
+        return base_url.rstrip("/") + path.format(slug=slug, **params)
+    except KeyError:  # a message without the id its page needs: the alliance's page
+        return base_url.rstrip("/") + f"/alliances/{slug}"
+
+
+# --- words ---------------------------------------------------------------------------------------
+
+
+def stage_name(stage: str) -> str:
+    names = {
+        "scope": _("Scope"),
+        "launch": _("Launch"),
+        "analysis": _("Analysis"),
+        "planning": _("Planning"),
+        "dissemination": _("Dissemination"),
+        "sustainability": _("Sustainability"),
+        "closed": _("Closed"),
+    }
+    return names.get(stage, stage)
+
+
+def _day(value: str | date | None) -> str:
+    if not value:
+        return ""
+    d = date.fromisoformat(value) if isinstance(value, str) else value
+    return format_date(d, "EEEE d MMMM y", locale=current_language())
+
+
+def _when(starts: str) -> str:
+    moment = datetime.strptime(starts, "%Y-%m-%d %H:%M")
+    return format_datetime(moment, "EEEE d MMMM y, HH:mm", locale=current_language())
+
+
+def _missing(items: list[str], deadline: str) -> list[str]:
+    """What "still missing" means, item by item, in words a coordinator acts on."""
+    out = []
+    for item in items:
+        if item == "evaluation":
+            out.append(
+                _(
+                    "an evaluation of the work so far (for example a SWOT analysis), "
+                    "recorded with a date on or before {deadline}"
+                ).format(deadline=_day(deadline))
+            )
+        elif item == "plan":
+            out.append(
+                _(
+                    "a sustainability plan saying how the alliance's work goes on after its "
+                    "work plan ends, dated on or before {deadline}"
+                ).format(deadline=_day(deadline))
+            )
+        else:
+            out.append(item)
+    return out
+
+
+def _days(n: int) -> str:
+    return ngettext("in {n} day", "in {n} days", n).format(n=n)
+
+
+# --- one function per kind: (title, lines, what to do) ------------------------------------------
+
+Texts = tuple[str, list[str], str]
+
+
+def _meeting_lines(p: dict[str, Any]) -> list[str]:
+    lines = [
+        _("When: {when} ({timezone})").format(when=_when(p["starts"]), timezone=p["timezone"]),
+        _("Where: {place}").format(place=p.get("place") or _("place not given yet")),
+    ]
+    if p.get("agenda"):
+        lines.append(_("Agenda:"))
+        lines.extend(f"- {item}" for item in p["agenda"])
+    return lines
+
+
+def _meeting_reminder(p: dict[str, Any]) -> Texts:
+    days = int(p.get("days", 0))
+    if days <= 1:
+        title = _("{alliance}: meeting tomorrow").format(**p)
+    else:
+        title = ngettext(
+            "{alliance}: meeting in {n} day", "{alliance}: meeting in {n} days", days
+        ).format(n=days, **p)
+    lines = [_("{title} is coming up.").format(**p), *_meeting_lines(p)]
+    return title, lines, _("Read the agenda and tell the secretary if you cannot come.")
+
+
+def _meeting_cancelled(p: dict[str, Any]) -> Texts:
+    title = _("{alliance}: meeting cancelled").format(**p)
+    lines = [
+        _("{title}, planned for {when}, is cancelled.").format(
+            title=p["title"], when=_when(p["starts"])
+        )
+    ]
+    return title, lines, _("Nothing to do; the secretary will send a new date.")
+
+
+def _minutes_missing(p: dict[str, Any]) -> Texts:
+    title = _("{alliance}: minutes missing").format(**p)
+    lines = [
+        _("The minutes of {title}, held on {held_on}, have not been recorded.").format(
+            title=p["title"], held_on=_day(p["held_on"])
+        )
+    ]
+    return title, lines, _("Write the minutes (decisions and actions, with owners and dates).")
+
+
+def _action(p: dict[str, Any], *, overdue: bool) -> Texts:
+    if overdue:
+        title = _("{alliance}: action overdue").format(**p)
+    else:
+        title = _("{alliance}: action due {due}").format(alliance=p["alliance"], due=_day(p["due"]))
+    if p.get("owner"):  # to the members' shared channel, for an owner without a channel
+        what = _("Action of {owner}: {description}").format(**p)
+    else:
+        what = _("Your action: {description}").format(**p)
+    when = (
+        _("It was due on {due}.").format(due=_day(p["due"]))
+        if overdue
+        else _("It is due on {due}.").format(due=_day(p["due"]))
+    )
+    todo = _("Mark it done when it is, or agree a new date with the coordinators.")
+    return title, [what, when], todo
+
+
+def _charter(p: dict[str, Any]) -> Texts:
+    title = _("{alliance}: please sign the charter").format(**p)
+    if p.get("names"):  # to the members' shared channel
+        lines = [
+            _("Charter version {version} still awaits the signature of: {names}.").format(
+                version=p["version"], names=", ".join(p["names"])
+            )
+        ]
+    else:
+        lines = [_("Charter version {version} awaits your signature.").format(**p)]
+    return title, lines, _("Read the charter and sign it on its page.")
+
+
+def _sustainability(p: dict[str, Any]) -> Texts:
+    days = int(p.get("days", 0))
+    title = _("{alliance}: sustainability deadline {deadline}").format(
+        alliance=p["alliance"], deadline=_day(p["deadline"])
+    )
+    lines = [
+        _("The sustainability deadline is {deadline} ({days}).").format(
+            deadline=_day(p["deadline"]), days=_days(days) if days > 0 else _("today")
+        ),
+        _("Still missing:"),
+        *(f"- {item}" for item in _missing(p.get("missing", []), p["deadline"])),
+    ]
+    return title, lines, _("Record what is missing on the sustainability page.")
+
+
+def _escalation(p: dict[str, Any]) -> Texts:
+    title = _("{alliance}: sustainability deadline passed").format(**p)
+    lines = [
+        _("The sustainability deadline of {deadline} has passed.").format(
+            deadline=_day(p["deadline"])
+        ),
+        _("Still missing:"),
+        *(f"- {item}" for item in _missing(p.get("missing", []), p["deadline"])),
+    ]
+    return title, lines, _("Agree with the coordinators who records it, and by when.")
+
+
+def _ready(p: dict[str, Any]) -> Texts:
+    title = _("{alliance}: ready to advance").format(**p)
+    lines = [_("Every check of the {stage} stage has passed.").format(stage=stage_name(p["stage"]))]
+    return title, lines, _("Review the stage and advance the alliance to the next one.")
+
+
+def _evaluation(p: dict[str, Any]) -> Texts:
+    title = _("{alliance}: evaluation due {due}").format(
+        alliance=p["alliance"], due=_day(p.get("due"))
+    )
+    lines = [
+        _("A periodic evaluation (for example a SWOT analysis) is due on {due}.").format(
+            due=_day(p.get("due"))
+        ),
+        _("The last one was on {last}.").format(last=_day(p["last"])),
+    ]
+    return title, lines, _("Hold the evaluation with the members and record it.")
+
+
+def _digest(p: dict[str, Any]) -> Texts:
+    title = _("{alliance}: weekly digest").format(**p)
+    lines = [_("Stage: {stage}.").format(stage=stage_name(p["stage"]))]
+    if p.get("ready"):
+        lines.append(_("Every check of this stage has passed: the alliance can advance."))
+    if p.get("failing"):
+        lines.append(_("Checks not passed yet:"))
+        lines.extend(f"- {item}" for item in p["failing"])
+    if p.get("not_signed"):
+        lines.append(
+            _("Not signed the charter yet: {names}.").format(names=", ".join(p["not_signed"]))
+        )
+    if p.get("overdue"):
+        lines.append(_("Overdue actions:"))
+        lines.extend(f"! {_action_line(x)}" for x in p["overdue"])
+    if p.get("due_soon"):
+        lines.append(_("Actions due soon:"))
+        lines.extend(f"- {_action_line(x)}" for x in p["due_soon"])
+    if p.get("meetings"):
+        lines.append(_("Meetings in the next 14 days:"))
+        lines.extend(f"- {_day(x['day'])}: {x['title']}" for x in p["meetings"])
+    if p.get("unreached"):
+        lines.append(_("Cannot be reached (no channel or e-mail), please tell them:"))
+        lines.extend(f"✗ {x}" for x in p["unreached"])
+    if p.get("failed"):
+        lines.append(_("Messages that could not be delivered:"))
+        lines.extend(f"✗ {x}" for x in p["failed"])
+    if len(lines) == 1:
+        lines.append(_("Nothing is late and nobody is waiting."))
+    return title, lines, _("Follow up on the items above from the alliance's page.")
+
+
+def _action_line(x: dict[str, Any]) -> str:
+    who = f" ({x['owner']})" if x.get("owner") else ""
+    return f"{_day(x.get('due'))}: {x['description']}{who}"
+
+
+def _funder(p: dict[str, Any]) -> Texts:
+    title = _("{alliance}: progress report {month}").format(**p)
+    lines = [_("The progress report for {month} is ready.").format(**p)]
+    return title, lines, _("Read the report online or download it as PDF.")
+
+
+RENDERERS: dict[str, Callable[[dict[str, Any]], Texts]] = {
+    "meeting_reminder": _meeting_reminder,
+    "meeting_cancelled": _meeting_cancelled,
+    "minutes_missing": _minutes_missing,
+    "action_due_soon": lambda p: _action(p, overdue=False),
+    "action_overdue": lambda p: _action(p, overdue=True),
+    "charter_unsigned": _charter,
+    "sustainability_escalation": _escalation,
+    "sustainability": _sustainability,
+    "ready_to_advance": _ready,
+    "evaluation_due": _evaluation,
+    "weekly_digest": _digest,
+    "funder_progress": _funder,
+}
 
 
 def render(due: Due, *, alliance_name: str, slug: str, base_url: str) -> tuple[str, str]:
-    """(title, body) of a due notification in its language; English when it has no text."""
-    texts = TEXTS[_text_key(due.kind)]
-    language = due.language if due.language in texts else "en"
-    title_t, line_t = texts[language]
-    p: dict[str, Any] = {"alliance": alliance_name, **due.params}
-    if "missing" in p:
-        p["missing"] = ", ".join(p["missing"])
-    p["title"] = p.get("title") or ("la réunion" if language == "fr" else "the meeting")
-    p["n_overdue"] = len(p.get("overdue", []))
-    p["n_soon"] = len(p.get("due_soon", []))
-    p["n_meetings"] = len(p.get("meetings", []))
-    p["n_failed"] = len(p.get("failed", []))
-    lines = [line_t.format(**p)]
-    for item in p.get("agenda") or []:
-        lines.append(f"- {item}")
-    for act in p.get("overdue", []) if due.kind == "weekly_digest" else []:
-        lines.append(f"! {act['due']}: {act['description']}")
-    for act in p.get("due_soon", []) if due.kind == "weekly_digest" else []:
-        lines.append(f"- {act['due']}: {act['description']}")
-    for failed in p.get("failed", []) if due.kind == "weekly_digest" else []:
-        lines.append(f"✗ {failed}")
-    link = link_for(due.kind, due.params, slug=slug, base_url=base_url)
-    lines.append(f"{LINK_LABEL[language]}: {link}")
-    return title_t.format(**p)[:300], "\n".join(lines)
+    """(title, body) of a due notification in its language (English when there is none)."""
+    key = max((k for k in RENDERERS if due.kind.startswith(k)), key=len)
+    with use_language(due.language):
+        p: dict[str, Any] = {"alliance": alliance_name, **due.params}
+        p["title"] = p.get("title") or _("the meeting")
+        title, lines, todo = RENDERERS[key](p)
+        link = link_for(due.kind, due.params, slug=slug, base_url=base_url)
+        lines += [
+            "",
+            _("What to do: {todo}").format(todo=todo),
+            _("Open: {link}").format(link=link),
+        ]
+    return title[:300], "\n".join(lines)

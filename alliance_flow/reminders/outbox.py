@@ -11,8 +11,11 @@ which resends that one message after the lease.
 from __future__ import annotations
 
 import logging
+import threading
+import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed, wait
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -26,11 +29,12 @@ from sqlalchemy.orm import Session
 
 from alliance_flow import models as m
 from alliance_flow.db import Database
+from alliance_flow.errors import FieldProblem, InvalidInput
 from alliance_flow.facts import READ_BY_REMINDERS, AllianceFacts, Include, Scope, read_facts
 from alliance_flow.models import utcnow
 from alliance_flow.reminders import models as rm
 from alliance_flow.reminders.config import ReminderSettings, get_reminder_settings
-from alliance_flow.reminders.delivery import Notifier, Target, scrub
+from alliance_flow.reminders.delivery import Delivery, Notifier, Target, invalid_urls, scrub
 from alliance_flow.reminders.due import AUDIENCES, Due, Moment, due_for, local_today
 from alliance_flow.reminders.messages import render
 from alliance_flow.reminders.snapshot import alliance_data
@@ -44,6 +48,8 @@ class RecordReport:
     alliances: int = 0
     decided: int = 0
     recorded: int = 0
+    #: Decided for someone nobody can reach (named in the coordinators' digest instead).
+    unreachable: int = 0
     #: alliance slug -> error, for alliances whose rules could not run (the others went on).
     errors: dict[str, str] = field(default_factory=dict)
 
@@ -55,6 +61,8 @@ class DeliveryReport:
     retrying: int = 0
     failed: int = 0
     lines: list[str] = field(default_factory=list)
+    #: When the earliest message waiting for a retry is due again (None when none waits).
+    next_retry_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -67,6 +75,8 @@ class Planned:
     channel: str
     title: str
     recorded: bool
+    #: False: nobody can carry it; not recorded, the person is named in the digest instead.
+    reachable: bool = True
 
 
 # --- channels -----------------------------------------------------------------------------------
@@ -107,7 +117,14 @@ def audiences_of(channels: dict[str, str], slug: str, settings: ReminderSettings
 
 
 def set_channel(*, session: Session, alliance: m.Alliance, audience: str, apprise_url: str) -> None:
-    """Point one audience of an alliance at a channel (Apprise URL(s) or a mailto template)."""
+    """Point one audience of an alliance at a channel (Apprise URL(s) or a mailto template).
+
+    Refused (InvalidInput naming the redacted address) when Apprise cannot use a URL of it.
+    """
+    if bad := invalid_urls(apprise_url):
+        from alliance_flow.schemas import channel_problem
+
+        raise InvalidInput([FieldProblem("apprise_url", channel_problem(bad))])
     row = session.scalars(
         select(rm.AllianceChannel).where(
             rm.AllianceChannel.alliance_id == alliance.id, rm.AllianceChannel.audience == audience
@@ -129,17 +146,23 @@ def resolve_target(
     slug: str,
     channels: dict[str, str],
     settings: ReminderSettings,
+    members: dict[int, tuple[str | None, str | None]] | None = None,
 ) -> Target | None:
-    """The channel a recipient is reached on now, or None when there is none."""
+    """The channel a recipient is reached on now, or None when there is none.
+
+    `members` (id -> (own channel, e-mail)) saves a query per member when a batch has them.
+    """
     what, _, ident = recipient.partition(":")
     if what == "member":
-        mb = session.get(m.Member, int(ident))
-        if mb is None:
-            return None
-        if mb.preferred_channel:
-            return Target(urls=mb.preferred_channel)
-        if mb.email and "email" in channels:
-            return Target(urls=channels["email"].replace("{email}", mb.email))
+        if members is not None:
+            own, email = members.get(int(ident), (None, None))
+        else:
+            mb = session.get(m.Member, int(ident))
+            own, email = (mb.preferred_channel, mb.email) if mb else (None, None)
+        if own:
+            return Target(urls=own)
+        if email and "email" in channels:
+            return Target(urls=channels["email"].replace("{email}", email))
         return None
     if ident in channels:
         return Target(urls=channels[ident])
@@ -247,6 +270,8 @@ def record_many(
     now = now or utcnow()
     rows = []
     for d in dues:
+        if not d.reachable:
+            continue  # nobody can carry it; the coordinators' digest names the person
         name, slug = names[d.alliance_id]
         title, body = render(d, alliance_name=name, slug=slug, base_url=settings.public_url)
         rows.append(
@@ -360,6 +385,7 @@ def _record_chunk(
         recorded = record_many(session=session, dues=dues, names=names, settings=settings, now=now)
         _cancel_moved_meetings(session, ids, {aid: f for aid, (f, _ds) in decided.items()})
     report.decided += len(dues)
+    report.unreachable += sum(1 for d in dues if not d.reachable)
     report.recorded += recorded
     report.alliances += len(decided)
 
@@ -432,12 +458,16 @@ def plan(
                 title, _ = render(
                     d, alliance_name=facts.name, slug=facts.slug, base_url=settings.public_url
                 )
-                target = resolve_target(
-                    session,
-                    recipient=d.recipient,
-                    slug=facts.slug,
-                    channels=facts.notification_channels,
-                    settings=settings,
+                target = (
+                    resolve_target(
+                        session,
+                        recipient=d.recipient,
+                        slug=facts.slug,
+                        channels=facts.notification_channels,
+                        settings=settings,
+                    )
+                    if d.reachable
+                    else None
                 )
                 out.append(
                     Planned(
@@ -447,6 +477,7 @@ def plan(
                         target.redacted() if target else "(no channel)",
                         title,
                         d.key in recorded,
+                        d.reachable,
                     )
                 )
         session.rollback()
@@ -513,6 +544,85 @@ def claim(
         )
 
 
+def release(*, db: Database, worker: str) -> int:
+    """Give back every message this sweep still holds (on shutdown): another sweep may take it
+    at once instead of waiting for the lease to run out."""
+    with db.transaction() as session:
+        result = session.execute(
+            update(rm.OutboxMessage)
+            .where(rm.OutboxMessage.claimed_by == worker, rm.OutboxMessage.status == rm.PENDING)
+            .values(claimed_by=None, claimed_until=None)
+            .execution_options(synchronize_session=False)
+        )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+class Lease:
+    """Keeps this sweep's claims alive while it works: renewed in one UPDATE whenever a third
+    of the lease has passed, and asked before each message whether the message is still ours.
+
+    A sweep that dies stops renewing, so what it held is free again within one (short) lease.
+    """
+
+    def __init__(self, *, db: Database, worker: str, seconds: float, now: datetime | None) -> None:
+        self.db, self.worker, self.seconds, self.fixed_now = db, worker, seconds, now
+        self._lock = threading.Lock()
+        self._renewed_at = 0.0
+        self._held: set[int] = set()
+
+    def _now(self) -> datetime:
+        return self.fixed_now or utcnow()
+
+    def took(self, ids: Iterable[int]) -> None:
+        with self._lock:
+            self._held.update(ids)
+            self._renewed_at = time.monotonic()
+
+    def holds(self, msg_id: int) -> bool:
+        """True while the message is still ours (renewing every claim first when it is time)."""
+        with self._lock:
+            if time.monotonic() - self._renewed_at > self.seconds / 3:
+                self._renew()
+            return msg_id in self._held
+
+    def done(self, msg_id: int) -> None:
+        with self._lock:
+            self._held.discard(msg_id)
+
+    def _renew(self) -> None:
+        moment = self._now()
+        with self.db.transaction() as session:
+            still = set(
+                session.scalars(
+                    update(rm.OutboxMessage)
+                    .where(
+                        rm.OutboxMessage.claimed_by == self.worker,
+                        rm.OutboxMessage.status == rm.PENDING,
+                        rm.OutboxMessage.claimed_until > moment,
+                    )
+                    .values(claimed_until=moment + timedelta(seconds=self.seconds))
+                    .returning(rm.OutboxMessage.id)
+                    .execution_options(synchronize_session=False)
+                )
+            )
+        self._held &= still
+        self._renewed_at = time.monotonic()
+
+
+@dataclass(frozen=True)
+class Job:
+    """One claimed message, read and resolved, ready to send without the database."""
+
+    msg_id: int
+    title: str
+    body: str
+    language: str
+    attempts: int
+    delivered: frozenset[str]
+    target: Target | None
+    who: str
+
+
 def deliver_pending(
     *,
     db: Database,
@@ -522,110 +632,262 @@ def deliver_pending(
     worker: str | None = None,
     max_batches: int | None = None,
     on_line: Callable[[str], None] | None = None,
+    stop: threading.Event | None = None,
 ) -> DeliveryReport:
-    """Send every pending message whose time has come; each failure is retried with backoff."""
+    """Send every pending message whose time has come; each failure is retried with backoff.
+
+    Messages are sent by a bounded pool of threads (settings.concurrency); each is settled as
+    soon as its channel answered, before its thread takes the next one (threads that finish
+    together share one commit), so a sweep killed midway resends at most the messages that
+    were on the wire. When `stop` is set
+    or the sweep is interrupted (SIGTERM, Ctrl-C), nothing new starts, the messages being sent
+    are finished and settled, and the others are released for the next sweep at once.
+    """
     settings = settings or get_reminder_settings()
     worker = worker or uuid.uuid4().hex
+    stop = stop or threading.Event()
     report = DeliveryReport()
-    batches = 0
-    while max_batches is None or batches < max_batches:
-        batches += 1
-        moment = now or utcnow()
-        ids = claim(
-            db=db,
-            worker=worker,
-            now=moment,
-            lease_seconds=settings.lease_seconds,
-            limit=settings.batch_size,
+    lease = Lease(db=db, worker=worker, seconds=settings.lease_seconds, now=now)
+    group = GroupCommit(
+        lambda results: settle_many(
+            db=db, worker=worker, now=now, settings=settings, report=report, results=results
         )
-        if not ids:
-            break
-        report.claimed += len(ids)
-        for msg_id in ids:
-            line = _deliver_one(db, notifier, msg_id, worker, now, settings, report)
-            report.lines.append(line)
-            log.info("%s", line)
-            if on_line:
-                on_line(line)
+    )
+
+    def emit(line: str | None) -> None:
+        if line is None:
+            return
+        report.lines.append(line)
+        log.info("%s", line)
+        if on_line:
+            on_line(line)
+
+    def work(job: Job) -> list[str]:
+        if stop.is_set():
+            return []  # released below, for the next sweep
+        try:
+            if not lease.holds(job.msg_id):
+                return [f"skipped message {job.msg_id}: its lease ran out and another sweep has it"]
+            return [group.settle(job, _send(notifier, job))]
+        finally:
+            lease.done(job.msg_id)
+
+    batches = 0
+    try:
+        with ThreadPoolExecutor(
+            max_workers=max(1, settings.concurrency), thread_name_prefix="outbox"
+        ) as pool:
+            while not stop.is_set() and (max_batches is None or batches < max_batches):
+                batches += 1
+                ids = claim(
+                    db=db,
+                    worker=worker,
+                    now=now or utcnow(),
+                    lease_seconds=settings.lease_seconds,
+                    limit=settings.batch_size,
+                )
+                if not ids:
+                    break
+                lease.took(ids)
+                report.claimed += len(ids)
+                jobs, lines = _prepare(db, ids, worker, now, settings, report)
+                for line in lines:
+                    emit(line)
+                futures = [pool.submit(work, job) for job in jobs]
+                try:
+                    for future in as_completed(futures):
+                        for line in future.result():
+                            emit(line)
+                except BaseException:
+                    # Interrupted: nothing new starts; what is being sent finishes and settles.
+                    stop.set()
+                    for future in futures:
+                        future.cancel()
+                    wait(futures)
+                    raise
+    finally:
+        released = release(db=db, worker=worker)
+        if released:
+            emit(f"released {released} message(s) for the next sweep")
+        report.next_retry_at = next_retry_at(db=db)
     return report
 
 
-def _deliver_one(
+class GroupCommit:
+    """Settles each sender's result before the sender goes on, one commit for all the results
+    that arrive while the previous commit is being written (leader/follower group commit)."""
+
+    def __init__(self, commit: Callable[[list[tuple[Job, Delivery]]], dict[int, str]]) -> None:
+        self._commit = commit
+        self._cv = threading.Condition()
+        self._queue: list[tuple[Job, Delivery]] = []
+        self._lines: dict[int, str] = {}
+        self._errors: dict[int, BaseException] = {}
+        self._busy = False
+
+    def settle(self, job: Job, delivery: Delivery) -> str:
+        with self._cv:
+            self._queue.append((job, delivery))
+            while job.msg_id not in self._lines and job.msg_id not in self._errors:
+                if self._busy:
+                    self._cv.wait()
+                    continue
+                self._busy, batch, self._queue = True, self._queue, []
+                self._cv.release()
+                try:
+                    lines, error = self._commit(batch), None
+                except BaseException as exc:  # every waiter of this batch hears of it
+                    lines, error = {}, exc
+                finally:
+                    self._cv.acquire()
+                    self._busy = False
+                self._lines.update(lines)
+                if error is not None:
+                    self._errors.update({j.msg_id: error for j, _ in batch})
+                self._cv.notify_all()
+            if job.msg_id in self._errors:
+                raise self._errors.pop(job.msg_id)
+            return self._lines.pop(job.msg_id)
+
+
+def _send(notifier: Notifier, job: Job) -> Delivery:
+    if job.target is None:
+        return Delivery(False, "no channel configured for this recipient", job.delivered)
+    try:
+        return notifier.send(
+            target=job.target,
+            title=job.title,
+            body=job.body,
+            language=job.language,
+            skip=job.delivered,
+        )
+    except Exception as exc:  # a broken channel must not stop the others
+        error = f"{type(exc).__name__}: {scrub(str(exc), job.target.urls)}"
+        return Delivery(False, error, job.delivered)
+
+
+def _prepare(
     db: Database,
-    notifier: Notifier,
-    msg_id: int,
+    ids: list[int],
     worker: str,
     now: datetime | None,
     settings: ReminderSettings,
     report: DeliveryReport,
-) -> str:
-    moment = now or utcnow()
-    try:
-        with db.transaction() as session:
-            # Renew our lease right before sending: if it ran out during a long batch and
-            # another sweep took the message over, it is theirs to send, not ours.
-            renewed = session.execute(
+) -> tuple[list[Job], list[str]]:
+    """Read a batch of claimed messages in one transaction; a meeting reminder whose meeting
+    moved or was cancelled since it was recorded is cancelled here, never sent."""
+    jobs: list[Job] = []
+    lines: list[str] = []
+    broken: list[tuple[int, str]] = []
+    with db.transaction() as session:
+        messages = session.scalars(
+            select(rm.OutboxMessage).where(
+                rm.OutboxMessage.id.in_(ids), rm.OutboxMessage.claimed_by == worker
+            )
+        ).all()
+        stale = _no_longer_true(session, messages)
+        if stale:
+            session.execute(
                 update(rm.OutboxMessage)
-                .where(
-                    rm.OutboxMessage.id == msg_id,
-                    rm.OutboxMessage.claimed_by == worker,
-                    rm.OutboxMessage.status == rm.PENDING,
-                    rm.OutboxMessage.claimed_until > moment,
+                .where(rm.OutboxMessage.id.in_(stale), rm.OutboxMessage.claimed_by == worker)
+                .values(
+                    status=rm.CANCELLED,
+                    last_error="the meeting moved or was cancelled",
+                    claimed_by=None,
+                    claimed_until=None,
                 )
-                .values(claimed_until=moment + timedelta(seconds=settings.lease_seconds))
                 .execution_options(synchronize_session=False)
             )
-            if renewed.rowcount == 0:  # type: ignore[attr-defined]
-                return f"skipped message {msg_id}: its lease ran out and another sweep has it"
-            msg = session.get(rm.OutboxMessage, msg_id)
-            assert msg is not None
-            alliance = session.get(m.Alliance, msg.alliance_id)
-            slug = alliance.slug if alliance else str(msg.alliance_id)
-            target = resolve_target(
-                session,
-                recipient=msg.recipient,
-                slug=slug,
-                channels=channels_of(session, msg.alliance_id),
-                settings=settings,
+            lines.extend(
+                f"cancelled message {i}: its meeting moved or was cancelled" for i in stale
             )
-            title, body, attempts = msg.title, msg.body, msg.attempts
-            who = f"{slug} {msg.kind} -> {msg.recipient}"
-    except Exception as exc:  # one unreadable message must not stop the others
-        log.exception("outbox message %s could not be prepared", msg_id)
-        return settle(
-            db=db,
-            msg_id=msg_id,
-            worker=worker,
-            now=now,
-            settings=settings,
-            report=report,
-            ok=False,
-            error=f"{type(exc).__name__}: {exc}"[:500],
-            attempts=_attempts_of(db, msg_id),
-            who=f"message {msg_id}",
+        # the channel and e-mail of every member the batch goes to, in one query
+        member_ids = {
+            int(x.recipient.partition(":")[2])
+            for x in messages
+            if x.recipient.startswith("member:")
+        }
+        members: dict[int, tuple[str | None, str | None]] = {
+            mid: (own, email)
+            for mid, own, email in session.execute(
+                select(m.Member.id, m.Member.preferred_channel, m.Member.email).where(
+                    m.Member.id.in_(member_ids)
+                )
+            )
+        }
+        slugs: dict[int, str] = {}
+        channels: dict[int, dict[str, str]] = {}
+        for msg in messages:
+            if msg.id in stale:
+                continue
+            try:
+                if msg.alliance_id not in slugs:
+                    alliance = session.get(m.Alliance, msg.alliance_id)
+                    slugs[msg.alliance_id] = alliance.slug if alliance else str(msg.alliance_id)
+                    channels[msg.alliance_id] = channels_of(session, msg.alliance_id)
+                slug = slugs[msg.alliance_id]
+                target = resolve_target(
+                    session,
+                    recipient=msg.recipient,
+                    slug=slug,
+                    channels=channels[msg.alliance_id],
+                    settings=settings,
+                    members=members,
+                )
+                where = target.label() if target else "(no channel)"
+                jobs.append(
+                    Job(
+                        msg.id,
+                        msg.title,
+                        msg.body,
+                        msg.language,
+                        msg.attempts,
+                        frozenset((msg.delivered_to or "").split()),
+                        target,
+                        f"{slug} {msg.kind} -> {msg.recipient} via {where}",
+                    )
+                )
+            except Exception as exc:  # one unreadable message must not stop the others
+                log.exception("outbox message %s could not be prepared", msg.id)
+                broken.append((msg.id, f"{type(exc).__name__}: {exc}"[:500]))
+    for msg_id, error in broken:
+        lines.append(
+            settle(
+                db=db,
+                msg_id=msg_id,
+                worker=worker,
+                now=now,
+                settings=settings,
+                report=report,
+                ok=False,
+                error=error,
+                attempts=_attempts_of(db, msg_id),
+                who=f"message {msg_id}",
+            )
         )
-    error: str | None
-    if target is None:
-        ok, error, where = False, "no channel configured for this recipient", "(no channel)"
-    else:
-        where = target.redacted()
-        try:
-            result = notifier.send(target=target, title=title, body=body)
-            ok, error = result.ok, result.error
-        except Exception as exc:  # a broken channel must not stop the others
-            ok, error = False, f"{type(exc).__name__}: {scrub(str(exc), target.urls)}"
-    return settle(
-        db=db,
-        msg_id=msg_id,
-        worker=worker,
-        now=now,
-        settings=settings,
-        report=report,
-        ok=ok,
-        error=error,
-        attempts=attempts,
-        who=f"{who} via {where}",
-    )
+    return jobs, lines
+
+
+def _no_longer_true(session: Session, messages: Sequence[rm.OutboxMessage]) -> set[int]:
+    """Meeting reminders whose meeting is no longer planned on the day they announce."""
+    meeting_msgs = [x for x in messages if x.kind.startswith("meeting_reminder")]
+    if not meeting_msgs:
+        return set()
+    ids = {int(x.subject.split(":", 1)[1].split("@", 1)[0]) for x in meeting_msgs}
+    current = {
+        mt.id: (
+            mt.status,
+            f"meeting:{mt.id}@{mt.starts_at.astimezone(ZoneInfo(mt.timezone)).date().isoformat()}",
+        )
+        for mt in session.scalars(select(m.Meeting).where(m.Meeting.id.in_(ids)))
+    }
+    stale = set()
+    for x in meeting_msgs:
+        mid = int(x.subject.split(":", 1)[1].split("@", 1)[0])
+        status, subject = current.get(mid, (None, None))
+        if status != "planned" or subject != x.subject:
+            stale.add(x.id)
+    return stale
 
 
 def _attempts_of(db: Database, msg_id: int) -> int:
@@ -648,47 +910,159 @@ def settle(
     error: str | None,
     attempts: int,
     who: str,
+    delivered: frozenset[str] = frozenset(),
 ) -> str:
-    """Record one delivery attempt: sent, or retried later with backoff, or failed after N."""
-    moment = now or utcnow()
-    mine = (rm.OutboxMessage.id == msg_id, rm.OutboxMessage.claimed_by == worker)
+    """Record one delivery attempt: sent, or retried later with backoff, or failed after N.
+
+    `delivered` are the URLs of the channel that accepted the message: a retry skips them.
+    """
     with db.transaction() as session:
-        if ok:
-            done = session.execute(
-                update(rm.OutboxMessage)
-                .where(*mine)
-                .values(
-                    status=rm.SENT,
-                    sent_at=moment,
-                    attempts=attempts + 1,
-                    last_error=None,
-                    claimed_by=None,
-                    claimed_until=None,
+        return _settle(
+            session,
+            msg_id=msg_id,
+            worker=worker,
+            now=now,
+            settings=settings,
+            report=report,
+            ok=ok,
+            error=error,
+            attempts=attempts,
+            who=who,
+            delivered=delivered,
+        )
+
+
+def settle_many(
+    *,
+    db: Database,
+    worker: str,
+    now: datetime | None,
+    settings: ReminderSettings,
+    report: DeliveryReport,
+    results: list[tuple[Job, Delivery]],
+) -> dict[int, str]:
+    """Settle delivery attempts in one transaction; the messages that went are marked sent in
+    one statement."""
+    if not results:
+        return {}
+    went = [job for job, delivery in results if delivery.ok]
+    lines: dict[int, str] = {}
+    with db.transaction() as session:
+        if went:
+            marked = set(
+                session.scalars(
+                    update(rm.OutboxMessage)
+                    .where(
+                        rm.OutboxMessage.id.in_([job.msg_id for job in went]),
+                        rm.OutboxMessage.claimed_by == worker,
+                    )
+                    .values(
+                        status=rm.SENT,
+                        sent_at=now or utcnow(),
+                        attempts=rm.OutboxMessage.attempts + 1,
+                        last_error=None,
+                        delivered_to=None,
+                        claimed_by=None,
+                        claimed_until=None,
+                    )
+                    .returning(rm.OutboxMessage.id)
+                    .execution_options(synchronize_session=False)
                 )
             )
-            if done.rowcount == 0:  # type: ignore[attr-defined]
-                return f"sent {who}, but another sweep had taken the message over"
-            report.sent += 1
-            return f"sent {who}"
-        tries = attempts + 1
-        final = tries >= settings.max_attempts
-        session.execute(
+            report.sent += len(marked)
+            lines = {
+                job.msg_id: f"sent {job.who}"
+                if job.msg_id in marked
+                else f"sent {job.who}, but another sweep had taken the message over"
+                for job in went
+            }
+        return lines | {
+            job.msg_id: _settle(
+                session,
+                msg_id=job.msg_id,
+                worker=worker,
+                now=now,
+                settings=settings,
+                report=report,
+                ok=delivery.ok,
+                error=delivery.error,
+                attempts=job.attempts,
+                who=job.who,
+                delivered=delivery.delivered,
+            )
+            for job, delivery in results
+            if not delivery.ok
+        }
+
+
+def _settle(
+    session: Session,
+    *,
+    msg_id: int,
+    worker: str,
+    now: datetime | None,
+    settings: ReminderSettings,
+    report: DeliveryReport,
+    ok: bool,
+    error: str | None,
+    attempts: int,
+    who: str,
+    delivered: frozenset[str],
+) -> str:
+    moment = now or utcnow()
+    mine = (rm.OutboxMessage.id == msg_id, rm.OutboxMessage.claimed_by == worker)
+    accepted = " ".join(sorted(delivered)) or None
+    if ok:
+        done = session.execute(
             update(rm.OutboxMessage)
             .where(*mine)
             .values(
-                status=rm.FAILED if final else rm.PENDING,
-                attempts=tries,
-                last_error=(error or "failed")[:1000],
-                next_attempt_at=moment + timedelta(seconds=settings.backoff(tries)),
+                status=rm.SENT,
+                sent_at=moment,
+                attempts=attempts + 1,
+                last_error=None,
+                delivered_to=accepted,
                 claimed_by=None,
                 claimed_until=None,
             )
         )
+        if done.rowcount == 0:  # type: ignore[attr-defined]
+            return f"sent {who}, but another sweep had taken the message over"
+        report.sent += 1
+        return f"sent {who}"
+    tries = attempts + 1
+    final = tries >= settings.max_attempts
+    retry_at = moment + timedelta(seconds=settings.backoff(tries))
+    session.execute(
+        update(rm.OutboxMessage)
+        .where(*mine)
+        .values(
+            status=rm.FAILED if final else rm.PENDING,
+            attempts=tries,
+            last_error=(error or "failed")[:1000],
+            delivered_to=accepted,
+            next_attempt_at=retry_at,
+            claimed_by=None,
+            claimed_until=None,
+        )
+    )
     if final:
         report.failed += 1
         return f"FAILED {who} after {tries} attempts: {error}"
     report.retrying += 1
-    return f"retry {who} (attempt {tries}): {error}"
+    return f"retry {who} at {retry_at:%Y-%m-%d %H:%M} UTC (attempt {tries}): {error}"
+
+
+def next_retry_at(*, db: Database) -> datetime | None:
+    """When the earliest message waiting for a retry is due again (None when none waits)."""
+    with db.transaction() as session:
+        return session.scalar(
+            select(func.min(rm.OutboxMessage.next_attempt_at)).where(
+                rm.OutboxMessage.status == rm.PENDING,
+                rm.OutboxMessage.attempts > 0,
+                rm.OutboxMessage.kind.not_in(DELIVERED_ELSEWHERE),
+            )
+        )
 
 
 def status_counts(*, session: Session, alliance_id: int) -> dict[str, int]:

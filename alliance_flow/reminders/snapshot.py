@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from alliance_flow.facts import AllianceFacts
+from alliance_flow.i18n import use_language
 from alliance_flow.reminders.due import (
     DONE_STATUSES,
     ActionInfo,
@@ -54,8 +55,12 @@ def alliance_data(
     )
     ready = False
     entered = None
+    failing: tuple[str, ...] = ()
     if facts.stage != Stage.CLOSED:
-        ready = report_of(facts, today=today, thresholds=thresholds).clear
+        with use_language(facts.language):  # the digest is in the alliance's language
+            report = report_of(facts, today=today, thresholds=thresholds)
+            failing = tuple(f"{o.result.title}: {o.result.reason}" for o in report.blocking)
+        ready = report.clear
         at = facts.stage_entered_at().get(facts.stage)
         entered = at.date() if at else None
     names = {f"member:{p.id}": p.name for p in facts.people}
@@ -84,6 +89,7 @@ def alliance_data(
                 status=mt.status,
                 minuted=mt.minuted,
                 agenda=facts.agenda.get(mt.id, ()),
+                place=mt.place,
             )
             for mt in facts.meetings
         ),
@@ -94,6 +100,7 @@ def alliance_data(
         evaluations=tuple(e.held_on for e in facts.evaluations),
         plan_dated_on=plan.dated_on if plan else None,
         ready_to_advance=ready,
+        failing_checks=failing,
         stage_entered_on=entered,
         audiences=audiences,
     )

@@ -7,6 +7,7 @@ import os
 import socket
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -54,6 +55,10 @@ class HttpReceiver:
     port: int
     received: list[dict] = field(default_factory=list)
     down: bool = False
+    #: Seconds to wait after a post was received before answering (a slow channel).
+    delay: float = 0.0
+    #: Posts received, counted before the delay (received holds them once answered).
+    arrived: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def url(self, path: str = "hook") -> str:
@@ -71,6 +76,10 @@ def receiver() -> Iterator[HttpReceiver]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            with rec.lock:
+                rec.arrived += 1
+            if rec.delay:
+                time.sleep(rec.delay)
             if rec.down:
                 self.send_response(500)
                 self.end_headers()

@@ -48,10 +48,22 @@ def test_worker_runs_the_deployed_reminders_and_the_message_arrives(tmp_path: Pa
     }
     try:
         # when deploy/prefect.yaml is deployed from this checkout and the reminders run is asked
+        # the pull step clones this repository, at the branch checked out here
+        branch = subprocess.run(
+            ["git", "rev-parse", "--abbrev-ref", "HEAD"],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        prefect("variable", "set", "alliance_flow_repository", str(PROJECT_ROOT), env=env)
+        prefect("variable", "set", "alliance_flow_branch", branch, env=env)
         prefect("work-pool", "create", "local-pool", "--type", "process", "--overwrite", env=env)
         prefect("--no-prompt", "deploy", "--all", "--prefect-file", str(PREFECT_FILE), env=env)
         prefect("deployment", "run", "reminders/reminders-daily", env=env)
-        # and a worker runs once
+        # and a worker started in another folder runs once
+        elsewhere = tmp_path / "worker-folder"
+        elsewhere.mkdir()
         worker = subprocess.Popen(
             [
                 *PREFECT_CMD,
@@ -64,14 +76,14 @@ def test_worker_runs_the_deployed_reminders_and_the_message_arrives(tmp_path: Pa
                 "--run-once",
             ],
             env={**env, "PREFECT_WORKER_QUERY_SECONDS": "1"},
-            cwd=tmp_path,  # the deployment's working directory, not the worker's, finds flows/
+            cwd=elsewhere,  # a folder with no checkout: the pull step brings flows/
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
             start_new_session=True,
         )
         try:
-            output, _ = worker.communicate(timeout=60)
+            output, _ = worker.communicate(timeout=240)
         finally:
             if worker.poll() is None:
                 os.killpg(worker.pid, 15)

@@ -24,19 +24,21 @@ SWEEP = textwrap.dedent(
     from alliance_flow.reminders.delivery import AppriseNotifier
 
     url, now, kill_after = sys.argv[1], datetime.fromisoformat(sys.argv[2]), int(sys.argv[3])
-    settings = ReminderSettings(lease_seconds=300, timeout_seconds=5, batch_size=50)
-    real_deliver = outbox._deliver_one
+    settings = ReminderSettings(
+        lease_seconds=300, timeout_seconds=5, batch_size=50, concurrency=1 if kill_after else 4
+    )
+    real_send = outbox._send
     delivered = 0
 
-    def deliver_then_maybe_die(*args, **kwargs):
+    def send_then_maybe_die(*args, **kwargs):
         global delivered
         if kill_after and delivered == kill_after:
             os.kill(os.getpid(), signal.SIGKILL)  # the rest stays claimed, unsent
-        line = real_deliver(*args, **kwargs)
+        result = real_send(*args, **kwargs)
         delivered += 1
-        return line
+        return result
 
-    outbox._deliver_one = deliver_then_maybe_die
+    outbox._send = send_then_maybe_die
     db = Database(url)
     outbox.sweep(db=db, notifier=AppriseNotifier(timeout_seconds=5), moment=date(2026, 3, 13),
                  now=now, settings=settings)

@@ -11,13 +11,14 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
 from alliance_flow.db import Database
 from alliance_flow.reminders.serve import deployment_specs
 
-from .conftest import add_meeting, add_member, make_alliance
+from .conftest import add_meeting, add_member, free_port, make_alliance
 from .test_flow_and_cli import soon
 
 SERVE = (
@@ -58,15 +59,35 @@ def wait_for_line(out: queue.Queue[str], pattern: str, timeout: float, seen: lis
     raise AssertionError(f"no line matching {pattern!r} in {timeout} s; got: {seen}")
 
 
-def post(api: str, path: str) -> object:
+def post(api: str, path: str, body: dict | None = None) -> object:
+    """POST to the Prefect API, retrying the 503 a busy server answers (generous timeouts)."""
     request = urllib.request.Request(
         f"{api}{path}",
-        data=b"{}",
+        data=json.dumps(body or {}).encode(),
         headers={"Content-Type": "application/json"},
         method="POST",
     )
-    with urllib.request.urlopen(request, timeout=5) as response:
-        return json.loads(response.read())
+    for attempt in range(8):
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return json.loads(response.read())
+        except urllib.error.HTTPError as exc:
+            if exc.code not in (429, 502, 503) or attempt == 7:
+                raise
+            time.sleep(min(2**attempt, 15))
+    raise AssertionError("unreachable")
+
+
+def get_text(url: str) -> str:
+    for attempt in range(8):
+        try:
+            with urllib.request.urlopen(url, timeout=30) as response:
+                return str(response.read().decode())
+        except urllib.error.HTTPError as exc:
+            if exc.code not in (429, 502, 503) or attempt == 7:
+                raise
+            time.sleep(min(2**attempt, 15))
+    raise AssertionError("unreachable")
 
 
 def served_deployments(api: str) -> list[dict]:
@@ -89,6 +110,9 @@ def test_serve_starts_a_local_server_serves_the_schedules_and_stops_everything(
     env["PREFECT_HOME"] = str(tmp_path / "client-home")
     env.pop("PREFECT_API_URL", None)
     env["ALLIANCE_FLOW_DATABASE_URL"] = url
+    env.pop("PREFECT_LOGGING_LEVEL", None)  # as an operator has it: the flows' INFO lines kept
+    port = free_port()
+    env["ALLIANCE_FLOW_PREFECT_PORT"] = str(port)
     process = subprocess.Popen(
         [sys.executable, "-c", SERVE],
         cwd=tmp_path,
@@ -106,7 +130,9 @@ def test_serve_starts_a_local_server_serves_the_schedules_and_stops_everything(
         found = re.search(r"pid (\d+)\) healthy at (\S+)", line)
         assert found
         server_pid, api = int(found.group(1)), found.group(2)
-        assert api.startswith("http://127.0.0.1:")
+        # on the configured port, loopback only, with Prefect's UI
+        assert api == f"http://127.0.0.1:{port}/api"
+        assert "<html" in get_text(f"http://127.0.0.1:{port}/").lower()
         assert (tmp_path / "data" / "alliance_flow" / "prefect-server").is_dir()
         # then every deployment of prefect.yaml is served with its cron and time zone
         expected = {
@@ -132,6 +158,23 @@ def test_serve_starts_a_local_server_serves_the_schedules_and_stops_everything(
         while not receiver.received and time.monotonic() < deadline:
             time.sleep(0.5)
         assert receiver.titles() == ["Bordeaux: meeting in 7 days"], seen
+        # and the run's log lines (what went to whom, redacted) are in Prefect
+        deadline = time.monotonic() + 60
+        messages: list[str] = []
+        while time.monotonic() < deadline and not any("sent " in x for x in messages):
+            messages = [str(x["message"]) for x in post(api, "/logs/filter")]  # type: ignore[attr-defined]
+            time.sleep(1)
+        assert any("sent " in x and "meeting_reminder_7d" in x for x in messages), messages
+        # and a sweep from the CLI meanwhile runs as a flow run on this server
+        cli = subprocess.run(
+            [sys.executable, "-m", "alliance_flow.cli", "reminders", "run"],
+            env={**env, "COLUMNS": "200"},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert cli.returncode == 0, cli.stdout + cli.stderr
+        assert f"flow run on the Prefect server at {api}" in cli.stdout
         assert process.poll() is None and alive(server_pid)
         # when SIGTERM arrives
         process.send_signal(signal.SIGTERM)

@@ -15,8 +15,8 @@ from tests.conftest import TODAY
 from tests.web.conftest import World, login
 
 PACKAGE = Path(__file__).resolve().parents[2] / "alliance_flow"
-#: Where user-facing strings live: the dashboard, and the gate checks it shows.
-SOURCES = (PACKAGE / "web", PACKAGE / "stages")
+#: Where user-facing strings live: the dashboard, the gate checks it shows, the reminders.
+SOURCES = (PACKAGE / "web", PACKAGE / "stages", PACKAGE / "reminders")
 
 
 def _source_messages() -> set[str]:
