@@ -40,7 +40,8 @@ def _expected(db: Database, settings: ReminderSettings) -> dict[int, set[tuple]]
     with db.transaction() as session:
         for a in session.scalars(select(m.Alliance).where(m.Alliance.stage != "closed")):
             dues = outbox.decide(session=session, alliance=a, moment=MOMENT, settings=settings)
-            out[a.id] = {d.key[1:] for d in dues}
+            # decided for everyone; recorded only for whom a channel can carry it
+            out[a.id] = {d.key[1:] for d in dues if d.reachable}
     return out
 
 
