@@ -232,7 +232,7 @@ def test_retries_after_a_move_never_send_the_old_date(db: Database) -> None:
     sent: list[str] = []
 
     class Recorder:
-        def send(self, *, target: Target, title: str, body: str) -> Delivery:
+        def send(self, *, target: Target, title: str, body: str, **_: object) -> Delivery:
             sent.append(body)
             return Delivery(ok=True, error=None)
 
