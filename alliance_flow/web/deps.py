@@ -23,12 +23,14 @@ from alliance_flow.gates import hide_people
 from alliance_flow.i18n import _, set_language
 from alliance_flow.safety import MAX_ID
 from alliance_flow.services import alliances as alliance_service
-from alliance_flow.web.i18n import Translator, negotiate
+from alliance_flow.web.i18n import Translator, catalogs, negotiate
 
 SESSION_COOKIE = "af_session"
 LOGIN_CSRF_COOKIE = "af_login_csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
+#: The language picked in the header by someone not signed in (signed in: their account's).
+LANGUAGE_COOKIE = "af_lang"
 
 
 def get_db(request: Request) -> Database:
@@ -85,6 +87,9 @@ class Page:
 def translator_for(request: Request, viewer: Viewer | None) -> Translator:
     if viewer is not None and viewer.language:
         return Translator(viewer.language)
+    picked = request.cookies.get(LANGUAGE_COOKIE)
+    if picked and picked in catalogs():
+        return Translator(picked)
     return Translator(negotiate(request.headers.get("accept-language")))
 
 

@@ -8,6 +8,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from alliance_flow.accounts.errors import AccessError, TooManyAttempts, Unauthenticated
 from alliance_flow.errors import AllianceFlowError, ErrorCode, GateBlocked, InvalidInput
@@ -32,6 +33,9 @@ def error_body(exc: AllianceFlowError | AccessError) -> dict[str, Any]:
     if isinstance(exc, GateBlocked):
         body["failing"] = [o.as_dict() for o in exc.report.blocking]
     return {"error": body}
+
+
+_HTTP_CODES = {404: "not_found", 405: "method_not_allowed"}
 
 
 def _is_api(request: Request) -> bool:
@@ -86,4 +90,34 @@ def install(app: FastAPI) -> None:
                 "problems": problems,
             }
         }
+        if not _is_api(request):
+            return render_error(
+                request, 422, "; ".join(f"{p['field']}: {p['problem']}" for p in problems)
+            )
         return JSONResponse(body, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        """Unknown paths (404) and wrong methods (405): a page for people, JSON for scripts."""
+        headers = getattr(exc, "headers", None)
+        if _is_api(request):
+            return JSONResponse(
+                {
+                    "error": {
+                        "code": _HTTP_CODES.get(exc.status_code, "http_error"),
+                        "message": str(exc.detail),
+                    }
+                },
+                status_code=exc.status_code,
+                headers=headers,
+            )
+        return render_error(request, exc.status_code, "", headers=headers)
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> Response:
+        """A bug answers a page (or JSON under /api), never a dropped connection."""
+        if _is_api(request):
+            return JSONResponse(
+                {"error": {"code": "server_error", "message": "internal error"}}, status_code=500
+            )
+        return render_error(request, 500, "")

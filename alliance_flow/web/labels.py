@@ -35,14 +35,6 @@ ACTION_STATUSES: dict[str, str] = {
     "dropped": N_("Dropped"),
 }
 
-#: Where a check's area is fixed in the dashboard; the other areas are fixed with the CLI
-#: until their stage workspaces exist.
-AREA_PAGES: dict[str, str] = {
-    "members": "members",
-    "organisations": "organisations",
-}
-
-
 #: Outbox statuses as coordinators read them.
 OUTBOX_STATUSES = {
     "pending": N_("Waiting to be sent"),

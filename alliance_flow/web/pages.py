@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from alliance_flow import models as m
 from alliance_flow.accounts import membership
 from alliance_flow.accounts import services as accounts
-from alliance_flow.accounts.errors import TooManyAttempts
+from alliance_flow.accounts.errors import Forbidden, TooManyAttempts
 from alliance_flow.accounts.models import AllianceRole
 from alliance_flow.accounts.policy import Permission
 from alliance_flow.errors import (
@@ -30,12 +30,15 @@ from alliance_flow.reminders import outbox
 from alliance_flow.reminders.models import STATUSES
 from alliance_flow.safety import safe_url
 from alliance_flow.services import stages as stage_service
+from alliance_flow.stages import STAGE_CHECKS
 from alliance_flow.vocabulary import (
     ActionStatus,
 )
 from alliance_flow.web import labels
+from alliance_flow.web.choices import country_name, country_options
 from alliance_flow.web.deps import (
     CSRF_FIELD,
+    LANGUAGE_COOKIE,
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
     DbDep,
@@ -48,11 +51,16 @@ from alliance_flow.web.deps import (
     get_db,
     optional_page,
     require_admin,
+    translator_for,
     viewer_of,
 )
-from alliance_flow.web.i18n import language_name, languages
+from alliance_flow.web.fix_links import INTERIM, fix_url
+from alliance_flow.web.forms import FormState, parse_dates
+from alliance_flow.web.i18n import Translator, language_name, languages
 from alliance_flow.web.settings import get_web_settings
+from alliance_flow.web.shell import shell_context
 from alliance_flow.web.views import WORKING_STAGES, portfolio_rows, stage_steps
+from alliance_flow.web.workspaces import sections_for
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 templates = Jinja2Templates(directory=TEMPLATES)
@@ -89,6 +97,7 @@ def _fields(form: dict[str, Any], names: tuple[str, ...], lists: tuple[str, ...]
 def render(
     request: Request, name: str, page: Page, *, status: int = 200, **context: Any
 ) -> HTMLResponse:
+    """A page in the shell of base.html; `alliance` in the context puts it in the header."""
     tr = page.tr
     return templates.TemplateResponse(
         request,
@@ -103,15 +112,33 @@ def render(
             "ngettext": tr.ngettext,
             "labels": labels,
             "lang": tr.language,
+            "form": FormState(),
+            **shell_context(request, page.viewer, tr, context),
             **context,
         },
         status_code=status,
     )
 
 
-def render_error(request: Request, status: int, message: str) -> Response:
-    page = optional_page(request, get_db(request))
-    return render(request, "error.html", page, status=status, status_code=status, message=message)
+def render_error(
+    request: Request, status: int, message: str, *, headers: dict[str, str] | None = None
+) -> Response:
+    """The error page in the visitor's language; it must render even when the database fails."""
+    try:
+        page = optional_page(request, get_db(request))
+    except Exception:  # a broken database must still give a page, not a crash
+        page = Page(None, "", translator_for(request, None))
+    response = render(
+        request, "error.html", page, status=status, status_code=status, message=message
+    )
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def check_titles(tr: Translator) -> dict[str, str]:
+    """Every check's title in the reader's language, so no page shows a check's code."""
+    return {c.code: tr.gettext(c.title) for checks in STAGE_CHECKS.values() for c in checks.checks}
 
 
 def _is_htmx(request: Request) -> bool:
@@ -264,10 +291,11 @@ def _portfolio(
         rows=rows,
         countries=countries,
         stages=[*WORKING_STAGES, "closed"],
-        country=country,
-        stage=stage,
-        problems=problems or [],
-        values=values or {},
+        filters=FormState({"country": country or "", "stage": stage or ""}),
+        country_filter_options=[(c, country_name(c, page.tr.language)) for c in countries],
+        stage_options=[(s, page.tr.gettext(labels.STAGES[s])) for s in (*WORKING_STAGES, "closed")],
+        country_options=country_options(page.tr.language),
+        form=FormState(values=values or {}, problems=problems or []),
     )
 
 
@@ -281,7 +309,10 @@ def create_alliance(
     request: Request, page: SignedInPage, db: DbDep, today: TodayDep, form: FormData
 ) -> Response:
     viewer = viewer_of(page)
-    data = _fields(form, ALLIANCE_FIELDS)
+    parsed, bad_dates = parse_dates(form, ("work_plan_start", "work_plan_end"))
+    if bad_dates:
+        return _portfolio(request, page, db, today, status=422, problems=bad_dates, values=form)
+    data = _fields(parsed, ALLIANCE_FIELDS)
     try:
         with db.transaction() as session:
             a = accounts.create_alliance_as(session=session, viewer=viewer, alliance_in=data)
@@ -298,22 +329,39 @@ def create_alliance(
 # --- one alliance ----------------------------------------------------------------
 
 
-def _alliance_context(session: Session, page: Page, ref: str, today: Any) -> dict[str, Any]:
+def _alliance_context(
+    request: Request, session: Session, page: Page, ref: str, today: Any, stage: str | None = None
+) -> dict[str, Any]:
+    """The alliance page, or the workspace of one stage (`stage`), with its checks' fix links."""
     viewer = viewer_of(page)
     a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.VIEW)
-    report = stage_service.gate_report(session=session, alliance=a, today=today)
+    shown = stage or a.stage
+    report = stage_service.gate_report(session=session, alliance=a, today=today, stage=shown)
     events = stage_service.history(session=session, alliance=a)
     entered = stage_service.stage_entered_on(events)
+    steps = stage_steps(a.stage, entered)
+    fixes = {
+        o.code: url
+        for o in report.outcomes
+        if (url := fix_url(request, viewer, a.id, a.slug, o.code)) is not None
+    }
     return {
         "alliance": a,
         "role": viewer.role_on(a.id),
         "report": report,
         "events": list(reversed(events)),
-        "steps": stage_steps(a.stage, entered),
+        "steps": steps,
+        "stage": shown,
+        "stage_number": WORKING_STAGES.index(shown) + 1 if shown in WORKING_STAGES else None,
+        "stage_state": next((s.state for s in steps if s.stage == shown), "done"),
+        "sections": sections_for(request, viewer, a.id, a.slug, shown, page.tr),
+        "fixes": fixes,
+        "interim": INTERIM,
+        "waivable": shown == a.stage,
+        "check_titles": check_titles(page.tr),
         "may_manage": viewer.may(Permission.MANAGE, a.id),
         "may_see_people": viewer.may(Permission.VIEW_PEOPLE, a.id),
         "may_own": viewer.may(Permission.OWN_ITEMS, a.id),
-        "area_pages": labels.AREA_PAGES,
     }
 
 
@@ -322,8 +370,20 @@ def alliance_page(
     request: Request, ref: str, page: SignedInPage, db: DbDep, today: TodayDep
 ) -> Response:
     with db.transaction() as session:
-        context = _alliance_context(session, page, ref, today)
+        context = _alliance_context(request, session, page, ref, today)
     return render(request, "alliance.html", page, **context)
+
+
+@router.get("/alliances/{ref}/stages/{stage}")
+def stage_page(
+    request: Request, ref: str, stage: str, page: SignedInPage, db: DbDep, today: TodayDep
+) -> Response:
+    """One stage's workspace: its checks, and the pages where its work is done."""
+    if stage not in WORKING_STAGES:
+        raise NotFound(page.tr.gettext("There is no stage called %(stage)s.") % {"stage": stage})
+    with db.transaction() as session:
+        context = _alliance_context(request, session, page, ref, today, stage=stage)
+    return render(request, "stage.html", page, **context)
 
 
 def _workflow_action(
@@ -350,7 +410,7 @@ def _workflow_action(
     if error is None and not _is_htmx(request):
         return RedirectResponse(f"/alliances/{slug}", status_code=303)
     with db.transaction() as session:
-        context = _alliance_context(session, page, ref, today)
+        context = _alliance_context(request, session, page, ref, today)
     context.update(
         error=error,
         blocking=error.report.blocking if isinstance(error, GateBlocked) else [],
@@ -395,7 +455,8 @@ def waive(
             actor=viewer.author,
             today=today,
         )
-        return page.tr.gettext("Check %(code)s waived.") % {"code": code}
+        title = check_titles(page.tr).get(code, code)
+        return page.tr.gettext("Check waived: %(title)s.") % {"title": title}
 
     return _workflow_action(request, page, db, today, ref, act)
 
@@ -614,6 +675,31 @@ def set_language(page: SignedInPage, db: DbDep, form: FormData) -> Response:
             session=session, user_id=viewer.user_id, language=str(form.get("language")) or None
         )
     return RedirectResponse("/account", status_code=303)
+
+
+@router.post("/language")
+def switch_language(request: Request, page: OptionalPage, db: DbDep, form: FormData) -> Response:
+    """The header's language switch: for the account when signed in, else for this browser."""
+    wanted = str(form.get("language", ""))
+    if wanted not in languages():
+        wanted = page.tr.language
+    if page.viewer is not None:
+        sent = str(form.get(CSRF_FIELD, ""))
+        if not sent or not secrets.compare_digest(sent, page.csrf):
+            raise Forbidden("the form has expired or did not come from this site; reload the page")
+        with db.transaction() as session:
+            accounts.set_language(session=session, user_id=page.viewer.user_id, language=wanted)
+    response = RedirectResponse(_safe_next(str(form.get("next", "/"))), status_code=303)
+    response.set_cookie(
+        LANGUAGE_COOKIE,
+        wanted,
+        max_age=365 * 24 * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=get_web_settings().cookie_secure,
+        path="/",
+    )
+    return response
 
 
 @router.post("/account/tokens")

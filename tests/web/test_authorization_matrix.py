@@ -111,6 +111,7 @@ EXPECT: dict[tuple[str, str], tuple[Payload, dict[str, int]]] = {
         _statuses(303, 303, member=403, funder=403),
     ),
     ("GET", "/alliances/{ref}"): (None, view(anon=303)),
+    ("GET", "/alliances/{ref}/stages/{stage}"): (None, view(anon=303)),
     ("POST", "/alliances/{ref}/advance"): (None, manage(409, anon=303)),
     ("POST", "/alliances/{ref}/waive"): (
         lambda v: {"code": "scope.nothing", "reason": "a long enough reason"},
@@ -249,6 +250,8 @@ EXPECT: dict[tuple[str, str], tuple[Payload, dict[str, int]]] = {
     ("GET", "/alliances/{ref}/actions"): (None, people(303, anon=303)),
     ("GET", "/account"): (None, _statuses(303, 200)),
     ("POST", "/account/language"): (lambda v: {"language": "en"}, _statuses(303, 303)),
+    # the header's switch: for anyone, the account's language when signed in
+    ("POST", "/language"): (lambda v: {"language": "en", "next": "/"}, _statuses(303, 303)),
     ("POST", "/account/tokens"): (lambda v: {"name": "matrix"}, _statuses(303, 201)),
     ("GET", "/admin/users"): (None, admin_only(200)),
     ("POST", "/admin/users"): (
@@ -320,6 +323,7 @@ def test_authorization_matrix(visitor: str, world: World) -> None:
             .replace("{member_id}", str(world.olle))
             .replace("{meeting_id}", str(world.meeting))
             .replace("{action_id}", str(world.other_minutes_action))
+            .replace("{stage}", "launch")
         )
         payload = payload_fn(visitor) if payload_fn else {}
         if path.startswith("/api/"):

@@ -80,8 +80,8 @@ def test_portfolio_lists_only_alliances_with_a_role(client: TestClient) -> None:
 
 def test_portfolio_filters_by_country(client: TestClient) -> None:
     login(client, "admin")
-    assert "South" not in client.get("/?country=FR").text
-    assert "South" in client.get("/?country=IE").text
+    assert 'href="/alliances/south"' not in client.get("/?country=FR").text
+    assert 'href="/alliances/south"' in client.get("/?country=IE").text
 
 
 def test_advance_refused_shows_the_failing_checks(client: TestClient) -> None:
@@ -128,7 +128,7 @@ def test_move_back_from_the_first_stage_is_refused(client: TestClient) -> None:
 def test_funder_sees_progress_but_no_write_controls_nor_people(client: TestClient) -> None:
     login(client, "funder")
     page = client.get("/alliances/north").text
-    assert "Checklist of this stage" in page
+    assert "Checklist to leave this stage" in page
     assert "/advance" not in page and "/waive" not in page
     assert client.get("/alliances/north/members").status_code == 403
 

@@ -1,0 +1,69 @@
+"""Where each gate check is fixed: check code -> the page and the place on it (one registry).
+
+A failing check on a workspace links to the exact form that fixes it, opened at the right
+field. Add your page's checks here when you build it; a link shows only once the app has a
+route at its path (so an entry for a page still being written never leads to a 404) and only
+to a viewer whose role may use that page. A check without a usable link shows the translated
+`INTERIM` text instead, never its code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import Request
+
+from alliance_flow.accounts.policy import Permission, Viewer
+from alliance_flow.web.i18n import N_
+from alliance_flow.web.shell import route_paths
+
+
+@dataclass(frozen=True)
+class FixLink:
+    #: the page, under /alliances/{slug} (e.g. "/edit"); "" is the alliance page
+    path: str
+    #: the element to open at: a field id (f-<field>), a section id, or "" for the top
+    anchor: str = ""
+    #: who may use that page; others see the check without a link
+    permission: Permission = Permission.MANAGE
+    #: query string that opens the right item (without "?"), if the page needs one
+    query: str = ""
+
+    def url(self, slug: str) -> str:
+        query = f"?{self.query}" if self.query else ""
+        anchor = f"#{self.anchor}" if self.anchor else ""
+        return f"/alliances/{slug}{self.path}{query}{anchor}"
+
+
+FIX_LINKS: dict[str, FixLink] = {
+    # the alliance itself (alliance_flow/web/alliance_edit.py)
+    "scope.region_defined": FixLink("/edit", "f-region"),
+    "launch.accountability_stated": FixLink("/edit", "f-accountable"),
+    "launch.channels_chosen": FixLink("/edit", "f-communication-channels"),
+    # people (members and organisations pages)
+    "scope.enough_candidates": FixLink("/members", "add-member", Permission.VIEW_PEOPLE),
+    "scope.migrant_communities_included": FixLink("/members", "add-member", Permission.VIEW_PEOPLE),
+    "scope.contacts_complete": FixLink("/members", "", Permission.VIEW_PEOPLE),
+    "scope.authority_checked": FixLink("/members", "", Permission.VIEW_PEOPLE),
+    "scope.sectors_spanned": FixLink("/organisations", "add-org", Permission.VIEW_PEOPLE),
+    "launch.membership_size": FixLink("/members", "", Permission.VIEW_PEOPLE),
+    "launch.chair_and_secretary": FixLink("/members", "", Permission.VIEW_PEOPLE),
+    "analysis.organisations_mapped": FixLink("/organisations", "", Permission.VIEW_PEOPLE),
+    "dissemination.communications_officer": FixLink("/members", "", Permission.VIEW_PEOPLE),
+}
+
+#: Shown for a check whose page is not built yet (stages 3-6 until their workspaces exist).
+INTERIM = N_(
+    "This cannot be recorded in the dashboard yet: its page is being built. "
+    "Until then, ask your administrator to record it for you."
+)
+
+
+def fix_url(request: Request, viewer: Viewer, alliance_id: int, slug: str, code: str) -> str | None:
+    """The URL that fixes `code` for this viewer, or None (no page yet, or not theirs to use)."""
+    link = FIX_LINKS.get(code)
+    if link is None or f"/alliances/{{ref}}{link.path}".rstrip("/") not in route_paths(request):
+        return None
+    if not viewer.may(link.permission, alliance_id):
+        return None
+    return link.url(slug)

@@ -1,0 +1,140 @@
+"""What a refused form shows again: the typed values, each field's error, the error summary.
+
+The convention every page follows (documented for templates at the top of `_macros.html`):
+a route that refuses a form renders the page again with ``form=FormState(values=form,
+problems=exc.problems)``; the macros take the FormState as their first argument. Dates travel
+as text in the user's way of writing them (day/month/year) and `parse_dates` turns them into
+ISO dates before the schemas see them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from alliance_flow.errors import FieldProblem
+from alliance_flow.i18n import _
+
+#: 31/12/2026, 31.12.2026, 31-12-2026 (day first, as in Ireland, France, the Netherlands)
+_DAY_FIRST = re.compile(r"^\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})\s*$")
+#: 2026-12-31 (ISO, as Sweden writes it and as a browser date field sends it)
+_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
+
+
+def parse_date(text: str) -> date | None:
+    """A day/month/year or ISO date; None when it is not a real date in either form."""
+    if found := _ISO.match(text):
+        year, month, day = (int(x) for x in found.groups())
+    elif found := _DAY_FIRST.match(text):
+        day, month, year = (int(x) for x in found.groups())
+    else:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def show_date(value: date | str | None) -> str:
+    """How a date field shows a saved date: day/month/year, the format it asks for."""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return value
+
+
+def parse_dates(
+    form: Mapping[str, Any], names: Iterable[str]
+) -> tuple[dict[str, Any], list[FieldProblem]]:
+    """The form with its date fields as ISO text, and a problem for each date that is not one.
+
+    An empty date field stays empty (the schema decides whether it may be).
+    """
+    out = dict(form)
+    problems = []
+    for name in names:
+        value = form.get(name)
+        if not isinstance(value, str) or not value.strip():
+            continue
+        parsed = parse_date(value)
+        if parsed is None:
+            problems.append(
+                FieldProblem(name, _("enter a date as day/month/year, for example 31/12/2026"))
+            )
+        else:
+            out[name] = parsed.isoformat()
+    return out, problems
+
+
+@dataclass
+class FormState:
+    """One form on a page: what was typed, what was wrong with it, and the fields' labels."""
+
+    values: Mapping[str, Any] = field(default_factory=dict)
+    problems: list[FieldProblem | str] = field(default_factory=list)
+    prefix: str = "f-"
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def with_labels(self, labels: Mapping[str, str]) -> FormState:
+        """Called in the template, so labels are written once and translated there."""
+        self.labels = {**self.labels, **labels}
+        return self
+
+    def id(self, name: str) -> str:
+        return f"{self.prefix}{name}".replace("_", "-").replace(".", "-")
+
+    def label(self, name: str) -> str:
+        return self.labels.get(name, name.replace("_", " "))
+
+    def value(self, name: str) -> str:
+        value = self.values.get(name)
+        if value is None:
+            return ""
+        if isinstance(value, list):
+            return str(value[0]) if value else ""
+        if isinstance(value, date):
+            return show_date(value)
+        return str(value)
+
+    def chosen(self, name: str) -> list[str]:
+        """Every value of a multi-choice field (checkboxes, multiple select), as text."""
+        value = self.values.get(name)
+        if value is None or value == "":
+            return []
+        if isinstance(value, list | tuple | set):
+            return [str(v) for v in value]
+        return [str(value)]
+
+    def _field_of(self, problem: FieldProblem) -> str:
+        return problem.field.split(".")[0]
+
+    def error(self, name: str) -> str:
+        """Every problem of one field, joined (a field may have several)."""
+        found = [
+            p.problem
+            for p in self.problems
+            if isinstance(p, FieldProblem) and self._field_of(p) == name
+        ]
+        return "; ".join(found)
+
+    @property
+    def summary(self) -> list[tuple[str | None, str]]:
+        """(anchor or None, text) for the error summary; a field's text starts with its label."""
+        out: list[tuple[str | None, str]] = []
+        for p in self.problems:
+            if not isinstance(p, FieldProblem):
+                out.append((None, str(p)))
+                continue
+            name = self._field_of(p)
+            where = ""
+            if p.line is not None:
+                where = _("line %(num)d") % {"num": p.line} + ", "
+            if name in self.labels:
+                out.append((self.id(name), f"{where}{self.label(name)}: {p.problem}"))
+            else:
+                out.append((None, f"{where}{p.field.replace('_', ' ')}: {p.problem}"))
+        return out

@@ -1,0 +1,93 @@
+"""What each stage's workspace gathers: the pages where that stage's work is done.
+
+One registry, like fix_links: add a section when you build a page for a stage. A section
+shows only once the app has a route at its path and the viewer's role may open it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import Request
+
+from alliance_flow.accounts.policy import Permission, Viewer
+from alliance_flow.web.i18n import N_, Translator
+from alliance_flow.web.shell import route_paths
+
+
+@dataclass(frozen=True)
+class Section:
+    path: str  # under /alliances/{slug}
+    title: str
+    description: str
+    permission: Permission = Permission.VIEW_PEOPLE
+
+
+SECTIONS: dict[str, list[Section]] = {
+    "scope": [
+        Section(
+            "/edit",
+            N_("The alliance"),
+            N_("Its name, region, country, time zone, language, work plan dates and funders."),
+            Permission.MANAGE,
+        ),
+        Section(
+            "/organisations",
+            N_("Stakeholders"),
+            N_("The organisations you could invite, by sector, with their influence."),
+        ),
+        Section(
+            "/briefing",
+            N_("Briefing document"),
+            N_("Why the alliance is set up, five reasons to join, what is asked of members."),
+        ),
+        Section(
+            "/members",
+            N_("Candidate representatives"),
+            N_("The named people you will invite, how to reach them, and their authority."),
+        ),
+    ],
+    "launch": [
+        Section(
+            "/meetings",
+            N_("Meetings"),
+            N_("The initiation workshop and the plenaries, with agenda, attendance and minutes."),
+        ),
+        Section(
+            "/members",
+            N_("Members and roles"),
+            N_("Who joined, the chair and the secretary."),
+        ),
+        Section(
+            "/edit",
+            N_("Rules and communication"),
+            N_("Who is accountable for the alliance, and its communication channels."),
+            Permission.MANAGE,
+        ),
+    ],
+    "analysis": [
+        Section("/organisations", N_("Organisations"), N_("Where they are, for the map.")),
+    ],
+    "planning": [],
+    "dissemination": [
+        Section("/members", N_("Members and roles"), N_("The communications officer.")),
+    ],
+    "sustainability": [],
+}
+
+
+def sections_for(
+    request: Request, viewer: Viewer, alliance_id: int, slug: str, stage: str, tr: Translator
+) -> list[dict[str, str]]:
+    paths = route_paths(request)
+    out = []
+    for s in SECTIONS.get(stage, []):
+        if f"/alliances/{{ref}}{s.path}" in paths and viewer.may(s.permission, alliance_id):
+            out.append(
+                {
+                    "url": f"/alliances/{slug}{s.path}",
+                    "title": tr.gettext(s.title),
+                    "description": tr.gettext(s.description),
+                }
+            )
+    return out
