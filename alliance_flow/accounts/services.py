@@ -25,7 +25,7 @@ from alliance_flow.accounts.models import (
 )
 from alliance_flow.accounts.policy import Viewer
 from alliance_flow.errors import Conflict, FieldProblem, InvalidInput, NotFound
-from alliance_flow.i18n import LANGUAGES
+from alliance_flow.i18n import LANGUAGES, _
 from alliance_flow.schemas import Input, validate
 from alliance_flow.services import alliances as alliance_service
 
@@ -152,6 +152,50 @@ def roles_by_alliance(*, session: Session, alliance_id: int) -> list[tuple[User,
         .order_by(User.login)
     )
     return [(u, r) for u, r in rows]
+
+
+def funder_candidates(*, session: Session, alliance_id: int) -> list[tuple[User, bool]]:
+    """Accounts a coordinator may name as funders of the alliance, and whether each is one.
+
+    Administrators and accounts with another role on the alliance are not offered: making
+    someone a funder would take their other role away.
+    """
+    roles = {u.id: r for u, r in roles_by_alliance(session=session, alliance_id=alliance_id)}
+    users = session.scalars(
+        select(User).where(User.active.is_(True), User.is_admin.is_(False)).order_by(User.name)
+    )
+    return [
+        (u, roles.get(u.id) == AllianceRole.FUNDER)
+        for u in users
+        if roles.get(u.id) in (None, AllianceRole.FUNDER)
+    ]
+
+
+def set_funders(*, session: Session, alliance_id: int, logins: list[str]) -> None:
+    """Make exactly these accounts the alliance's funders (read-only followers of its progress)."""
+    offered = {
+        u.login: (u, funds)
+        for u, funds in funder_candidates(session=session, alliance_id=alliance_id)
+    }
+    unknown = [login for login in logins if login not in offered]
+    if unknown:
+        raise InvalidInput(
+            [
+                FieldProblem(
+                    "funders", _("%(login)s cannot be made a funder here") % {"login": login}
+                )
+                for login in unknown
+            ]
+        )
+    for login, (user, funds) in offered.items():
+        row = session.get(UserAllianceRole, (user.id, alliance_id))
+        if login in logins and not funds:
+            session.add(
+                UserAllianceRole(user_id=user.id, alliance_id=alliance_id, role=AllianceRole.FUNDER)
+            )
+        elif login not in logins and funds and row is not None:
+            session.delete(row)
+    session.flush()
 
 
 def viewer_of(*, session: Session, user: User) -> Viewer:

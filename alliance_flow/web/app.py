@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from alliance_flow.db import Database, open_database
-from alliance_flow.web import api, errors, observability, pages, stakeholders
+from alliance_flow.web import alliance_edit, api, errors, observability, pages, stakeholders
 from alliance_flow.web import meetings as meeting_pages
 from alliance_flow.web import members as member_pages
 from alliance_flow.web import reports as report_pages
@@ -38,6 +38,7 @@ def create_app(db: Database | None = None, *, today: Callable[[], date] | None =
     app.include_router(stakeholders.router)
     app.include_router(member_pages.router)
     app.include_router(meeting_pages.router)
+    app.include_router(alliance_edit.router)
     app.include_router(report_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     errors.install(app)

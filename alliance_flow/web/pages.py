@@ -55,7 +55,7 @@ from alliance_flow.web.deps import (
     viewer_of,
 )
 from alliance_flow.web.fix_links import INTERIM, fix_url
-from alliance_flow.web.forms import FormState, parse_dates
+from alliance_flow.web.forms import FormState, parse_dates, show_date
 from alliance_flow.web.i18n import Translator, language_name, languages
 from alliance_flow.web.settings import get_web_settings
 from alliance_flow.web.shell import shell_context
@@ -291,7 +291,7 @@ def _portfolio(
         rows=rows,
         countries=countries,
         stages=[*WORKING_STAGES, "closed"],
-        filters=FormState({"country": country or "", "stage": stage or ""}),
+        filters=FormState({"country": country or "", "stage": stage or ""}, prefix="filter-"),
         country_filter_options=[(c, country_name(c, page.tr.language)) for c in countries],
         stage_options=[(s, page.tr.gettext(labels.STAGES[s])) for s in (*WORKING_STAGES, "closed")],
         country_options=country_options(page.tr.language),
@@ -543,6 +543,7 @@ def _my_page(
         statuses=[x.value for x in ActionStatus],
         problems=problems or [],
         today=today,
+        show_date=show_date,
     )
 
 
@@ -632,15 +633,19 @@ def update_my_minutes_action(
     form: FormData,
 ) -> Response:
     viewer = viewer_of(page)
+    parsed, bad_dates = parse_dates(form, ("done_on",))
+    done_on = str(parsed.get("done_on", ""))
 
     def act(session: Session, a: m.Alliance) -> object:
+        if bad_dates:
+            raise InvalidInput(bad_dates)
         return membership.update_own_action(
             session=session,
             viewer=viewer,
             alliance=a,
             kind="minutes-action",
             item_id=item_id,
-            changes={"done_on": str(form.get("done_on", ""))},
+            changes={"done_on": done_on},
             today=today,
         )
 

@@ -54,6 +54,11 @@ def _current(request: Request, slug: str | None) -> str:
     return ""
 
 
+def _capital(name: str) -> str:
+    """ "français" -> "Français": a language names itself as a menu item, capitalised."""
+    return name[:1].upper() + name[1:]
+
+
 def shell_context(
     request: Request, viewer: Viewer | None, tr: Translator, context: dict[str, Any]
 ) -> dict[str, Any]:
@@ -77,5 +82,5 @@ def shell_context(
         "alliance_nav": menu,
         "nav_current": _current(request, alliance.slug if alliance is not None else None),
         "here": request.url.path + query,
-        "language_choices": [(code, language_name(code)) for code in languages()],
+        "language_choices": [(code, _capital(language_name(code))) for code in languages()],
     }

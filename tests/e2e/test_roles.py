@@ -20,13 +20,15 @@ def test_funder_sees_progress_and_no_way_to_change_it(page: Page, artifacts: Pat
     card = page.locator("li.card")
     expect(card).to_have_count(1)
     expect(card).to_contain_text("Alliance régionale Bordeaux Métropole")
-    expect(card.locator(".progress li[aria-current=step]")).to_have_text("Planning")
+    expect(card.locator(".af-stepper li[aria-current=step]")).to_contain_text("Planning")
     expect(card).to_contain_text("Checks passed")
-    # ...and no form but the filter (a GET) in the page, nor any button but Filter and Log out
+    # ...and no form but the filter (a GET) in the page, nor any button but the filter's; the
+    # header's only forms are Log out and the language switch
     expect(page.locator("main form:not([method=get])")).to_have_count(0)
-    expect(page.locator("main button")).to_have_text(["Filter"])
-    expect(page.locator("form[method=post]")).to_have_count(1)  # the header's Log out
-    expect(page.locator("form[method=post]")).to_have_attribute("action", "/logout")
+    expect(page.locator("main button")).to_have_text(["Show these alliances"])
+    posts = page.locator("form[method=post]")
+    expect(posts).to_have_count(2)
+    assert {posts.nth(i).get_attribute("action") for i in range(2)} == {"/logout", "/language"}
     page.screenshot(path=str(artifacts / "funder-1-portfolio.png"), full_page=True)
 
     # when: the funder opens the alliance

@@ -74,9 +74,9 @@ def test_coordinator_takes_a_new_alliance_through_the_first_gate(
     log_in(page, "coordinator-bordeaux")
     expect(page.locator("html")).to_have_attribute("lang", language)
     expect(page.locator("h1")).to_have_text(tr.gettext("Portfolio"))
-    page.fill("#a-name", f"Alliance {language.upper()} Lac")
-    page.fill("#a-country", "FR")
-    page.fill("#a-region", "Rives du Lac")
+    page.fill("#f-name", f"Alliance {language.upper()} Lac")
+    page.select_option("#f-country", "FR")
+    page.fill("#f-region", "Rives du Lac")
     page.click("form[action='/alliances'] button[type=submit]")
     page.wait_for_url("**/alliances/alliance-*-lac")
     alliance_url = page.url
@@ -96,7 +96,7 @@ def test_coordinator_takes_a_new_alliance_through_the_first_gate(
 
     # when: the stakeholders are recorded from the browser
     page.locator("li[data-code='scope.sectors_spanned'] a").click()
-    page.wait_for_url("**/organisations")
+    page.wait_for_url("**/organisations#add-org")  # the form that fixes it, at its place
     for name, sector in ORGANISATIONS.items():
         page.fill("#o-name", name)
         page.check(f"input[name=sectors][value={sector}]")

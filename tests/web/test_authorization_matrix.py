@@ -112,6 +112,19 @@ EXPECT: dict[tuple[str, str], tuple[Payload, dict[str, int]]] = {
     ),
     ("GET", "/alliances/{ref}"): (None, view(anon=303)),
     ("GET", "/alliances/{ref}/stages/{stage}"): (None, view(anon=303)),
+    ("GET", "/alliances/{ref}/edit"): (None, manage(200, anon=303)),
+    ("POST", "/alliances/{ref}/edit"): (
+        lambda v: {
+            "name": "North",
+            "country": "FR",
+            "timezone": "Europe/Paris",
+            "language": "fr",
+            "work_plan_start": "01/01/2026",
+            "work_plan_end": "31/12/2027",
+            "funders": ["funder"],  # the funder keeps the role the other rows rely on
+        },
+        manage(303, anon=303),
+    ),
     ("POST", "/alliances/{ref}/advance"): (None, manage(409, anon=303)),
     ("POST", "/alliances/{ref}/waive"): (
         lambda v: {"code": "scope.nothing", "reason": "a long enough reason"},
