@@ -7,8 +7,10 @@ from zoneinfo import available_timezones
 
 from babel import Locale
 
+from alliance_flow.i18n import LANGUAGES
+
 #: The working languages the guide's alliances use (France, Ireland, the Netherlands, Sweden).
-WORKING_LANGUAGES = ("en", "fr", "nl", "sv")
+WORKING_LANGUAGES = LANGUAGES
 
 
 def country_options(language: str) -> list[tuple[str, str]]:
