@@ -40,6 +40,9 @@ FIX_LINKS: dict[str, FixLink] = {
     "scope.region_defined": FixLink("/edit", "f-region"),
     "launch.accountability_stated": FixLink("/edit", "f-accountable"),
     "launch.channels_chosen": FixLink("/edit", "f-communication-channels"),
+    # the briefing document (stakeholders.py)
+    "scope.briefing_complete": FixLink("/briefing", "b-why"),
+    "scope.briefing_reasons": FixLink("/briefing", "b-reasons"),
     # people (members and organisations pages)
     "scope.enough_candidates": FixLink("/members", "add-member", Permission.VIEW_PEOPLE),
     "scope.migrant_communities_included": FixLink("/members", "add-member", Permission.VIEW_PEOPLE),
