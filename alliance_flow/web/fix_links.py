@@ -36,23 +36,26 @@ class FixLink:
 
 
 FIX_LINKS: dict[str, FixLink] = {
-    # the alliance itself (alliance_flow/web/alliance_edit.py)
+    # scope: the alliance itself (alliance_edit.py), the briefing and stakeholders
+    # (stakeholders.py), the candidate representatives (members.py)
     "scope.region_defined": FixLink("/edit", "f-region"),
-    "launch.accountability_stated": FixLink("/edit", "f-accountable"),
-    "launch.channels_chosen": FixLink("/edit", "f-communication-channels"),
-    # the briefing document (stakeholders.py)
     "scope.briefing_complete": FixLink("/briefing", "b-why"),
     "scope.briefing_reasons": FixLink("/briefing", "b-reasons"),
-    # people (members and organisations pages)
-    "scope.enough_candidates": FixLink("/members", "add-member", Permission.VIEW_PEOPLE),
-    "scope.migrant_communities_included": FixLink("/members", "add-member", Permission.VIEW_PEOPLE),
-    "scope.contacts_complete": FixLink("/members", "", Permission.VIEW_PEOPLE),
-    "scope.authority_checked": FixLink("/members", "", Permission.VIEW_PEOPLE),
-    "scope.sectors_spanned": FixLink("/organisations", "add-org", Permission.VIEW_PEOPLE),
-    "launch.membership_size": FixLink("/members", "", Permission.VIEW_PEOPLE),
-    "launch.chair_and_secretary": FixLink("/members", "", Permission.VIEW_PEOPLE),
+    "scope.sectors_spanned": FixLink("/organisations", "add-org"),
+    "scope.enough_candidates": FixLink("/members", "add-member"),
+    "scope.migrant_communities_included": FixLink("/members", "add-member"),
+    "scope.contacts_complete": FixLink("/members", "member-list", Permission.VIEW_PEOPLE),
+    "scope.authority_checked": FixLink("/members", "member-list", Permission.VIEW_PEOPLE),
+    # launch: meetings and the launch plan (meetings.py), members and their roles (members.py)
+    "launch.initiation_workshop": FixLink("/meetings", "add"),
+    "launch.plenaries_planned": FixLink("/launch", "plenaries"),
+    "launch.accountability_stated": FixLink("/launch", "accountable"),
+    "launch.channels_chosen": FixLink("/launch", "channels-text"),
+    "launch.chair_and_secretary": FixLink("/members", "roles"),
+    "launch.membership_size": FixLink("/members", "member-list", Permission.VIEW_PEOPLE),
+    # later stages, where a page of an earlier stage already fixes them
     "analysis.organisations_mapped": FixLink("/organisations", "", Permission.VIEW_PEOPLE),
-    "dissemination.communications_officer": FixLink("/members", "", Permission.VIEW_PEOPLE),
+    "dissemination.communications_officer": FixLink("/members", "roles"),
 }
 
 #: Shown for a check whose page is not built yet (stages 3-6 until their workspaces exist).

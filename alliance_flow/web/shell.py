@@ -16,7 +16,7 @@ from alliance_flow.web.i18n import N_, Translator, language_name, languages
 ALLIANCE_MENU: tuple[tuple[str, str, str, Permission], ...] = (
     ("overview", "", N_("Overview"), Permission.VIEW),
     ("members", "/members", N_("Members"), Permission.VIEW_PEOPLE),
-    ("organisations", "/organisations", N_("Organisations"), Permission.VIEW_PEOPLE),
+    ("organisations", "/organisations", N_("Stakeholders"), Permission.VIEW_PEOPLE),
     ("meetings", "/meetings", N_("Meetings"), Permission.VIEW_PEOPLE),
     ("me", "/me", N_("My part"), Permission.OWN_ITEMS),
     ("outbox", "/outbox", N_("Notifications"), Permission.MANAGE),

@@ -49,6 +49,14 @@ SECTIONS: dict[str, list[Section]] = {
     ],
     "launch": [
         Section(
+            "/launch",
+            N_("Launch plan"),
+            N_(
+                "Rules and accountability, communication channels, and the plenaries on a timeline."
+            ),
+            Permission.VIEW,
+        ),
+        Section(
             "/meetings",
             N_("Meetings"),
             N_("The initiation workshop and the plenaries, with agenda, attendance and minutes."),
@@ -57,12 +65,6 @@ SECTIONS: dict[str, list[Section]] = {
             "/members",
             N_("Members and roles"),
             N_("Who joined, the chair and the secretary."),
-        ),
-        Section(
-            "/edit",
-            N_("Rules and communication"),
-            N_("Who is accountable for the alliance, and its communication channels."),
-            Permission.MANAGE,
         ),
     ],
     "analysis": [

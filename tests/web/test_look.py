@@ -161,8 +161,10 @@ def test_failing_checks_link_to_the_form_that_fixes_them(client: TestClient) -> 
     assert "command line" not in page
     launch = client.get("/alliances/north/stages/launch")
     assert launch.status_code == 200
-    assert 'href="/alliances/north/edit#f-accountable"' in launch.text
-    assert 'href="/alliances/north/edit#f-communication-channels"' in launch.text
+    assert 'href="/alliances/north/launch#accountable"' in launch.text
+    assert 'href="/alliances/north/launch#channels-text"' in launch.text
+    assert 'href="/alliances/north/launch#plenaries"' in launch.text
+    assert 'href="/alliances/north/members#roles"' in launch.text
     assert "has not reached this stage yet" in launch.text
 
 
