@@ -133,8 +133,11 @@ class FormState:
             where = ""
             if p.line is not None:
                 where = _("line %(num)d") % {"num": p.line} + ", "
+            said = _("%(field)s: %(problem)s")  # French puts a space before the colon
             if name in self.labels:
-                out.append((self.id(name), f"{where}{self.label(name)}: {p.problem}"))
+                text = said % {"field": self.label(name), "problem": p.problem}
+                out.append((self.id(name), where + text))
             else:
-                out.append((None, f"{where}{p.field.replace('_', ' ')}: {p.problem}"))
+                text = said % {"field": p.field.replace("_", " "), "problem": p.problem}
+                out.append((None, where + text))
         return out

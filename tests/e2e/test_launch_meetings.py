@@ -55,9 +55,9 @@ def test_coordinator_launches_an_alliance_with_its_meetings(
 
     # given: a new alliance
     log_in(page, "coordinator-roscommon")
-    page.fill("#a-name", f"Launch {language.upper()} Alliance")
-    page.fill("#a-country", "IE")
-    page.fill("#a-region", "County Roscommon")
+    page.fill("#f-name", f"Launch {language.upper()} Alliance")
+    page.select_option("#f-country", "IE")
+    page.fill("#f-region", "County Roscommon")
     page.click("form[action='/alliances'] button[type=submit]")
     page.wait_for_url("**/alliances/launch-*-alliance")
     base = page.url

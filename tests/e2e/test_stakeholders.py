@@ -64,8 +64,8 @@ def test_import_the_guide_table_through_the_preview_and_write_the_briefing(
 
     # given: a coordinator with a new alliance
     log_in(page, "coordinator-bordeaux")
-    page.fill("#a-name", f"Parties prenantes {language.upper()}")
-    page.fill("#a-country", "SE")
+    page.fill("#f-name", f"Parties prenantes {language.upper()}")
+    page.select_option("#f-country", "SE")
     page.click("form[action='/alliances'] button[type=submit]")
     page.wait_for_url("**/alliances/parties-prenantes-*")
     alliance_url = page.url
