@@ -20,6 +20,7 @@ from alliance_flow.services import stakeholders as service
 from alliance_flow.settings import get_thresholds
 from alliance_flow.vocabulary import Influence, Sector, StakeholderGroup
 from alliance_flow.web.deps import DbDep, Page, SignedInPage, TodayDep, alliance_for, viewer_of
+from alliance_flow.web.forms import FormState
 from alliance_flow.web.i18n import N_, Translator
 from alliance_flow.web.pages import FormData, render
 
@@ -95,6 +96,19 @@ class StakeholderLabels:
     def levels(self) -> dict[str, str]:
         return self._all(LEVEL_LABELS)
 
+    @property
+    def group_options(self) -> list[tuple[str, str]]:
+        return list(self.groups.items())
+
+    @property
+    def sector_options(self) -> list[tuple[str, str]]:
+        return list(self.sectors.items())
+
+    @property
+    def level_options(self) -> list[tuple[str, str]]:
+        """High first: the order people weigh a stakeholder in."""
+        return [(code, self.levels[code]) for code in ("high", "medium", "low")]
+
     def value(self, field: str, value: object) -> str:
         """A field's value as the preview shows it: codes in words, lists joined, dates local."""
         if value is None or value == "" or value == []:
@@ -146,14 +160,6 @@ ORGANISATION_FIELDS = (
     "notes",
 )
 BRIEFING_FIELDS = ("why", "regional_situation", "why_mediation", "reasons", "expected_commitment")
-
-
-def _choices() -> dict[str, Any]:
-    return {
-        "groups": [g.value for g in StakeholderGroup],
-        "sectors": [s.value for s in Sector],
-        "levels": [i.value for i in Influence],
-    }
 
 
 def _organisation_in(form: dict[str, Any], *, editing: bool) -> dict[str, Any]:
@@ -214,11 +220,13 @@ def _table_page(
         grid=service.grid(r.organisation for r in everyone),
         filters=filters,
         may_manage=may_manage,
-        problems=problems or [],
-        values=values or {},
-        import_problems=import_problems or [],
+        form=FormState(
+            values=values if values is not None else {"group": "other"},
+            problems=list(problems or []),
+            prefix="o-",
+        ),
+        import_form=FormState(problems=list(import_problems or []), prefix="import-"),
         notice=notice,
-        **_choices(),
     )
 
 
@@ -308,10 +316,12 @@ def _edit_page(
         alliance=a,
         org=org,
         representatives=representatives,
-        values=values if values is not None else saved,
-        problems=problems or [],
+        form=FormState(
+            values=values if values is not None else saved,
+            problems=list(problems or []),
+            prefix="o-",
+        ),
         may_manage=may_manage,
-        **_choices(),
     )
 
 
@@ -582,10 +592,9 @@ def _briefing_page(
         page,
         status=status,
         alliance=a,
-        values=shown,
+        form=FormState(values=shown, problems=list(problems or []), prefix="b-"),
         reasons_count=len(reasons),
         reasons_needed=get_thresholds().scope.min_briefing_reasons,
-        problems=problems or [],
         may_manage=may_manage,
         saved=saved,
     )

@@ -79,7 +79,7 @@ def test_import_the_guide_table_through_the_preview_and_write_the_briefing(
     expect(page.locator("h1")).to_contain_text("intervenants.csv")
     main = page.locator("main")
     expect(main).to_contain_text(tr.gettext("Nothing has been saved yet."))
-    merged = page.locator(".change-list li", has_text="Kronoberg tillsammans").first
+    merged = page.locator(".af-change-list li.af-card", has_text="Kronoberg tillsammans").first
     expect(merged).to_contain_text(tr.gettext("merged from lines %(lines)s") % {"lines": "2, 5"})
     expect(merged).to_contain_text(tr.gettext("Socio-cultural and sports structures"))
     page.screenshot(path=str(artifacts / f"{shot}-1-preview.png"), full_page=True)
@@ -106,14 +106,14 @@ def test_import_the_guide_table_through_the_preview_and_write_the_briefing(
     # when: the briefing is written, reason by reason
     page.goto(alliance_url + "/briefing")
     page.fill("#b-why", "To bring community mediation to Kronoberg and Kalmar.")
-    page.fill("#b-situation", "Many newcomers; services are hard to reach.")
-    page.fill("#b-mediation", "Mediators from the communities build trust.")
+    page.fill("#b-regional-situation", "Many newcomers; services are hard to reach.")
+    page.fill("#b-why-mediation", "Mediators from the communities build trust.")
     page.fill("#b-reasons", "\n".join(REASONS[:3]))
     count = page.locator("#b-reasons-count")
     expect(count).to_contain_text("3")
     page.fill("#b-reasons", "\n".join(REASONS))
-    expect(count).to_have_class("count enough")
-    page.fill("#b-commitment", "4 to 5 meetings over 18 months.")
+    expect(count).to_have_class("govuk-body af-count af-count--enough")
+    page.fill("#b-expected-commitment", "4 to 5 meetings over 18 months.")
     page.click("form[action$='/briefing'] button[type=submit]")
 
     # then: it is saved, and the print view is a clean document in the working language

@@ -92,7 +92,7 @@ def test_refused_add_keeps_what_was_typed_and_says_which_field(
     )
     assert answer.status_code == 422  # type: ignore[attr-defined]
     text = answer.text  # type: ignore[attr-defined]
-    assert 'id="err-email"' in text and "not a valid e-mail address" in text
+    assert 'id="o-email-error"' in text and "not a valid e-mail address" in text
     assert 'value="Awa Diallo"' in text and 'value="not-an-email"' in text
     assert re.search(r'value="economic_insertion" checked', text)
     assert re.search(r'<option value="ngo" selected>', text)

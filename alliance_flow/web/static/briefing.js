@@ -11,7 +11,7 @@
     var enough = have >= need;
     var template = out.getAttribute(enough ? "data-template-enough" : "data-template-short");
     out.textContent = template.replace("%(have)s", have).replace("%(need)s", need);
-    out.className = "count " + (enough ? "enough" : "short");
+    out.className = "govuk-body af-count af-count--" + (enough ? "enough" : "short");
   }
   area.addEventListener("input", update);
 })();
