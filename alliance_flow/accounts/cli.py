@@ -154,11 +154,47 @@ def password(login: Login, new: Annotated[str | None, typer.Option("--password")
 
 @app.command("token")
 def token(
-    login: Login, name: Annotated[str, typer.Option(help="What the token is for.")] = "script"
+    login: Login,
+    name: Annotated[str, typer.Option(help="What the token is for.")] = "script",
+    days: Annotated[int, typer.Option(help="How many days it stays valid (1-366).")] = (
+        services.TOKEN_DAYS
+    ),
 ) -> None:
     """Issue a personal API token (shown once; only its hash is stored)."""
     with _use_case() as session:
         user = services.get_user(session=session, login=login)
-        secret = services.issue_token(session=session, user_id=user.id, name=name)
-    console.print(f"Token for '{login}' ({name}); keep it secret, it is not shown again:")
+        secret = services.issue_token(session=session, user_id=user.id, name=name, days=days)
+    console.print(
+        f"Token for '{login}' ({name}), valid {days} days; keep it secret, it is not shown again:"
+    )
     typer.echo(secret)
+
+
+@app.command("tokens")
+def tokens(login: Login) -> None:
+    """A user's API tokens: when made, when they expire, when last used."""
+    with _use_case() as session:
+        user = services.get_user(session=session, login=login)
+        rows = services.list_tokens(session=session, user_id=user.id)
+        table = Table(title=f"API tokens of '{login}'")
+        for column in ("id", "name", "created", "expires", "last used"):
+            table.add_column(column)
+        for r in rows:
+            table.add_row(
+                str(r.id),
+                r.name,
+                r.created_at.strftime("%Y-%m-%d"),
+                r.expires_at.strftime("%Y-%m-%d") if r.expires_at else "never",
+                r.last_used_at.strftime("%Y-%m-%d %H:%M") if r.last_used_at else "never",
+            )
+    console.print(table if rows else f"'{login}' has no API token.")
+
+
+@app.command("revoke-token")
+def revoke_token(login: Login, token_id: Annotated[int, typer.Argument(min=1)]) -> None:
+    """Revoke one of a user's API tokens at once (ids from `user tokens LOGIN`)."""
+    with _use_case() as session:
+        user = services.get_user(session=session, login=login)
+        row = services.revoke_token(session=session, user_id=user.id, token_id=token_id)
+        name = row.name
+    console.print(f"Token {token_id} ('{name}') of '{login}' revoked.")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from argon2 import PasswordHasher
@@ -26,14 +27,21 @@ from alliance_flow.accounts.models import (
 from alliance_flow.accounts.policy import Viewer
 from alliance_flow.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from alliance_flow.i18n import LANGUAGES, _
+from alliance_flow.safety import MAX_ID
 from alliance_flow.schemas import Input, validate
 from alliance_flow.services import alliances as alliance_service
 
 SESSION_LIFETIME = timedelta(hours=12)
-#: Failed logins allowed per login name, and per client address, in the window.
-MAX_FAILURES_PER_LOGIN = 5
-MAX_FAILURES_PER_CLIENT = 20
+#: Failed logins without delay, for one login from one client, and for one client in all; then
+#: each further failure doubles the wait (see login_delay). Failures older than the window expire.
+FREE_FAILURES_PER_LOGIN = 3
+FREE_FAILURES_PER_CLIENT = 20
 FAILURE_WINDOW = timedelta(minutes=15)
+#: API tokens last 90 days unless asked otherwise, a year at most.
+TOKEN_DAYS = 90
+MAX_TOKEN_DAYS = 366
+#: How precisely a token's last use is recorded: at most one write a minute.
+TOKEN_USE_PRECISION = timedelta(minutes=1)
 
 _hasher = PasswordHasher()
 _dummy: tuple[PasswordHasher, str] | None = None
@@ -248,32 +256,63 @@ def authenticate(
 ) -> User | None:
     """Check a password; None (failure recorded) when wrong, so the caller's commit keeps it.
 
-    Refused outright once too many attempts failed for this login or this client.
+    Failures slow down the next attempt of the same login from the same client, more after each
+    one (and a client guessing many logins alike); nobody elsewhere is locked out, so no one can
+    lock another person's account, the administrator's included.
     """
     login = login.strip().lower()[:80]
+    client = client[:64]
     since = now - FAILURE_WINDOW
-    per_login = session.scalar(
-        select(func.count()).where(LoginFailure.login == login, LoginFailure.at >= since)
+    pair = session.execute(
+        select(func.count(), func.max(LoginFailure.at)).where(
+            LoginFailure.login == login, LoginFailure.client == client, LoginFailure.at >= since
+        )
+    ).one()
+    spread = session.execute(
+        select(func.count(), func.max(LoginFailure.at)).where(
+            LoginFailure.client == client, LoginFailure.at >= since
+        )
+    ).one()
+    wait = max(
+        _still_to_wait(pair[0], pair[1], FREE_FAILURES_PER_LOGIN, now),
+        _still_to_wait(spread[0], spread[1], FREE_FAILURES_PER_CLIENT, now),
     )
-    per_client = session.scalar(
-        select(func.count()).where(LoginFailure.client == client, LoginFailure.at >= since)
-    )
-    if (per_login or 0) >= MAX_FAILURES_PER_LOGIN or (per_client or 0) >= MAX_FAILURES_PER_CLIENT:
+    if wait > timedelta(0):
         raise TooManyAttempts(
-            "too many failed logins; wait a few minutes", int(FAILURE_WINDOW.total_seconds())
+            "too many failed logins; wait a few minutes", max(1, math.ceil(wait.total_seconds()))
         )
     user = session.scalars(select(User).where(User.login == login)).first()
     if user is None:
         _password_matches(_dummy_hash(), password)
     if user is None or not user.active or not _password_matches(user.password_hash, password):
-        session.add(LoginFailure(login=login, client=client[:64], at=now))
+        session.add(LoginFailure(login=login, client=client, at=now))
         return None
     session.execute(
-        delete(LoginFailure).where(or_(LoginFailure.login == login, LoginFailure.at < since))
+        delete(LoginFailure).where(
+            or_(
+                (LoginFailure.login == login) & (LoginFailure.client == client),
+                LoginFailure.at < since,
+            )
+        )
     )
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
+
+
+def login_delay(failures: int, free: int) -> timedelta:
+    """How long to wait after `failures` recent failures: 2 s, 4 s, 8 s... up to the window."""
+    if failures < free:
+        return timedelta(0)
+    return min(FAILURE_WINDOW, timedelta(seconds=2 ** min(failures - free + 1, 20)))
+
+
+def _still_to_wait(failures: int, last: datetime | None, free: int, now: datetime) -> timedelta:
+    if last is None:
+        return timedelta(0)
+    if last.tzinfo is None:
+        last = last.replace(tzinfo=UTC)
+    return last + login_delay(failures, free) - now
 
 
 def start_session(*, session: Session, user: User, now: datetime) -> tuple[str, str]:
@@ -308,13 +347,33 @@ def end_session(*, session: Session, secret: str) -> None:
     session.execute(delete(WebSession).where(WebSession.token_hash == _digest(secret)))
 
 
-def issue_token(*, session: Session, user_id: int, name: str) -> str:
-    """A new personal API token; the secret is shown once and only its hash is kept."""
+def issue_token(
+    *,
+    session: Session,
+    user_id: int,
+    name: str,
+    days: int = TOKEN_DAYS,
+    now: datetime | None = None,
+) -> str:
+    """A new personal API token valid `days` days; the secret is shown once, only its hash kept."""
     name = name.strip()
     if not name or len(name) > 100:
-        raise InvalidInput([FieldProblem("name", "give the token a name (1-100 characters)")])
+        raise InvalidInput([FieldProblem("name", _("give the token a name (1-100 characters)"))])
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise InvalidInput(
+            [FieldProblem("days", _("between 1 and {days} days").format(days=MAX_TOKEN_DAYS))]
+        )
     secret = "af_" + secrets.token_urlsafe(32)
-    session.add(ApiToken(user_id=user_id, name=name, token_hash=_digest(secret)))
+    created = now or datetime.now(UTC)
+    session.add(
+        ApiToken(
+            user_id=user_id,
+            name=name,
+            token_hash=_digest(secret),
+            created_at=created,
+            expires_at=created + timedelta(days=days),
+        )
+    )
     session.flush()
     return secret
 
@@ -325,19 +384,24 @@ def list_tokens(*, session: Session, user_id: int) -> list[ApiToken]:
     )
 
 
-def revoke_token(*, session: Session, user_id: int, token_id: int) -> None:
-    row = session.get(ApiToken, token_id)
+def revoke_token(*, session: Session, user_id: int, token_id: int) -> ApiToken:
+    """Revoke one of the user's own tokens (404 for anyone else's: it does not say it exists)."""
+    row = session.get(ApiToken, token_id) if 0 < token_id <= MAX_ID else None
     if row is None or row.user_id != user_id:
         raise NotFound(f"no token {token_id}")
     session.delete(row)
+    session.flush()
+    return row
 
 
 def token_viewer(*, session: Session, secret: str, now: datetime) -> Viewer | None:
+    """Who a bearer token speaks for; None when unknown, revoked or expired."""
     row = session.scalars(select(ApiToken).where(ApiToken.token_hash == _digest(secret))).first()
-    if row is None:
+    if row is None or (row.expires_at is not None and row.expires_at <= now):
         return None
     user = session.get(User, row.user_id)
     if user is None or not user.active:
         return None
-    row.last_used_at = now
+    if row.last_used_at is None or now - row.last_used_at >= TOKEN_USE_PRECISION:
+        row.last_used_at = now  # at most one write a minute, however busy the script
     return viewer_of(session=session, user=user)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from alliance_flow import models as m
 from alliance_flow.accounts import membership
@@ -33,6 +33,7 @@ from alliance_flow.web.api_models import (
     OwnMinutesActionOut,
     SignatureOut,
     StageChangeOut,
+    TokenOut,
 )
 from alliance_flow.web.deps import ApiViewer, DbDep, ItemId, TodayDep, alliance_for
 
@@ -62,6 +63,22 @@ def me(viewer: ApiViewer) -> MeOut:
         language=viewer.language,
         roles=viewer.roles,
     )
+
+
+@router.get("/me/tokens", response_model=list[TokenOut])
+def my_tokens(viewer: ApiViewer, db: DbDep) -> list[TokenOut]:
+    """Your API tokens: when made, when they expire, when last used (to the minute)."""
+    with db.transaction() as session:
+        rows = accounts.list_tokens(session=session, user_id=viewer.user_id)
+        return [TokenOut.model_validate(r, from_attributes=True) for r in rows]
+
+
+@router.delete("/me/tokens/{token_id}", status_code=204)
+def revoke_my_token(token_id: ItemId, viewer: ApiViewer, db: DbDep) -> Response:
+    """Revoke one of your tokens at once (the one you call with, too)."""
+    with db.transaction() as session:
+        accounts.revoke_token(session=session, user_id=viewer.user_id, token_id=token_id)
+    return Response(status_code=204)
 
 
 @router.get("/alliances", response_model=list[AllianceSummaryOut])

@@ -117,6 +117,16 @@ class MeOut(BaseModel):
     roles: dict[int, str]
 
 
+class TokenOut(BaseModel):
+    """One of your API tokens (never its secret)."""
+
+    id: int
+    name: str
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+
+
 class CharterOut(BaseModel):
     version: int
     adopted_on: date | None

@@ -23,6 +23,9 @@ def web(
 
     if get_settings().log_format != "json":
         typer.echo(f"Dashboard on http://{host}:{port}/ (API docs: /api/docs). Ctrl+C stops it.")
+    from alliance_flow.web.settings import get_web_settings
+
+    proxies = get_web_settings().trusted_proxies.strip()
     uvicorn.run(
         "alliance_flow.web.asgi:app",
         host=host,
@@ -31,4 +34,8 @@ def web(
         log_config=None,  # alliance_flow.web.asgi sets logging up in each worker
         access_log=False,  # the request-id middleware writes one line per request instead
         timeout_graceful_shutdown=20,
+        # uvicorn believes X-Forwarded-For from 127.0.0.1 by default; only configured proxies here
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or None,
+        server_header=False,
     )

@@ -62,7 +62,7 @@ def api_viewer(
             session=session, secret=credentials.credentials, now=datetime.now(UTC)
         )
     if viewer is None:
-        raise Unauthenticated("unknown or revoked API token")
+        raise Unauthenticated("unknown, expired or revoked API token")
     return viewer
 
 

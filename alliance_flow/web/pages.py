@@ -211,14 +211,16 @@ def login(request: Request, page: OptionalPage, db: DbDep, form: FormData) -> Re
                 now=now,
             )
             started = accounts.start_session(session=session, user=user, now=now) if user else None
-    except TooManyAttempts:
-        return _login_page(
+    except TooManyAttempts as refused:
+        answer = _login_page(
             request,
             page,
             status=429,
             error=_("Too many failed attempts. Wait a few minutes and try again."),
             login=login_name,
         )
+        answer.headers["Retry-After"] = str(refused.retry_after)
+        return answer
     if started is None:
         return _login_page(
             request, page, status=401, error=_("Wrong login or password."), login=login_name
@@ -713,11 +715,31 @@ def create_token(request: Request, page: SignedInPage, db: DbDep, form: FormData
     try:
         with db.transaction() as session:
             secret = accounts.issue_token(
-                session=session, user_id=viewer.user_id, name=str(form.get("name", ""))
+                session=session,
+                user_id=viewer.user_id,
+                name=str(form.get("name", "")),
+                days=_days(form.get("days")),
             )
     except InvalidInput as exc:
         return _account_page(request, page, db, status=422, problems=exc.problems)
     return _account_page(request, page, db, status=201, new_token=secret)
+
+
+def _days(value: Any) -> int:
+    """The validity asked for on the form; the default when left empty, 0 (refused) when wrong."""
+    text = str(value or "").strip()
+    if not text:
+        return accounts.TOKEN_DAYS
+    return int(text) if text.isascii() and text.isdecimal() and len(text) < 6 else 0
+
+
+@router.post("/account/tokens/{token_id}/revoke")
+def revoke_token(request: Request, token_id: ItemId, page: SignedInPage, db: DbDep) -> Response:
+    """Revoke one of your own API tokens; scripts using it are refused from now on."""
+    viewer = viewer_of(page)
+    with db.transaction() as session:
+        accounts.revoke_token(session=session, user_id=viewer.user_id, token_id=token_id)
+    return RedirectResponse("/account", status_code=303)
 
 
 # --- administration ----------------------------------------------------------------

@@ -20,6 +20,7 @@ from alliance_flow.reports import labels as L
 from alliance_flow.reports import render, service
 from alliance_flow.reports.i18n import Texts
 from alliance_flow.web.deps import DbDep, SignedInPage, TodayDep, alliance_for, viewer_of
+from alliance_flow.web.headers import inline_style_policy
 
 router = APIRouter(include_in_schema=False)
 
@@ -128,7 +129,7 @@ def _alliance(
         language=t.language,
         extra={t.gettext(L.PORTFOLIO): f"/reports/portfolio?{query}"},
     )
-    return HTMLResponse(render.alliance_html(report, t, web=web))
+    return _report_page(render.alliance_html(report, t, web=web))
 
 
 @router.get("/reports/portfolio", response_class=HTMLResponse)
@@ -192,4 +193,9 @@ def _portfolio(
         back="/",
         language=t.language,
     )
-    return HTMLResponse(render.portfolio_html(portfolio, t, web=web, links=links))
+    return _report_page(render.portfolio_html(portfolio, t, web=web, links=links))
+
+
+def _report_page(html: str) -> HTMLResponse:
+    """A report is one self-contained page: its styles are allowed by hash, scripts still not."""
+    return HTMLResponse(html, headers={"Content-Security-Policy": inline_style_policy(html)})

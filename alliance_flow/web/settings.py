@@ -17,8 +17,12 @@ class WebSettings(BaseSettings):
         secrets_dir=secrets_dir(),
     )
 
-    #: Send cookies only over HTTPS; turn on behind TLS.
+    #: Send cookies only over HTTPS; turn on behind TLS (it also turns on HSTS).
     cookie_secure: bool = False
+    #: Addresses of the reverse proxies whose X-Forwarded-For / -Proto headers are believed,
+    #: comma-separated (e.g. "127.0.0.1"). Empty: the headers are ignored and the client is the
+    #: connection's own address, so no one can pick the address the login limit counts.
+    trusted_proxies: str = ""
 
 
 @lru_cache

@@ -96,6 +96,9 @@ EXPECT: dict[tuple[str, str], tuple[Payload, dict[str, int]]] = {
         lambda v: {"done_on": "2026-02-20"},
         own_write(200),
     ),
+    # your own API tokens; {token_id} is someone else's (or nobody's): 404, never 403
+    ("GET", "/api/v1/me/tokens"): (None, _statuses(401, 200)),
+    ("DELETE", "/api/v1/me/tokens/{token_id}"): (None, _statuses(401, 404)),
     # public documentation
     ("GET", "/api/v1/openapi.json"): (None, _statuses(200, 200)),
     ("GET", "/api/docs"): (None, _statuses(200, 200)),
@@ -266,6 +269,7 @@ EXPECT: dict[tuple[str, str], tuple[Payload, dict[str, int]]] = {
     # the header's switch: for anyone, the account's language when signed in
     ("POST", "/language"): (lambda v: {"language": "en", "next": "/"}, _statuses(303, 303)),
     ("POST", "/account/tokens"): (lambda v: {"name": "matrix"}, _statuses(303, 201)),
+    ("POST", "/account/tokens/{token_id}/revoke"): (None, _statuses(303, 404)),
     ("GET", "/admin/users"): (None, admin_only(200)),
     ("POST", "/admin/users"): (
         lambda v: {"login": f"made-by-{v}", "name": "Made", "password": "long enough pw"},
@@ -337,6 +341,7 @@ def test_authorization_matrix(visitor: str, world: World) -> None:
             .replace("{meeting_id}", str(world.meeting))
             .replace("{action_id}", str(world.other_minutes_action))
             .replace("{stage}", "launch")
+            .replace("{token_id}", "999999")
         )
         payload = payload_fn(visitor) if payload_fn else {}
         if path.startswith("/api/"):
