@@ -19,6 +19,7 @@ from alliance_flow import models as m
 from alliance_flow.plain import plain
 
 _actor: contextvars.ContextVar[str] = contextvars.ContextVar("actor", default="system")
+_erasing: contextvars.ContextVar[bool] = contextvars.ContextVar("erasing", default=False)
 
 #: Tables whose rows are not the alliance's records: history and logs of their own, sessions,
 #: login throttling and the notification outbox (which has its own status trail).
@@ -47,6 +48,16 @@ def acting_as(actor: str) -> Iterator[None]:
         yield
     finally:
         _actor.reset(token)
+
+
+@contextmanager
+def erasing() -> Iterator[None]:
+    """Writes inside are logged as happened, with "(erased)" for every value (GDPR erasure)."""
+    token = _erasing.set(True)
+    try:
+        yield
+    finally:
+        _erasing.reset(token)
 
 
 #: How a row that does not carry alliance_id finds its alliance: through its parent.
@@ -85,10 +96,16 @@ def _changes(obj: Any, action: str) -> dict[str, Any]:
             new = history.added[0] if history.added else None
             if old == new:
                 continue
-            out[key] = "(changed)" if key in SECRET_COLUMNS else [plain(old), plain(new)]
+            if _erasing.get():
+                out[key] = "(erased)"
+            else:
+                out[key] = "(changed)" if key in SECRET_COLUMNS else [plain(old), plain(new)]
         else:
             value = state.attrs[key].value if action == "insert" else state.attrs[key].loaded_value
-            out[key] = "(set)" if key in SECRET_COLUMNS and value else plain(value)
+            if _erasing.get() and key not in ("member_id", "purpose"):
+                out[key] = "(erased)"
+            else:
+                out[key] = "(set)" if key in SECRET_COLUMNS and value else plain(value)
     return out
 
 

@@ -20,7 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from alliance_flow.accounts.cli import app as user_app
-from alliance_flow.errors import AllianceFlowError, GateBlocked, InvalidInput
+from alliance_flow.errors import AllianceFlowError, FieldProblem, GateBlocked, InvalidInput
 from alliance_flow.lazy import lazy_module
 from alliance_flow.plain import plain
 from alliance_flow.reminders.cli import reminders_app, serve_command
@@ -870,3 +870,74 @@ def db_current() -> None:
 
 if __name__ == "__main__":
     app()
+
+
+# --- personal data ------------------------------------------------------------------------------
+
+privacy_app = typer.Typer(
+    help="Members' personal data: export, erasure and the retention of contact details.",
+    no_args_is_help=True,
+)
+app.add_typer(privacy_app, name="privacy")
+MemberRef = Annotated[str, typer.Argument(help="Member id or exact name.")]
+
+
+@privacy_app.command("export")
+@reports_errors
+def privacy_export(
+    alliance: AllianceRef,
+    member: MemberRef,
+    fmt: Annotated[str, typer.Option("--format", help="json or csv.")] = "json",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write.")] = None,
+) -> None:
+    """Everything the alliance holds about one member (to answer an access request)."""
+    from alliance_flow import privacy
+    from alliance_flow.accounts.membership import find_member
+
+    if fmt not in ("json", "csv"):
+        raise InvalidInput([FieldProblem("format", "use json or csv")])
+    with use_case() as session:
+        a = alliance_service.get_alliance(session=session, ref=alliance)
+        data = privacy.export_member(
+            session=session, member=find_member(session=session, alliance=a, ref=member)
+        )
+    body = privacy.export_json(data) if fmt == "json" else privacy.export_csv(data)
+    if output is None:
+        typer.echo(body.decode("utf-8-sig"))
+    else:
+        output.write_bytes(body)
+        console.print(f"Wrote {output}.")
+
+
+@privacy_app.command("erase")
+@reports_errors
+def privacy_erase(
+    alliance: AllianceRef,
+    member: MemberRef,
+    yes: Annotated[bool, typer.Option("--yes", help="Confirm: this cannot be undone.")] = False,
+) -> None:
+    """Erase a member's personal data; their part in the history stays, under a pseudonym."""
+    from alliance_flow import privacy
+    from alliance_flow.accounts.membership import find_member
+
+    if not yes:
+        raise InvalidInput([FieldProblem("yes", "add --yes to confirm; erasure cannot be undone")])
+    with use_case() as session:
+        a = alliance_service.get_alliance(session=session, ref=alliance)
+        found = find_member(session=session, alliance=a, ref=member)
+        privacy.erase_member(session=session, member=found)
+        ident = found.id
+    console.print(f"Erased the personal data of member {ident} in '{alliance}'.")
+
+
+@privacy_app.command("retention")
+@reports_errors
+def privacy_retention(today: Today = None) -> None:
+    """Erase the contact details of members who left longer ago than the retention setting."""
+    from alliance_flow import privacy
+    from alliance_flow.settings import get_settings
+
+    days = get_settings().former_member_contact_days
+    with use_case() as session:
+        count = privacy.apply_retention(session=session, today=_today(today), days=days)
+    console.print(f"Contact details erased for {count} former members (kept {days} days).")

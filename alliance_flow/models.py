@@ -213,6 +213,20 @@ class Member(Base):
         )
 
 
+class MemberConsent(Base):
+    """What a member agreed to, purpose by purpose (see alliance_flow.privacy.PURPOSES)."""
+
+    __tablename__ = "member_consents"
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    purpose: Mapped[str] = mapped_column(String(40), primary_key=True)
+    granted: Mapped[bool] = mapped_column(Boolean)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    recorded_by: Mapped[str] = mapped_column(String(200))
+
+
 class MemberRole(Base):
     __tablename__ = "member_roles"
 

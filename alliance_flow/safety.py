@@ -5,6 +5,7 @@ One place so that every form, import, page, report and export gets the same prot
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -48,6 +49,21 @@ def spreadsheet_cell(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def csv_writer(stream: Any, text: Callable[[Any], str] | None = None) -> Any:
+    """A CSV writer (Excel dialect) whose every cell is neutralised by `spreadsheet_cell`;
+    `text` turns non-string values into text (default: str, with None as empty)."""
+    import csv
+
+    writer = csv.writer(stream, lineterminator="\n")
+    show = text or (lambda v: "" if v is None else str(v))
+
+    class Neutralised:
+        def writerow(self, row: Iterable[Any]) -> None:
+            writer.writerow([show(spreadsheet_cell(v)) for v in row])
+
+    return Neutralised()
 
 
 def parse_id(text: str) -> int | None:

@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     #: "json" for one JSON object per line (services), "text" for people at a terminal.
     log_format: Literal["text", "json"] = "text"
     log_level: str = "INFO"
+    #: Days a former member's e-mail, phone and channel are kept after they left (then erased by
+    #: `alliance-flow privacy retention`); their name and part in the history stay.
+    former_member_contact_days: int = Field(default=365, ge=0)
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -111,6 +111,11 @@ def linked_members(*, session: Session, alliance_ids: list[int]) -> dict[tuple[i
 # --- the member's own part ------------------------------------------------------------------------
 
 
+def own_member(*, session: Session, viewer: Viewer, alliance: m.Alliance) -> m.Member:
+    """The member the viewer's account speaks for in this alliance (403 when not linked)."""
+    return _own_member(session, viewer, alliance)
+
+
 def _own_member(session: Session, viewer: Viewer, alliance: m.Alliance) -> m.Member:
     if not viewer.may(Permission.OWN_ITEMS, alliance.id):
         raise Forbidden(_("only members and coordinators of this alliance have items of their own"))

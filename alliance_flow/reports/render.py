@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import csv
 import html
 import io
 from collections.abc import Sequence
@@ -23,7 +22,7 @@ from alliance_flow.reports import labels as L
 from alliance_flow.reports.figures import ACTION_STATES, AllianceReport, Movement, Risk
 from alliance_flow.reports.i18n import Texts
 from alliance_flow.reports.portfolio import PortfolioReport, PortfolioRow
-from alliance_flow.safety import safe_url, spreadsheet_cell
+from alliance_flow.safety import csv_writer, safe_url, spreadsheet_cell
 
 if TYPE_CHECKING:
     from alliance_flow.reports import charts
@@ -363,20 +362,9 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _csv_writer(buf: io.StringIO) -> Any:
-    """A CSV writer whose every cell is text a spreadsheet will not run as a formula."""
-    writer = csv.writer(buf, lineterminator="\n")
-
-    class Neutralised:
-        def writerow(self, row: list[Any]) -> None:
-            writer.writerow([_cell(spreadsheet_cell(v)) for v in row])
-
-    return Neutralised()
-
-
 def alliance_csv(report: AllianceReport, t: Texts) -> str:
     buf = io.StringIO()
-    writer = _csv_writer(buf)
+    writer = csv_writer(buf, _cell)
     writer.writerow(["indicator", t.gettext("Indicator"), t.gettext("Value")])
     for code, text, value in alliance_indicators(report, t):
         writer.writerow([code, text, value])
@@ -386,7 +374,7 @@ def alliance_csv(report: AllianceReport, t: Texts) -> str:
 def portfolio_csv(portfolio: PortfolioReport, t: Texts) -> str:
     columns = portfolio_columns(t)
     buf = io.StringIO()
-    writer = _csv_writer(buf)
+    writer = csv_writer(buf, _cell)
     writer.writerow([key for key, _label in columns])
     for row in portfolio.rows:
         writer.writerow(portfolio_values(row, columns))

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Query, Response
 
 from alliance_flow import models as m
+from alliance_flow import privacy
 from alliance_flow.accounts import membership
 from alliance_flow.accounts import services as accounts
 from alliance_flow.accounts.policy import Permission, Viewer
@@ -21,6 +22,8 @@ from alliance_flow.web.api_models import (
     AllianceSummaryOut,
     CharterOut,
     CheckOut,
+    ConsentOut,
+    ConsentsIn,
     EventOut,
     GateOut,
     MemberOut,
@@ -200,7 +203,11 @@ def members(ref: str, viewer: ApiViewer, db: DbDep) -> list[MemberOut]:
     """Members and candidate representatives (not shown to funders)."""
     with db.transaction() as session:
         a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.VIEW_PEOPLE)
-        return _rows(MemberOut, item_service.list_items(session=session, alliance=a, kind="member"))
+        rows = _rows(MemberOut, item_service.list_items(session=session, alliance=a, kind="member"))
+        refused = privacy.withdrew(
+            session=session, member_ids=[r.id for r in rows], purpose="contact"
+        )
+        return [r.model_copy(update={"email": None}) if r.id in refused else r for r in rows]
 
 
 @router.post("/alliances/{ref}/members", response_model=MemberOut, status_code=201)
@@ -257,6 +264,45 @@ def my_part(ref: str, viewer: ApiViewer, db: DbDep, today: TodayDep) -> MyPartOu
             actions=_rows(OwnActionOut, part.actions),
             minutes_actions=_rows(OwnMinutesActionOut, [a for a, _m in part.minutes_actions]),
         )
+
+
+@router.get("/alliances/{ref}/me/consents", response_model=list[ConsentOut])
+def my_consents(ref: str, viewer: ApiViewer, db: DbDep) -> list[ConsentOut]:
+    """What you agreed to, purpose by purpose."""
+    with db.transaction() as session:
+        a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.OWN_ITEMS)
+        member = membership.own_member(session=session, viewer=viewer, alliance=a)
+        return _consents(privacy.consents(session=session, member=member))
+
+
+@router.put("/alliances/{ref}/me/consents", response_model=list[ConsentOut])
+def set_my_consents(
+    ref: str, consents_in: ConsentsIn, viewer: ApiViewer, db: DbDep
+) -> list[ConsentOut]:
+    """Give or withdraw your consent to each purpose; purposes left out keep their answer."""
+    with db.transaction() as session:
+        a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.OWN_ITEMS)
+        member = membership.own_member(session=session, viewer=viewer, alliance=a)
+        answers = {k: v for k, v in consents_in.model_dump().items() if v is not None}
+        rows = privacy.set_consents(
+            session=session, member=member, granted=answers, actor=viewer.author
+        )
+        return _consents(rows)
+
+
+def _consents(rows: list[privacy.Consent]) -> list[ConsentOut]:
+    return [
+        ConsentOut(purpose=c.purpose, granted=c.granted, recorded_at=c.recorded_at) for c in rows
+    ]
+
+
+@router.get("/alliances/{ref}/me/export")
+def my_export(ref: str, viewer: ApiViewer, db: DbDep) -> dict[str, Any]:
+    """Everything the alliance holds about you, as JSON (the same as the page's download)."""
+    with db.transaction() as session:
+        a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.OWN_ITEMS)
+        member = membership.own_member(session=session, viewer=viewer, alliance=a)
+        return privacy.export_member(session=session, member=member)
 
 
 @router.post("/alliances/{ref}/me/signature", response_model=SignatureOut, status_code=201)

@@ -127,6 +127,23 @@ class TokenOut(BaseModel):
     last_used_at: datetime | None
 
 
+class ConsentOut(BaseModel):
+    """What the member said to one purpose; granted is null when never asked."""
+
+    purpose: str
+    granted: bool | None
+    recorded_at: datetime | None
+
+
+class ConsentsIn(BaseModel):
+    """Your answer per purpose (contact, funder_documents, public_profile); others unchanged."""
+
+    model_config = ConfigDict(extra="forbid")
+    contact: bool | None = None
+    funder_documents: bool | None = None
+    public_profile: bool | None = None
+
+
 class CharterOut(BaseModel):
     version: int
     adopted_on: date | None

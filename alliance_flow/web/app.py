@@ -14,6 +14,7 @@ from alliance_flow.db import Database, open_database
 from alliance_flow.web import alliance_edit, api, errors, observability, pages, stakeholders
 from alliance_flow.web import meetings as meeting_pages
 from alliance_flow.web import members as member_pages
+from alliance_flow.web import privacy as privacy_pages
 from alliance_flow.web import reports as report_pages
 from alliance_flow.web.headers import SecurityHeaders
 from alliance_flow.web.limits import BodyLimit
@@ -42,6 +43,7 @@ def create_app(db: Database | None = None, *, today: Callable[[], date] | None =
     app.include_router(meeting_pages.router)
     app.include_router(alliance_edit.router)
     app.include_router(report_pages.router)
+    app.include_router(privacy_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     errors.install(app)
     app.add_api_route("/api/docs", api_docs, include_in_schema=False)

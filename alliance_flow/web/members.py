@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from alliance_flow import models as m
+from alliance_flow import privacy
 from alliance_flow.accounts.policy import Permission
 from alliance_flow.errors import AllianceFlowError, InvalidInput, NotFound
 from alliance_flow.services import items as item_service
@@ -70,6 +71,9 @@ def _members_page(
         organisations = item_service.list_items(session=session, alliance=a, kind="organisation")
         holders = member_service.role_holders(session=session, alliance=a, today=today)
         may_manage = viewer.may(Permission.MANAGE, a.id)
+        no_contact = privacy.withdrew(
+            session=session, member_ids=[mb.id for mb in rows], purpose="contact"
+        )
     current = [mb for mb in rows if mb.left_on is None or mb.left_on > today]
     return render(
         request,
@@ -78,6 +82,7 @@ def _members_page(
         status=status,
         alliance=a,
         rows=rows,
+        no_contact=no_contact,
         current=current,
         active_count=sum(1 for mb in rows if mb.is_active(today)),
         organisations=organisations,

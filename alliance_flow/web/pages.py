@@ -14,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
 from alliance_flow import models as m
+from alliance_flow import privacy
 from alliance_flow.accounts import membership
 from alliance_flow.accounts import services as accounts
 from alliance_flow.accounts.errors import Forbidden, TooManyAttempts
@@ -535,6 +536,7 @@ def _my_page(
     with db.transaction() as session:
         a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.OWN_ITEMS)
         part = membership.my_part(session=session, viewer=viewer, alliance=a, today=today)
+        consents = privacy.consents(session=session, member=part.member) if part.member else []
     return render(
         request,
         "me.html",
@@ -542,6 +544,8 @@ def _my_page(
         status=status,
         alliance=a,
         part=part,
+        consents=consents,
+        purposes=privacy.PURPOSES,
         statuses=[x.value for x in ActionStatus],
         problems=problems or [],
         today=today,

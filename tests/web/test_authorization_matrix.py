@@ -96,6 +96,10 @@ EXPECT: dict[tuple[str, str], tuple[Payload, dict[str, int]]] = {
         lambda v: {"done_on": "2026-02-20"},
         own_write(200),
     ),
+    # a member's own personal data
+    ("GET", "/api/v1/alliances/{ref}/me/consents"): (None, own_write(200)),
+    ("PUT", "/api/v1/alliances/{ref}/me/consents"): (lambda v: {"contact": True}, own_write(200)),
+    ("GET", "/api/v1/alliances/{ref}/me/export"): (None, own_write(200)),
     # your own API tokens; {token_id} is someone else's (or nobody's): 404, never 403
     ("GET", "/api/v1/me/tokens"): (None, _statuses(401, 200)),
     ("DELETE", "/api/v1/me/tokens/{token_id}"): (None, _statuses(401, 404)),
@@ -264,6 +268,15 @@ EXPECT: dict[tuple[str, str], tuple[Payload, dict[str, int]]] = {
     ),
     # where reminders about actions point: the member's own actions
     ("GET", "/alliances/{ref}/actions"): (None, people(303, anon=303)),
+    # personal data: the member's own (no confirmation: refused), and the administrator's
+    ("POST", "/alliances/{ref}/me/consents"): (
+        lambda v: {"contact": "yes"},
+        own_write(303, anon=303),
+    ),
+    ("GET", "/alliances/{ref}/me/export.{fmt}"): (None, own_write(200, anon=303)),
+    ("POST", "/alliances/{ref}/me/erase"): (None, own_write(422, anon=303)),
+    ("GET", "/alliances/{ref}/members/{member_id}/export.{fmt}"): (None, admin_only(200)),
+    ("POST", "/alliances/{ref}/members/{member_id}/erase"): (None, admin_only(303)),
     ("GET", "/account"): (None, _statuses(303, 200)),
     ("POST", "/account/language"): (lambda v: {"language": "en"}, _statuses(303, 303)),
     # the header's switch: for anyone, the account's language when signed in
