@@ -38,7 +38,7 @@ from alliance_flow.web.api_models import (
     StageChangeOut,
     TokenOut,
 )
-from alliance_flow.web.deps import ApiViewer, DbDep, ItemId, TodayDep, alliance_for
+from alliance_flow.web.deps import ApiViewer, DbDep, ItemId, Ref, TodayDep, alliance_for
 
 router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERRORS)
 
@@ -127,14 +127,14 @@ def create_alliance(alliance_in: AllianceIn, viewer: ApiViewer, db: DbDep) -> Al
 
 
 @router.get("/alliances/{ref}", response_model=AllianceOut)
-def get_alliance(ref: str, viewer: ApiViewer, db: DbDep) -> AllianceOut:
+def get_alliance(ref: Ref, viewer: ApiViewer, db: DbDep) -> AllianceOut:
     with db.transaction() as session:
         a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.VIEW)
         return _alliance(a, viewer)
 
 
 @router.get("/alliances/{ref}/checks", response_model=GateOut)
-def checks(ref: str, viewer: ApiViewer, db: DbDep, today: TodayDep) -> GateOut:
+def checks(ref: Ref, viewer: ApiViewer, db: DbDep, today: TodayDep) -> GateOut:
     """Every exit check of the current stage: passed, why, what to do, waiver."""
     with db.transaction() as session:
         a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.VIEW)
@@ -143,7 +143,7 @@ def checks(ref: str, viewer: ApiViewer, db: DbDep, today: TodayDep) -> GateOut:
 
 
 @router.post("/alliances/{ref}/advance", response_model=StageChangeOut)
-def advance(ref: str, viewer: ApiViewer, db: DbDep, today: TodayDep) -> StageChangeOut:
+def advance(ref: Ref, viewer: ApiViewer, db: DbDep, today: TodayDep) -> StageChangeOut:
     """Move to the next stage; 409 `gate_blocked` with the failing checks when refused."""
     with db.transaction() as session:
         a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.MANAGE)
@@ -155,7 +155,7 @@ def advance(ref: str, viewer: ApiViewer, db: DbDep, today: TodayDep) -> StageCha
 
 
 @router.post("/alliances/{ref}/waive", response_model=GateOut)
-def waive(ref: str, waiver_in: WaiverIn, viewer: ApiViewer, db: DbDep, today: TodayDep) -> GateOut:
+def waive(ref: Ref, waiver_in: WaiverIn, viewer: ApiViewer, db: DbDep, today: TodayDep) -> GateOut:
     """Waive one failed check of the current stage, with a written reason."""
     with db.transaction() as session:
         a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.MANAGE)
@@ -172,7 +172,7 @@ def waive(ref: str, waiver_in: WaiverIn, viewer: ApiViewer, db: DbDep, today: To
 
 @router.post("/alliances/{ref}/back", response_model=StageChangeOut)
 def move_back(
-    ref: str, back_in: MoveBackIn, viewer: ApiViewer, db: DbDep, today: TodayDep
+    ref: Ref, back_in: MoveBackIn, viewer: ApiViewer, db: DbDep, today: TodayDep
 ) -> StageChangeOut:
     """Move back one stage, with a reason."""
     with db.transaction() as session:
@@ -186,7 +186,7 @@ def move_back(
 
 
 @router.get("/alliances/{ref}/history", response_model=list[EventOut])
-def history(ref: str, viewer: ApiViewer, db: DbDep) -> list[EventOut]:
+def history(ref: Ref, viewer: ApiViewer, db: DbDep) -> list[EventOut]:
     """Every stage change and waiver: who, when, why."""
     with db.transaction() as session:
         a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.VIEW)
@@ -199,7 +199,7 @@ def _rows(model: type[Any], rows: list[Any]) -> list[Any]:
 
 
 @router.get("/alliances/{ref}/members", response_model=list[MemberOut])
-def members(ref: str, viewer: ApiViewer, db: DbDep) -> list[MemberOut]:
+def members(ref: Ref, viewer: ApiViewer, db: DbDep) -> list[MemberOut]:
     """Members and candidate representatives (not shown to funders)."""
     with db.transaction() as session:
         a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.VIEW_PEOPLE)
@@ -212,7 +212,7 @@ def members(ref: str, viewer: ApiViewer, db: DbDep) -> list[MemberOut]:
 
 @router.post("/alliances/{ref}/members", response_model=MemberOut, status_code=201)
 def add_member(
-    ref: str, member_in: MemberIn, viewer: ApiViewer, db: DbDep, today: TodayDep
+    ref: Ref, member_in: MemberIn, viewer: ApiViewer, db: DbDep, today: TodayDep
 ) -> MemberOut:
     with db.transaction() as session:
         a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.MANAGE)
@@ -223,7 +223,7 @@ def add_member(
 
 
 @router.get("/alliances/{ref}/organisations", response_model=list[OrganisationOut])
-def organisations(ref: str, viewer: ApiViewer, db: DbDep) -> list[OrganisationOut]:
+def organisations(ref: Ref, viewer: ApiViewer, db: DbDep) -> list[OrganisationOut]:
     """The stakeholder table (not shown to funders)."""
     with db.transaction() as session:
         a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.VIEW_PEOPLE)
@@ -233,7 +233,7 @@ def organisations(ref: str, viewer: ApiViewer, db: DbDep) -> list[OrganisationOu
 
 @router.post("/alliances/{ref}/organisations", response_model=OrganisationOut, status_code=201)
 def add_organisation(
-    ref: str, organisation_in: OrganisationIn, viewer: ApiViewer, db: DbDep, today: TodayDep
+    ref: Ref, organisation_in: OrganisationIn, viewer: ApiViewer, db: DbDep, today: TodayDep
 ) -> OrganisationOut:
     with db.transaction() as session:
         a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.MANAGE)
@@ -251,7 +251,7 @@ def add_organisation(
 
 
 @router.get("/alliances/{ref}/me", response_model=MyPartOut)
-def my_part(ref: str, viewer: ApiViewer, db: DbDep, today: TodayDep) -> MyPartOut:
+def my_part(ref: Ref, viewer: ApiViewer, db: DbDep, today: TodayDep) -> MyPartOut:
     """The member your account speaks for, the current charter, and the actions you own."""
     with db.transaction() as session:
         a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.OWN_ITEMS)
@@ -267,7 +267,7 @@ def my_part(ref: str, viewer: ApiViewer, db: DbDep, today: TodayDep) -> MyPartOu
 
 
 @router.get("/alliances/{ref}/me/consents", response_model=list[ConsentOut])
-def my_consents(ref: str, viewer: ApiViewer, db: DbDep) -> list[ConsentOut]:
+def my_consents(ref: Ref, viewer: ApiViewer, db: DbDep) -> list[ConsentOut]:
     """What you agreed to, purpose by purpose."""
     with db.transaction() as session:
         a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.OWN_ITEMS)
@@ -277,7 +277,7 @@ def my_consents(ref: str, viewer: ApiViewer, db: DbDep) -> list[ConsentOut]:
 
 @router.put("/alliances/{ref}/me/consents", response_model=list[ConsentOut])
 def set_my_consents(
-    ref: str, consents_in: ConsentsIn, viewer: ApiViewer, db: DbDep
+    ref: Ref, consents_in: ConsentsIn, viewer: ApiViewer, db: DbDep
 ) -> list[ConsentOut]:
     """Give or withdraw your consent to each purpose; purposes left out keep their answer."""
     with db.transaction() as session:
@@ -297,7 +297,7 @@ def _consents(rows: list[privacy.Consent]) -> list[ConsentOut]:
 
 
 @router.get("/alliances/{ref}/me/export")
-def my_export(ref: str, viewer: ApiViewer, db: DbDep) -> dict[str, Any]:
+def my_export(ref: Ref, viewer: ApiViewer, db: DbDep) -> dict[str, Any]:
     """Everything the alliance holds about you, as JSON (the same as the page's download)."""
     with db.transaction() as session:
         a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.OWN_ITEMS)
@@ -306,7 +306,7 @@ def my_export(ref: str, viewer: ApiViewer, db: DbDep) -> dict[str, Any]:
 
 
 @router.post("/alliances/{ref}/me/signature", response_model=SignatureOut, status_code=201)
-def sign_charter(ref: str, viewer: ApiViewer, db: DbDep, today: TodayDep) -> SignatureOut:
+def sign_charter(ref: Ref, viewer: ApiViewer, db: DbDep, today: TodayDep) -> SignatureOut:
     """Sign the current charter version, dated today; 409 when already signed or not possible."""
     with db.transaction() as session:
         a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.OWN_ITEMS)
@@ -322,7 +322,7 @@ def sign_charter(ref: str, viewer: ApiViewer, db: DbDep, today: TodayDep) -> Sig
 
 @router.patch("/alliances/{ref}/me/actions/{item_id}", response_model=OwnActionOut)
 def update_my_action(
-    ref: str, item_id: ItemId, change_in: OwnActionIn, viewer: ApiViewer, db: DbDep, today: TodayDep
+    ref: Ref, item_id: ItemId, change_in: OwnActionIn, viewer: ApiViewer, db: DbDep, today: TodayDep
 ) -> OwnActionOut:
     """Report the status of an action-plan row you own (403 when it is someone else's)."""
     with db.transaction() as session:
@@ -341,7 +341,7 @@ def update_my_action(
 
 @router.patch("/alliances/{ref}/me/minutes-actions/{item_id}", response_model=OwnMinutesActionOut)
 def update_my_minutes_action(
-    ref: str,
+    ref: Ref,
     item_id: ItemId,
     change_in: OwnMinutesActionIn,
     viewer: ApiViewer,

@@ -45,6 +45,11 @@ def get_today(request: Request) -> date:
 DbDep = Annotated[Database, Depends(get_db)]
 #: The id of a row in a URL: a positive number every database can hold (else 422, not 500).
 ItemId = Annotated[int, Path(ge=1, le=MAX_ID)]
+#: An alliance in an API URL: its id or its slug.
+Ref = Annotated[
+    str,
+    Path(pattern=r"^[A-Za-z0-9-]{1,80}$", description="The alliance's id or slug", examples=["1"]),
+]
 TodayDep = Annotated[date, Depends(get_today)]
 
 _bearer = HTTPBearer(auto_error=False, description="A personal API token (`af_...`).")
