@@ -39,11 +39,11 @@ def create_app(db: Database | None = None, *, today: Callable[[], date] | None =
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(stakeholders.router)
+    app.include_router(privacy_pages.router)  # before member_pages: its {member_id} routes
     app.include_router(member_pages.router)
     app.include_router(meeting_pages.router)
     app.include_router(alliance_edit.router)
     app.include_router(report_pages.router)
-    app.include_router(privacy_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     errors.install(app)
     app.add_api_route("/api/docs", api_docs, include_in_schema=False)

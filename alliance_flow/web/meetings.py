@@ -25,6 +25,7 @@ from alliance_flow.stages import checks_for
 from alliance_flow.vocabulary import MeetingKind, MeetingStatus, Stage
 from alliance_flow.web.deps import (
     DbDep,
+    ItemId,
     Page,
     SignedInPage,
     TodayDep,
@@ -211,7 +212,7 @@ def _meeting_page(
     db: Any,
     today: date,
     ref: str,
-    meeting_id: int,
+    meeting_id: ItemId,
     *,
     status: int = 200,
     problems: list[Any] | None = None,
@@ -267,7 +268,7 @@ def _meeting_page(
 
 @router.get("/alliances/{ref}/meetings/{meeting_id}")
 def meeting_page(
-    request: Request, ref: str, meeting_id: int, page: SignedInPage, db: DbDep, today: TodayDep
+    request: Request, ref: str, meeting_id: ItemId, page: SignedInPage, db: DbDep, today: TodayDep
 ) -> Response:
     return _meeting_page(request, page, db, today, ref, meeting_id)
 
@@ -288,7 +289,7 @@ def _meeting_write(
     db: Any,
     today: date,
     ref: str,
-    meeting_id: int,
+    meeting_id: ItemId,
     form: dict[str, Any],
     section: str,
     write: Callable[[Session, m.Alliance], str | None],
@@ -344,7 +345,7 @@ def _meeting_write(
 def change_meeting(
     request: Request,
     ref: str,
-    meeting_id: int,
+    meeting_id: ItemId,
     page: SignedInPage,
     db: DbDep,
     today: TodayDep,
@@ -366,7 +367,7 @@ def change_meeting(
 def start_agenda(
     request: Request,
     ref: str,
-    meeting_id: int,
+    meeting_id: ItemId,
     page: SignedInPage,
     db: DbDep,
     today: TodayDep,
@@ -392,7 +393,7 @@ def agenda_rows(form: dict[str, Any]) -> list[dict[str, Any]]:
 def save_agenda(
     request: Request,
     ref: str,
-    meeting_id: int,
+    meeting_id: ItemId,
     page: SignedInPage,
     db: DbDep,
     today: TodayDep,
@@ -410,7 +411,7 @@ def save_agenda(
 def save_attendance(
     request: Request,
     ref: str,
-    meeting_id: int,
+    meeting_id: ItemId,
     page: SignedInPage,
     db: DbDep,
     today: TodayDep,
@@ -433,7 +434,7 @@ def save_attendance(
 def record_minutes(
     request: Request,
     ref: str,
-    meeting_id: int,
+    meeting_id: ItemId,
     page: SignedInPage,
     db: DbDep,
     today: TodayDep,
@@ -463,7 +464,7 @@ def record_minutes(
 def add_action(
     request: Request,
     ref: str,
-    meeting_id: int,
+    meeting_id: ItemId,
     page: SignedInPage,
     db: DbDep,
     today: TodayDep,
@@ -485,8 +486,8 @@ def add_action(
 def remove_action(
     request: Request,
     ref: str,
-    meeting_id: int,
-    action_id: int,
+    meeting_id: ItemId,
+    action_id: ItemId,
     page: SignedInPage,
     db: DbDep,
     today: TodayDep,
@@ -504,7 +505,7 @@ def remove_action(
 def send_invitations(
     request: Request,
     ref: str,
-    meeting_id: int,
+    meeting_id: ItemId,
     page: SignedInPage,
     db: DbDep,
     today: TodayDep,
@@ -540,7 +541,7 @@ def send_invitations(
 
 @router.get("/alliances/{ref}/meetings/{meeting_id}/invitation")
 def invitation_page(
-    request: Request, ref: str, meeting_id: int, page: SignedInPage, db: DbDep
+    request: Request, ref: str, meeting_id: ItemId, page: SignedInPage, db: DbDep
 ) -> Response:
     """The guide's invitation, filled in, ready to print (in the alliance's working language)."""
     from alliance_flow.i18n import use_language
@@ -563,7 +564,7 @@ def invitation_page(
 
 
 @router.get("/alliances/{ref}/meetings/{meeting_id}/calendar.ics")
-def meeting_calendar(ref: str, meeting_id: int, page: SignedInPage, db: DbDep) -> Response:
+def meeting_calendar(ref: str, meeting_id: ItemId, page: SignedInPage, db: DbDep) -> Response:
     viewer = viewer_of(page)
     with db.transaction() as session:
         a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.VIEW_PEOPLE)
@@ -746,7 +747,7 @@ def add_plenary(
 def move_plenary(
     request: Request,
     ref: str,
-    meeting_id: int,
+    meeting_id: ItemId,
     page: SignedInPage,
     db: DbDep,
     today: TodayDep,

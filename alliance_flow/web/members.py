@@ -16,7 +16,15 @@ from alliance_flow.errors import AllianceFlowError, InvalidInput, NotFound
 from alliance_flow.services import items as item_service
 from alliance_flow.services import members as member_service
 from alliance_flow.vocabulary import Authority, ParticipationLevel, Role, Sector, StakeholderGroup
-from alliance_flow.web.deps import DbDep, Page, SignedInPage, TodayDep, alliance_for, viewer_of
+from alliance_flow.web.deps import (
+    DbDep,
+    ItemId,
+    Page,
+    SignedInPage,
+    TodayDep,
+    alliance_for,
+    viewer_of,
+)
 from alliance_flow.web.pages import FormData, _fields, render
 
 router = APIRouter(include_in_schema=False)
@@ -163,7 +171,7 @@ def _member_page(
     db: Any,
     today: Any,
     ref: str,
-    member_id: int,
+    member_id: ItemId,
     *,
     status: int = 200,
     problems: list[Any] | None = None,
@@ -205,7 +213,7 @@ def _member_page(
 
 @router.get("/alliances/{ref}/members/{member_id}")
 def member_page(
-    request: Request, ref: str, member_id: int, page: SignedInPage, db: DbDep, today: TodayDep
+    request: Request, ref: str, member_id: ItemId, page: SignedInPage, db: DbDep, today: TodayDep
 ) -> Response:
     return _member_page(request, page, db, today, ref, member_id)
 
@@ -216,7 +224,7 @@ def _member_write(
     db: Any,
     today: Any,
     ref: str,
-    member_id: int,
+    member_id: ItemId,
     form: dict[str, Any],
     form_name: str,
     write: Callable[[Session, m.Alliance], object],
@@ -265,7 +273,7 @@ def _member_write(
 def edit_member(
     request: Request,
     ref: str,
-    member_id: int,
+    member_id: ItemId,
     page: SignedInPage,
     db: DbDep,
     today: TodayDep,
@@ -302,7 +310,7 @@ def edit_member(
 def member_left(
     request: Request,
     ref: str,
-    member_id: int,
+    member_id: ItemId,
     page: SignedInPage,
     db: DbDep,
     today: TodayDep,
@@ -324,7 +332,7 @@ def member_left(
 def member_account(
     request: Request,
     ref: str,
-    member_id: int,
+    member_id: ItemId,
     page: SignedInPage,
     db: DbDep,
     today: TodayDep,
@@ -346,7 +354,7 @@ def member_account(
 def remove_member(
     request: Request,
     ref: str,
-    member_id: int,
+    member_id: ItemId,
     page: SignedInPage,
     db: DbDep,
     today: TodayDep,

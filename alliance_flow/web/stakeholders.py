@@ -19,7 +19,15 @@ from alliance_flow.services import items as item_service
 from alliance_flow.services import stakeholders as service
 from alliance_flow.settings import get_thresholds
 from alliance_flow.vocabulary import Influence, Sector, StakeholderGroup
-from alliance_flow.web.deps import DbDep, Page, SignedInPage, TodayDep, alliance_for, viewer_of
+from alliance_flow.web.deps import (
+    DbDep,
+    ItemId,
+    Page,
+    SignedInPage,
+    TodayDep,
+    alliance_for,
+    viewer_of,
+)
 from alliance_flow.web.forms import FormState
 from alliance_flow.web.i18n import N_, Translator
 from alliance_flow.web.pages import FormData, render
@@ -289,7 +297,7 @@ def _edit_page(
     page: Page,
     db: Any,
     ref: str,
-    org_id: int,
+    org_id: ItemId,
     *,
     status: int = 200,
     problems: list[Any] | None = None,
@@ -327,7 +335,7 @@ def _edit_page(
 
 @router.get("/alliances/{ref}/organisations/{org_id:int}")
 def organisation_page(
-    request: Request, ref: str, org_id: int, page: SignedInPage, db: DbDep
+    request: Request, ref: str, org_id: ItemId, page: SignedInPage, db: DbDep
 ) -> Response:
     return _edit_page(request, page, db, ref, org_id)
 
@@ -336,7 +344,7 @@ def organisation_page(
 def edit_organisation(
     request: Request,
     ref: str,
-    org_id: int,
+    org_id: ItemId,
     page: SignedInPage,
     db: DbDep,
     today: TodayDep,
@@ -370,7 +378,7 @@ def edit_organisation(
 
 @router.post("/alliances/{ref}/organisations/{org_id:int}/remove")
 def remove_organisation(
-    request: Request, ref: str, org_id: int, page: SignedInPage, db: DbDep, form: FormData
+    request: Request, ref: str, org_id: ItemId, page: SignedInPage, db: DbDep, form: FormData
 ) -> Response:
     viewer = viewer_of(page)
     if form.get("confirm") != "yes":

@@ -246,3 +246,13 @@ def test_funders_see_how_many_people_never_who(client: TestClient, world: World)
     for text in seen:
         assert "Mia Member" not in text and "Olle Other" not in text
     assert "2 people" in seen[0]
+
+
+def test_ids_out_of_range_in_page_urls_are_refused_not_500(client: TestClient) -> None:
+    login(client, "coordinator")
+    for path in (
+        "/alliances/north/members/99999999999999999999",
+        "/alliances/north/meetings/99999999999999999999",
+        "/alliances/north/organisations/99999999999999999999",
+    ):
+        assert client.get(path).status_code in (404, 422), path
