@@ -51,17 +51,21 @@ def spreadsheet_cell(value: Any) -> Any:
     return value
 
 
-def csv_writer(stream: Any, text: Callable[[Any], str] | None = None) -> Any:
-    """A CSV writer (Excel dialect) whose every cell is neutralised by `spreadsheet_cell`;
-    `text` turns non-string values into text (default: str, with None as empty)."""
+def csv_writer(stream: Any, text: Callable[[Any], str] | None = None, **dialect: Any) -> Any:
+    """A CSV writer whose every cell is neutralised by `spreadsheet_cell`; `text` turns other
+    values into text (default: str, None as empty); `dialect` as for csv.writer."""
     import csv
 
-    writer = csv.writer(stream, lineterminator="\n")
+    writer = csv.writer(stream, **{"lineterminator": "\n", **dialect})
     show = text or (lambda v: "" if v is None else str(v))
 
     class Neutralised:
         def writerow(self, row: Iterable[Any]) -> None:
             writer.writerow([show(spreadsheet_cell(v)) for v in row])
+
+        def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+            for row in rows:
+                self.writerow(row)
 
     return Neutralised()
 

@@ -3,7 +3,6 @@ to CSV and XLSX (which re-imports without change), and uploads waiting for confi
 
 from __future__ import annotations
 
-import csv
 import io
 import secrets
 from collections.abc import Iterable
@@ -17,7 +16,7 @@ from sqlalchemy.orm import Session
 from alliance_flow import models as m
 from alliance_flow.errors import FieldProblem, InvalidInput, NotFound
 from alliance_flow.i18n import N_, _
-from alliance_flow.safety import spreadsheet_cell
+from alliance_flow.safety import csv_writer, spreadsheet_cell
 from alliance_flow.vocabulary import Influence
 
 #: How the table can be sorted: key -> what is compared.
@@ -275,9 +274,9 @@ def export_csv(header: list[str], rows: list[list[Any]]) -> bytes:
     """UTF-8 with a byte-order mark and ';' separators: what Excel in Europe opens directly.
     A cell a spreadsheet would run as a formula gets an apostrophe, which the importer drops."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer = csv_writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows([[spreadsheet_cell(v) for v in row] for row in rows])
+    writer.writerows(rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 

@@ -256,3 +256,19 @@ def test_ids_out_of_range_in_page_urls_are_refused_not_500(client: TestClient) -
         "/alliances/north/organisations/99999999999999999999",
     ):
         assert client.get(path).status_code in (404, 422), path
+
+
+def test_the_stakeholder_table_export_never_holds_a_formula(
+    client: TestClient, world: World
+) -> None:
+    with world.db.transaction() as session:
+        north = alliance_service.get_alliance(session=session, ref="north")
+        session.add(m.Organisation(alliance_id=north.id, name=FORMULA, phone="+33 1 23"))
+    login(client, "coordinator")
+    text = client.get("/alliances/north/stakeholders.csv").content.decode("utf-8-sig")
+    cells = [c for row in csv.reader(io.StringIO(text), delimiter=";") for c in row]
+    assert "'" + FORMULA in cells
+    assert not any(c.startswith(("=", "+", "@", "\t", "\r")) for c in cells)
+    book = load_workbook(io.BytesIO(client.get("/alliances/north/stakeholders.xlsx").content))
+    values = [c.value for s in book.worksheets for r in s.iter_rows() for c in r]
+    assert not any(isinstance(v, str) and v.startswith(("=", "+", "@")) for v in values)
