@@ -13,8 +13,10 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from alliance_flow import audit
+from alliance_flow.errors import Conflict
 from alliance_flow.safety import check_storable
 from alliance_flow.settings import get_settings
 
@@ -93,8 +95,14 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One use case: commit if it returns, roll everything back if it raises."""
-        with self._sessions() as session, session.begin():
-            yield session
+        try:
+            with self._sessions() as session, session.begin():
+                yield session
+        except StaleDataError:
+            # two saves of one row crossed (the row's version moved under us): nothing was saved
+            from alliance_flow.services.items import changed_by_someone_else
+
+            raise Conflict(changed_by_someone_else()) from None
 
     def session(self) -> Session:
         return self._sessions()

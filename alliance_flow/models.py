@@ -117,6 +117,11 @@ class Organisation(Base):
     __tablename__ = "organisations"
     __table_args__ = (UniqueConstraint("alliance_id", "name"),)
 
+    #: Optimistic locking: every save checks and bumps it, so two people editing the same row
+    #: never silently overwrite each other (see services.items.edit_item).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it once)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     alliance_id: Mapped[int] = mapped_column(ForeignKey("alliances.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(200))
@@ -176,6 +181,11 @@ class Member(Base):
     """A representative of an organisation, or an individual member; a candidate until joined."""
 
     __tablename__ = "members"
+
+    #: Optimistic locking: every save checks and bumps it, so two people editing the same row
+    #: never silently overwrite each other (see services.items.edit_item).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it once)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     alliance_id: Mapped[int] = mapped_column(
@@ -253,6 +263,11 @@ class Briefing(Base):
 
 class Meeting(Base):
     __tablename__ = "meetings"
+
+    #: Optimistic locking: every save checks and bumps it, so two people editing the same row
+    #: never silently overwrite each other (see services.items.edit_item).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it once)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     alliance_id: Mapped[int] = mapped_column(
@@ -389,6 +404,11 @@ class ActionPlanItem(Base):
 
     __tablename__ = "action_plan_items"
     __table_args__ = (UniqueConstraint("alliance_id", "number"),)
+
+    #: Optimistic locking: every save checks and bumps it, so two people editing the same row
+    #: never silently overwrite each other (see services.items.edit_item).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it once)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     alliance_id: Mapped[int] = mapped_column(ForeignKey("alliances.id", ondelete="CASCADE"))

@@ -405,10 +405,20 @@ def edit_item(
     item_id: int | None,
     changes: dict[str, Any],
     today: date,
+    expected_version: int | None = None,
 ) -> m.Base:
-    """Validate the whole item as it would be after the change, so cross-field rules hold."""
+    """Validate the whole item as it would be after the change, so cross-field rules hold.
+
+    `expected_version` is the version the editor's form was opened at: when someone saved the
+    item since, the change is refused (Conflict) instead of silently undoing theirs.
+    """
     k = kind_of(kind)
     row: Any = get_item(session=session, alliance=alliance, kind=kind, item_id=item_id)
+    if (
+        expected_version is not None
+        and getattr(row, "version", expected_version) != expected_version
+    ):
+        raise Conflict(changed_by_someone_else())
     unknown = [f for f in changes if f not in k.schema.model_fields]
     if unknown:
         raise InvalidInput([FieldProblem(f, "unknown field") for f in unknown])
@@ -430,6 +440,13 @@ def edit_item(
             session=session, alliance=alliance, meeting=row, before=before, today=today
         )
     return row
+
+
+def changed_by_someone_else() -> str:
+    return _(
+        "Someone else saved this since you opened it. Your changes are still in the form: "
+        "check them against what is saved now, then save again."
+    )
 
 
 #: Rows the database would delete or unlink along with an item (ON DELETE CASCADE / SET NULL),

@@ -25,7 +25,7 @@ from alliance_flow.web.deps import (
     alliance_for,
     viewer_of,
 )
-from alliance_flow.web.pages import FormData, _fields, render
+from alliance_flow.web.pages import FormData, _fields, form_version, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -290,6 +290,7 @@ def edit_member(
             item_id=member_id,
             changes=changes,
             today=today,
+            expected_version=form_version(form),
         )
 
     return _member_write(

@@ -83,6 +83,12 @@ async def form_data(request: Request) -> dict[str, Any]:
 FormData = Annotated[dict[str, Any], Depends(form_data)]
 
 
+def form_version(form: dict[str, Any]) -> int | None:
+    """The version of the row the edit form was opened at (its hidden `version` field)."""
+    text = str(form.get("version") or "").strip()
+    return int(text) if text.isascii() and text.isdecimal() and len(text) < 10 else None
+
+
 def _fields(form: dict[str, Any], names: tuple[str, ...], lists: tuple[str, ...] = ()) -> dict:
     """The named fields that were filled in; empty ones are left to the schema's defaults."""
     out: dict[str, Any] = {}
