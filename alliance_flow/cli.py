@@ -868,6 +868,45 @@ def db_current() -> None:
         db.dispose()
 
 
+@db_app.command("backup")
+def db_backup(target: Annotated[Path, typer.Argument(help="File to write the copy to.")]) -> None:
+    """Copy the whole database (audit log and outbox included) to a file."""
+    from alliance_flow.backup import BackupError, backup
+    from alliance_flow.settings import get_settings
+
+    url = get_settings().resolved_database_url()
+    try:
+        backup(url, target)
+    except BackupError as exc:
+        err.print(styled(("Error: ", "bold red"), str(exc)))
+        raise typer.Exit(EXIT_ERROR) from None
+    console.print(f"Backed up {url.split('@')[-1]} to {target}.")
+
+
+@db_app.command("restore")
+def db_restore(
+    source: Annotated[Path, typer.Argument(help="A file written by `db backup`.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Confirm: the current data is replaced.")] = (
+        False
+    ),
+) -> None:
+    """Replace the database by a backup (stop the dashboard and the flows first)."""
+    from alliance_flow.backup import BackupError, restore
+
+    if not yes:
+        err.print("Restoring replaces every record by the backup's; add --yes to confirm.")
+        raise typer.Exit(EXIT_ERROR)
+    from alliance_flow.settings import get_settings
+
+    url = get_settings().resolved_database_url()
+    try:
+        restore(url, source)
+    except BackupError as exc:
+        err.print(styled(("Error: ", "bold red"), str(exc)))
+        raise typer.Exit(EXIT_ERROR) from None
+    console.print(f"Restored {url.split('@')[-1]} from {source}.")
+
+
 if __name__ == "__main__":
     app()
 
