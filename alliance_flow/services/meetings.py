@@ -18,6 +18,7 @@ from alliance_flow.i18n import N_, _, use_language
 from alliance_flow.reminders import models as rm
 from alliance_flow.reminders.config import ReminderSettings, get_reminder_settings
 from alliance_flow.reminders.due import MEMBERS, audience, member
+from alliance_flow.safety import parse_id
 from alliance_flow.schemas import AgendaItemIn, validate
 from alliance_flow.services import items as item_service
 from alliance_flow.vocabulary import MeetingKind, MeetingStatus
@@ -345,7 +346,8 @@ def save_agenda(
     data: dict[str, Any] | None
     for n, raw in enumerate(rows):
         item_id = raw.get("id")
-        row = existing.get(int(str(item_id))) if str(item_id or "").isdigit() else None
+        number = parse_id(str(item_id or ""))
+        row = existing.get(number) if number is not None else None
         if item_id and row is None:
             problems.append(
                 FieldProblem(f"agenda-{n}-item", _("this agenda item no longer exists"))

@@ -17,6 +17,7 @@ from alliance_flow.errors import AllianceFlowError, FieldProblem, InvalidInput, 
 from alliance_flow.facts import load_facts
 from alliance_flow.gates import evaluate
 from alliance_flow.reminders.config import get_reminder_settings
+from alliance_flow.safety import parse_id
 from alliance_flow.services import alliances as alliance_service
 from alliance_flow.services import calendars as calendar_service
 from alliance_flow.services import meetings as meeting_service
@@ -384,7 +385,7 @@ def agenda_rows(form: dict[str, Any]) -> list[dict[str, Any]]:
     rows: dict[int, dict[str, Any]] = {}
     for key, value in form.items():
         parts = key.split("-")
-        if len(parts) == 3 and parts[0] == "agenda" and parts[1].isdigit():
+        if len(parts) == 3 and parts[0] == "agenda" and parse_id(parts[1]) is not None:
             rows.setdefault(int(parts[1]), {})[parts[2]] = value
     return [rows[n] for n in sorted(rows)]
 
@@ -419,7 +420,7 @@ def save_attendance(
 ) -> Response:
     marks: dict[int, bool | None] = {}
     for key, value in form.items():
-        if key.startswith("att-") and key[4:].isdigit():
+        if key.startswith("att-") and parse_id(key[4:]) is not None:
             marks[int(key[4:])] = {"present": True, "absent": False}.get(str(value))
 
     def write(session: Session, a: m.Alliance) -> None:
@@ -443,7 +444,7 @@ def record_minutes(
     items = {
         int(key[8:]): str(value)
         for key, value in form.items()
-        if key.startswith("minutes-") and key[8:].isdigit()
+        if key.startswith("minutes-") and parse_id(key[8:]) is not None
     }
 
     def write(session: Session, a: m.Alliance) -> None:

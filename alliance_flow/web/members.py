@@ -13,6 +13,7 @@ from alliance_flow import models as m
 from alliance_flow import privacy
 from alliance_flow.accounts.policy import Permission
 from alliance_flow.errors import AllianceFlowError, InvalidInput, NotFound
+from alliance_flow.safety import parse_id
 from alliance_flow.services import items as item_service
 from alliance_flow.services import members as member_service
 from alliance_flow.vocabulary import Authority, ParticipationLevel, Role, Sector, StakeholderGroup
@@ -149,7 +150,7 @@ def assign_roles(
     holders: dict[str, int | None] = {}
     for role in ROLES:
         value = str(form.get(role, "") or "").strip()
-        holders[role] = int(value) if value.isdigit() else None
+        holders[role] = parse_id(value)
     try:
         with db.transaction() as session:
             a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.MANAGE)

@@ -241,7 +241,7 @@ def _table_page(
 def _imported_notice(tr: Translator, request: Request) -> str | None:
     raw = request.query_params.get("imported", "")
     parts = raw.split("-")
-    if len(parts) != 4 or not all(p.isdigit() for p in parts):
+    if len(parts) != 4 or not all(p.isascii() and p.isdecimal() and len(p) < 10 for p in parts):
         return None
     new_orgs, updated_orgs, new_members, updated_members = (int(p) for p in parts)
     return tr.gettext(

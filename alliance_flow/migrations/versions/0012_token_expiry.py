@@ -1,7 +1,7 @@
 """API tokens expire
 
 Revision ID: 0009_token_expiry
-Revises: 0008_meetings
+Revises: 0009_outbox_alliance_status
 Create Date: 2026-11-30 12:45:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009_token_expiry"
-down_revision: str | None = "0008_meetings"
+down_revision: str | None = "0009_outbox_alliance_status"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
