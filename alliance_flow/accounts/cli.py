@@ -156,9 +156,8 @@ def password(login: Login, new: Annotated[str | None, typer.Option("--password")
 def token(
     login: Login,
     name: Annotated[str, typer.Option(help="What the token is for.")] = "script",
-    days: Annotated[int, typer.Option(help="How many days it stays valid (1-366).")] = (
-        services.TOKEN_DAYS
-    ),
+    # services.TOKEN_DAYS; written out so that --help does not load the services
+    days: Annotated[int, typer.Option(help="How many days it stays valid (1-366).")] = 90,
 ) -> None:
     """Issue a personal API token (shown once; only its hash is stored)."""
     with _use_case() as session:
