@@ -9,8 +9,9 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
-#: The largest id any of our databases stores (a signed 64-bit integer).
-MAX_ID = 2**63 - 1
+#: The largest id our tables hold: every id column is an INTEGER, 32 bits on PostgreSQL, which
+#: refuses a larger number even in a lookup ("integer out of range"). Larger ids exist nowhere.
+MAX_ID = 2**31 - 1
 
 #: Schemes a user-typed address may have to become a link; `javascript:`, `data:` never do.
 LINK_SCHEMES = ("http", "https")
@@ -73,7 +74,7 @@ def csv_writer(stream: Any, text: Callable[[Any], str] | None = None, **dialect:
 def parse_id(text: str) -> int | None:
     """An id typed in a URL or on a command line: ASCII digits within range, else None."""
     text = text.strip()
-    if not text or not (text.isascii() and text.isdecimal()) or len(text) > 19:
+    if not text or not (text.isascii() and text.isdecimal()) or len(text) > 10:
         return None
     number = int(text)
     return number if 0 < number <= MAX_ID else None
