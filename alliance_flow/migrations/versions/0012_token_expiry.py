@@ -1,7 +1,7 @@
 """API tokens expire
 
-Revision ID: 0009_token_expiry
-Revises: 0009_outbox_alliance_status
+Revision ID: 0012_token_expiry
+Revises: 0011_outbox_delivered_to
 Create Date: 2026-11-30 12:45:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009_token_expiry"
-down_revision: str | None = "0009_outbox_alliance_status"
+revision: str = "0012_token_expiry"
+down_revision: str | None = "0011_outbox_delivered_to"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """consent per member and purpose
 
-Revision ID: 0010_member_consents
-Revises: 0009_token_expiry
+Revision ID: 0013_member_consents
+Revises: 0012_token_expiry
 Create Date: 2026-11-30 12:55:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0010_member_consents"
-down_revision: str | None = "0009_token_expiry"
+revision: str = "0013_member_consents"
+down_revision: str | None = "0012_token_expiry"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """a version on the rows people edit, for optimistic locking
 
-Revision ID: 0011_row_versions
-Revises: 0010_member_consents
+Revision ID: 0014_row_versions
+Revises: 0013_member_consents
 Create Date: 2026-11-30 13:22:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0011_row_versions"
-down_revision: str | None = "0010_member_consents"
+revision: str = "0014_row_versions"
+down_revision: str | None = "0013_member_consents"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
