@@ -159,6 +159,8 @@ class OwnActionOut(BaseModel):
     starts_on: date | None
     ends_on: date | None
     status: str
+    #: the day it was done (set when the status became done)
+    completed_on: date | None = None
 
 
 class OwnMinutesActionOut(BaseModel):
@@ -193,6 +195,8 @@ class OwnActionIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     status: ActionStatus
+    #: the day it was done; null with status done means today
+    completed_on: date | None = None
 
 
 class OwnMinutesActionIn(BaseModel):

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from alliance_flow.db import Database, open_database
-from alliance_flow.web import alliance_edit, api, errors, observability, pages, stakeholders
+from alliance_flow.web import alliance_edit, analysis, api, errors, observability, pages, planning, stakeholders
 from alliance_flow.web import meetings as meeting_pages
 from alliance_flow.web import members as member_pages
 from alliance_flow.web import privacy as privacy_pages
@@ -44,6 +44,8 @@ def create_app(db: Database | None = None, *, today: Callable[[], date] | None =
     app.include_router(meeting_pages.router)
     app.include_router(alliance_edit.router)
     app.include_router(report_pages.router)
+    app.include_router(analysis.router)
+    app.include_router(planning.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     errors.install(app)
     app.add_api_route("/api/docs", api_docs, include_in_schema=False)

@@ -772,16 +772,3 @@ def move_plenary(
         )
 
     return _launch_write(request, page, db, today, ref, form, "plenaries", write)
-
-
-# --- links that arrive in reminders -------------------------------------------------------------
-
-
-@router.get("/alliances/{ref}/actions")
-def my_actions(ref: str, page: SignedInPage, db: DbDep) -> Response:
-    """Reminders about actions link here: the member's own actions are on their "My part" page."""
-    viewer = viewer_of(page)
-    with db.transaction() as session:
-        a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.OWN_ITEMS)
-        slug = a.slug
-    return RedirectResponse(f"/alliances/{slug}/me#actions-title", status_code=303)

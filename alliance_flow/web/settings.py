@@ -23,6 +23,10 @@ class WebSettings(BaseSettings):
     #: comma-separated (e.g. "127.0.0.1"). Empty: the headers are ignored and the client is the
     #: connection's own address, so no one can pick the address the login limit counts.
     trusted_proxies: str = ""
+    #: Where the organisations map draws its background; empty: no background, the map
+    #: still places the organisations and says why it is blank.
+    map_tiles: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    map_attribution: str = "© OpenStreetMap contributors"
 
 
 @lru_cache

@@ -266,8 +266,6 @@ EXPECT: dict[tuple[str, str], tuple[Payload, dict[str, int]]] = {
         lambda v: {"date": "2026-02-11"},
         manage(303, anon=303),
     ),
-    # where reminders about actions point: the member's own actions
-    ("GET", "/alliances/{ref}/actions"): (None, people(303, anon=303)),
     # personal data: the member's own (no confirmation: refused), and the administrator's
     ("POST", "/alliances/{ref}/me/consents"): (
         lambda v: {"contact": "yes"},
@@ -295,6 +293,59 @@ EXPECT: dict[tuple[str, str], tuple[Payload, dict[str, int]]] = {
     ("POST", "/admin/links"): (
         lambda v: {"login": "member", "alliance": "north", "member": "Mia Member"},
         admin_only(303),
+    ),
+    # stage 3, analysis: members read it, coordinators write it; funders see no names
+    ("GET", "/alliances/{ref}/analysis"): (None, people(anon=303)),
+    ("POST", "/alliances/{ref}/analysis/gaps-from-minutes"): (None, manage(422, anon=303)),
+    ("POST", "/alliances/{ref}/analysis/{key}"): (
+        lambda v: {"description": f"Gap seen by {v}"},
+        manage(303, anon=303),
+    ),
+    ("POST", "/alliances/{ref}/analysis/{key}/{row_id}"): (
+        lambda v: {"description": f"Gap edited by {v}"},
+        manage(303, anon=303),
+    ),
+    ("POST", "/alliances/{ref}/analysis/{key}/{row_id}/remove"): (None, manage(303, anon=303)),
+    ("GET", "/alliances/{ref}/map"): (None, people(anon=303)),
+    ("GET", "/alliances/{ref}/map.geojson"): (None, people(anon=303)),
+    ("GET", "/alliances/{ref}/map.kml"): (None, people(anon=303)),
+    ("POST", "/alliances/{ref}/map/{organisation_id}"): (
+        lambda v: {"latitude": "44.87", "longitude": "-0.52"},
+        manage(303, anon=303),
+    ),
+    # stage 4, planning; the owner of an action reports on it, the members sign the charter
+    ("GET", "/alliances/{ref}/planning"): (None, people(anon=303)),
+    ("POST", "/alliances/{ref}/planning/vision"): (
+        lambda v: {"vision": f"Vision of {v}"},
+        manage(303, anon=303),
+    ),
+    ("POST", "/alliances/{ref}/planning/publications"): (
+        lambda v: {"kind": "research", "title": f"Research by {v}"},
+        manage(303, anon=303),
+    ),
+    ("GET", "/alliances/{ref}/actions"): (None, people(anon=303)),
+    ("POST", "/alliances/{ref}/actions"): (
+        lambda v: {"action": f"Action by {v}"},
+        manage(303, anon=303),
+    ),
+    ("POST", "/alliances/{ref}/actions/{plan_action}"): (
+        lambda v: {"action": "Mia's action"},
+        manage(303, anon=303),
+    ),
+    ("POST", "/alliances/{ref}/actions/{plan_action}/progress"): (
+        lambda v: {"status": "in_progress"},
+        own_write(303, anon=303),
+    ),
+    ("POST", "/alliances/{ref}/actions/{plan_action}/remove"): (None, manage(303, anon=303)),
+    ("GET", "/alliances/{ref}/charter"): (None, people(anon=303)),
+    ("POST", "/alliances/{ref}/charter"): (
+        lambda v: {"text": f"Charter written by {v}"},
+        manage(303, anon=303),
+    ),
+    # Mia has signed v1 through the API row already
+    ("POST", "/alliances/{ref}/charter/sign"): (
+        lambda v: {"agree": "on"},
+        own_write(409, anon=303),
     ),
     # last: it ends the session the other rows use
     ("POST", "/logout"): (None, _statuses(303, 303)),
@@ -355,6 +406,10 @@ def test_authorization_matrix(visitor: str, world: World) -> None:
             .replace("{action_id}", str(world.other_minutes_action))
             .replace("{stage}", "launch")
             .replace("{token_id}", "999999")
+            .replace("{key}", "gaps")
+            .replace("{row_id}", str(world.gap))
+            .replace("{organisation_id}", str(world.organisation))
+            .replace("{plan_action}", str(world.action))
         )
         payload = payload_fn(visitor) if payload_fn else {}
         if path.startswith("/api/"):
