@@ -11,7 +11,16 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from alliance_flow.db import Database, open_database
-from alliance_flow.web import alliance_edit, analysis, api, errors, observability, pages, planning, stakeholders
+from alliance_flow.web import (
+    alliance_edit,
+    analysis,
+    api,
+    errors,
+    observability,
+    pages,
+    planning,
+    stakeholders,
+)
 from alliance_flow.web import meetings as meeting_pages
 from alliance_flow.web import members as member_pages
 from alliance_flow.web import privacy as privacy_pages

@@ -54,7 +54,17 @@ FIX_LINKS: dict[str, FixLink] = {
     "launch.chair_and_secretary": FixLink("/members", "roles"),
     "launch.membership_size": FixLink("/members", "member-list", Permission.VIEW_PEOPLE),
     # later stages, where a page of an earlier stage already fixes them
-    "analysis.organisations_mapped": FixLink("/organisations", "", Permission.VIEW_PEOPLE),
+    "analysis.sector_profiled": FixLink("/analysis", "profiles-programme"),
+    "analysis.secondary_research": FixLink("/analysis", "research-title"),
+    "analysis.consultations": FixLink("/analysis", "consultations-interviewee"),
+    "analysis.organisations_mapped": FixLink("/map", "unmapped"),
+    "analysis.gaps_identified": FixLink("/analysis", "gaps"),
+    # planning: vision and publications, the action plan, the charter (planning.py)
+    "planning.research_published": FixLink("/planning", "publish-title"),
+    "planning.vision_agreed": FixLink("/planning", "vision-vision"),
+    "planning.action_plan_complete": FixLink("/actions", "action-plan", Permission.VIEW_PEOPLE),
+    "planning.charter_signed": FixLink("/charter", "signatures", Permission.VIEW_PEOPLE),
+    "planning.plan_published": FixLink("/planning", "publish-title"),
     "dissemination.communications_officer": FixLink("/members", "roles"),
 }
 

@@ -18,6 +18,8 @@ ALLIANCE_MENU: tuple[tuple[str, str, str, Permission], ...] = (
     ("members", "/members", N_("Members"), Permission.VIEW_PEOPLE),
     ("organisations", "/organisations", N_("Stakeholders"), Permission.VIEW_PEOPLE),
     ("meetings", "/meetings", N_("Meetings"), Permission.VIEW_PEOPLE),
+    ("actions", "/actions", N_("Action plan"), Permission.VIEW_PEOPLE),
+    ("charter", "/charter", N_("Charter"), Permission.VIEW_PEOPLE),
     ("me", "/me", N_("My part"), Permission.OWN_ITEMS),
     ("outbox", "/outbox", N_("Notifications"), Permission.MANAGE),
     ("report", "/report", N_("Progress report"), Permission.VIEW),

@@ -68,9 +68,31 @@ SECTIONS: dict[str, list[Section]] = {
         ),
     ],
     "analysis": [
-        Section("/organisations", N_("Organisations"), N_("Where they are, for the map.")),
+        Section(
+            "/analysis",
+            N_("Sector profiles, research, consultations and gaps"),
+            N_("What exists, what was read, who was consulted, and what is missing."),
+        ),
+        Section("/map", N_("Map of the organisations"), N_("Where each organisation works.")),
+        Section(
+            "/meetings",
+            N_("Gaps workshop"),
+            N_("A facilitated meeting; its minutes become gaps on the analysis page."),
+        ),
     ],
-    "planning": [],
+    "planning": [
+        Section(
+            "/planning",
+            N_("Vision and publications"),
+            N_("The shared vision, then the research and the signed action plan made public."),
+        ),
+        Section(
+            "/actions",
+            N_("Action plan"),
+            N_("SMART actions: objective, owner, partners, dates, budget, indicator, status."),
+        ),
+        Section("/charter", N_("Charter of engagement"), N_("Its versions, and who signed which.")),
+    ],
     "dissemination": [
         Section("/members", N_("Members and roles"), N_("The communications officer.")),
     ],
