@@ -177,10 +177,14 @@ def test_members_see_no_link_to_forms_they_cannot_use(client: TestClient) -> Non
 
 def test_later_stages_say_their_page_is_coming_not_a_code(client: TestClient) -> None:
     login(client, "coordinator")
-    page = client.get("/alliances/north/stages/planning").text
+    page = client.get("/alliances/north/stages/sustainability").text
     visible = re.sub(r"<[^>]+>", " ", page)
-    assert "planning.action_plan_complete" not in visible
+    assert "sustainability.decision_made" not in visible
     assert "ask your administrator to record it" in page
+    # planning's checks have their pages: each links to the form that fixes it
+    planning = client.get("/alliances/north/stages/planning").text
+    assert 'href="/alliances/north/actions#action-plan"' in planning
+    assert 'href="/alliances/north/charter#signatures"' in planning
 
 
 def test_the_shell_names_the_alliance_and_the_role(client: TestClient) -> None:
