@@ -46,7 +46,8 @@ def test_every_catalog_translates_every_message(locales: Path, language: str) ->
     translated = {
         (m.id[0] if isinstance(m.id, tuple) else m.id)
         for m in catalog
-        if m.id and all(m.string if isinstance(m.string, tuple) else [m.string])
+        # a fuzzy entry is a guess the catalogs do not use: the reader would see English
+        if m.id and not m.fuzzy and all(m.string if isinstance(m.string, tuple) else [m.string])
     }
     missing = sorted(messages - translated)
     assert not missing, f"{language} lacks: {missing}"

@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 from alliance_flow import vocabulary
 from alliance_flow.accounts import services as accounts
 from alliance_flow.i18n import LOCALES_DIR
-from tests.web.conftest import World, add_member_items, login
+from tests.web.conftest import World, login
 
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}|%\([a-z_]+\)[sd]")
 
@@ -42,6 +42,11 @@ PAGES = (
     "/alliances/north/launch",
     "/alliances/north/outbox",
     "/alliances/north/me",
+    "/alliances/north/analysis",
+    "/alliances/north/map",
+    "/alliances/north/planning",
+    "/alliances/north/actions",
+    "/alliances/north/charter",
     "/alliances/north/no-such-page",
 )
 
@@ -109,7 +114,6 @@ def _codes() -> set[str]:
 def test_no_english_and_no_code_on_any_page(
     world: World, client: TestClient, language: str
 ) -> None:
-    add_member_items(world.db, world)
     with world.db.transaction() as session:
         accounts.get_user(session=session, login="coordinator").language = language
     login(client, "coordinator")
