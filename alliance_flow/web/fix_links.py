@@ -47,10 +47,10 @@ FIX_LINKS: dict[str, FixLink] = {
     "scope.contacts_complete": FixLink("/members", "member-list", Permission.VIEW_PEOPLE),
     "scope.authority_checked": FixLink("/members", "member-list", Permission.VIEW_PEOPLE),
     # launch: meetings and the launch plan (meetings.py), members and their roles (members.py)
-    "launch.initiation_workshop": FixLink("/meetings", "add"),
+    "launch.initiation_workshop": FixLink("/meetings", "add", query="kind=initiation_workshop"),
     "launch.plenaries_planned": FixLink("/launch", "plenaries"),
-    "launch.accountability_stated": FixLink("/launch", "accountable"),
-    "launch.channels_chosen": FixLink("/launch", "channels-text"),
+    "launch.accountability_stated": FixLink("/launch", "r-accountable"),
+    "launch.channels_chosen": FixLink("/launch", "c-communication-channels"),
     "launch.chair_and_secretary": FixLink("/members", "roles"),
     "launch.membership_size": FixLink("/members", "member-list", Permission.VIEW_PEOPLE),
     # later stages, where a page of an earlier stage already fixes them

@@ -3,6 +3,7 @@ calendar files and feed; and the launch workspace with its plenary plan."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -24,6 +25,7 @@ from alliance_flow.services import meetings as meeting_service
 from alliance_flow.settings import get_thresholds
 from alliance_flow.stages import checks_for
 from alliance_flow.vocabulary import MeetingKind, MeetingStatus, Stage
+from alliance_flow.web import labels
 from alliance_flow.web.deps import (
     DbDep,
     ItemId,
@@ -34,6 +36,9 @@ from alliance_flow.web.deps import (
     get_db,
     viewer_of,
 )
+from alliance_flow.web.fix_links import fix_url
+from alliance_flow.web.forms import FormState, parse_date, parse_dates, show_date
+from alliance_flow.web.i18n import Translator
 from alliance_flow.web.pages import FormData, _is_htmx, render
 from alliance_flow.web.timeline import plenary_timeline
 
@@ -44,16 +49,40 @@ STATUSES = [s.value for s in MeetingStatus]
 DETAIL_FIELDS = ("kind", "title", "place", "host_organisation", "duration_minutes", "status")
 
 
-def _starts_at(form: dict[str, Any]) -> str:
-    """The form's date and time fields as the ISO local time the schema reads."""
-    day = str(form.get("date", "") or "").strip()
-    time = str(form.get("time", "") or "").strip()
-    if not day:
-        return ""
-    return f"{day}T{time or '00:00'}"
+STATUS_COLOURS = {"planned": "blue", "held": "green", "cancelled": "grey"}
+TIME = re.compile(r"^\s*([01]?\d|2[0-3])[:.h]([0-5]\d)\s*$")
 
 
-def _meeting_in(form: dict[str, Any], *, every_field: bool) -> dict[str, Any]:
+def _starts_at(form: dict[str, Any], tr: Translator, *, default_time: str = "") -> str:
+    """The form's date (day/month/year) and time (24-hour) as the ISO local time the schema
+    reads; each unreadable one is refused naming its field."""
+    problems = []
+    day_text = str(form.get("date", "") or "").strip()
+    time_text = str(form.get("time", "") or "").strip() or default_time
+    day = parse_date(day_text) if day_text else None
+    if not day_text:
+        problems.append(FieldProblem("date", tr.gettext("required")))
+    elif day is None:
+        problems.append(
+            FieldProblem(
+                "date", tr.gettext("enter a date as day/month/year, for example 31/12/2026")
+            )
+        )
+    found = TIME.match(time_text)
+    if not found:
+        problems.append(
+            FieldProblem(
+                "time",
+                tr.gettext("enter a time as hours:minutes on the 24-hour clock, for example 14:30"),
+            )
+        )
+    if problems:
+        raise InvalidInput(problems)
+    assert day is not None and found is not None
+    return f"{day.isoformat()}T{int(found.group(1)):02d}:{found.group(2)}"
+
+
+def _meeting_in(form: dict[str, Any], tr: Translator, *, every_field: bool) -> dict[str, Any]:
     """What the details form says; an edit sends every field so an emptied one is cleared."""
     out: dict[str, Any] = {}
     for name in DETAIL_FIELDS:
@@ -64,18 +93,26 @@ def _meeting_in(form: dict[str, Any], *, every_field: bool) -> dict[str, Any]:
         out.pop("duration_minutes", None)
     if not out.get("status"):
         out.pop("status", None)
-    starts = _starts_at(form)
-    if starts or not every_field:
-        out["starts_at"] = starts
+    out["starts_at"] = _starts_at(form, tr)
     return out
 
 
 def _date_problems(problems: list[Any]) -> list[Any]:
-    """The schema speaks of starts_at; the form has a date and a time field."""
+    """The schema speaks of starts_at; the form has a date and a time field. The date was
+    checked first, so what the schema still refuses is the time (one the clocks skip)."""
     return [
-        FieldProblem("date", p.problem) if getattr(p, "field", None) == "starts_at" else p
+        FieldProblem("time", p.problem) if getattr(p, "field", None) == "starts_at" else p
         for p in problems
     ]
+
+
+def _options(tr: Translator) -> dict[str, Any]:
+    t = tr.gettext
+    return {
+        "kind_options": [(k, t(labels.MEETING_KINDS[k])) for k in KINDS],
+        "status_options": [(x, t(labels.MEETING_STATUSES[x])) for x in STATUSES],
+        "status_colours": STATUS_COLOURS,
+    }
 
 
 # --- the list of meetings ---------------------------------------------------------------------
@@ -113,10 +150,13 @@ def _meetings_page(
         feed_url=feed_url,
         notice=notice,
         may_manage=may_manage,
-        problems=problems or [],
-        values=values or {"kind": request.query_params.get("kind", "")},
-        kinds=KINDS,
+        form=FormState(
+            values=values or {"kind": request.query_params.get("kind", ""), "time": "10:00"},
+            problems=problems or [],
+            prefix="mt-",
+        ),
         today=today,
+        **_options(page.tr),
     )
 
 
@@ -138,7 +178,7 @@ def add_meeting(
             row = meeting_service.add_meeting(
                 session=session,
                 alliance=a,
-                meeting_in=_meeting_in(form, every_field=False),
+                meeting_in=_meeting_in(form, page.tr, every_field=False),
                 today=today,
             )
             target = f"/alliances/{a.slug}/meetings/{row.id}"
@@ -234,14 +274,24 @@ def _meeting_page(
     saved = {
         "kind": meeting.kind,
         "title": meeting.title or "",
-        "date": start.date().isoformat(),
+        "date": start.date(),
         "time": start.strftime("%H:%M"),
         "place": meeting.place or "",
         "host_organisation": meeting.host_organisation or "",
         "duration_minutes": str(meeting.duration_minutes),
         "status": meeting.status,
     }
-    details = {**saved, **(values or {})} if section == "details" else saved
+    typed = values or {}
+
+    def state(name: str, saved_values: dict[str, Any], prefix: str) -> FormState:
+        mine = section == name
+        return FormState(
+            values={**saved_values, **typed} if mine else saved_values,
+            problems=(problems or []) if mine else [],
+            prefix=prefix,
+        )
+
+    t = page.tr.gettext
     return render(
         request,
         "meeting.html",
@@ -253,18 +303,39 @@ def _meeting_page(
         title=meeting_service.meeting_name(meeting),
         start=start,
         past=start.date() <= today,
-        details=details,
-        values=values or {},
         section=section,
-        problems=problems or [],
-        bad={p.field for p in problems or [] if isinstance(p, FieldProblem)},
+        details_form=state("details", saved, "mt-"),
+        action_form=state("actions", {}, "act-"),
+        section_form=FormState(
+            values=typed,
+            problems=problems or [],
+            prefix="",
+            labels=_row_labels(problems or [], t),
+        ),
+        owner_options=[
+            (mb.id, mb.name + (f" ({mb.organisation.name})" if mb.organisation else ""))
+            for mb in view.people
+        ],
         notice=notice or request.query_params.get("notice"),
         may_manage=may_manage,
         mine=mine,
-        kinds=KINDS,
-        statuses=STATUSES,
         today=today,
+        **_options(page.tr),
     )
+
+
+def _row_labels(problems: list[Any], t: Callable[[str], str]) -> dict[str, str]:
+    """Names for the error summary of the agenda table: "Time of item 2", not "agenda-1-time"."""
+    out = {"minutes": t("Minutes"), "attendance": t("Attendance")}
+    for p in problems:
+        parts = str(getattr(p, "field", "")).split("-")
+        if len(parts) == 3 and parts[0] == "agenda" and parts[1].isdigit():
+            n = int(parts[1]) + 1
+            text = {"time": t("Time of item %(n)s"), "item": t("Item %(n)s")}.get(
+                parts[2], t("Item %(n)s")
+            )
+            out[p.field] = text % {"n": n}
+    return out
 
 
 @router.get("/alliances/{ref}/meetings/{meeting_id}")
@@ -357,7 +428,7 @@ def change_meeting(
             session=session,
             alliance=a,
             meeting_id=meeting_id,
-            changes=_meeting_in(form, every_field=True),
+            changes=_meeting_in(form, page.tr, every_field=True),
             today=today,
         )
 
@@ -471,11 +542,15 @@ def add_action(
     today: TodayDep,
     form: FormData,
 ) -> Response:
+    parsed, bad_dates = parse_dates(form, ("due_on",))
     action_in = {
-        k: str(form.get(k, "") or "").strip() for k in ("description", "owner_member_id", "due_on")
+        k: str(parsed.get(k, "") or "").strip()
+        for k in ("description", "owner_member_id", "due_on")
     }
 
     def write(session: Session, a: m.Alliance) -> None:
+        if bad_dates:
+            raise InvalidInput(bad_dates)
         meeting_service.add_action(
             session=session, alliance=a, meeting_id=meeting_id, action_in=action_in, today=today
         )
@@ -606,18 +681,27 @@ def _launch_page(
         meetings = meeting_service.list_meetings(session=session, alliance=a)
         may_manage = viewer.may(Permission.MANAGE, a.id)
         may_see_people = viewer.may(Permission.VIEW_PEOPLE, a.id)
+    fixes = {
+        o.code: url
+        for o in report.outcomes
+        if (url := fix_url(request, viewer, a.id, a.slug, o.code)) is not None
+    }
     timeline = plenary_timeline(
         alliance=a,
         meetings=[mt for mt in meetings if mt.status != MeetingStatus.CANCELLED],
         today=today,
         language=page.tr.language,
     )
-    saved = {
-        "accountable": a.accountable or "",
-        "operating_rules": a.operating_rules or "",
-        "communication_channels": "\n".join(a.communication_channels or []),
-    }
-    shown = {**saved, **(values or {})} if section in ("rules", "channels") else saved
+    typed = values or {}
+
+    def state(name: str, saved: dict[str, Any], prefix: str) -> FormState:
+        mine = section == name
+        return FormState(
+            values={**saved, **typed} if mine else saved,
+            problems=(problems or []) if mine else [],
+            prefix=prefix,
+        )
+
     return render(
         request,
         "launch.html",
@@ -626,15 +710,25 @@ def _launch_page(
         alliance=a,
         report=report,
         plenary=report.get("launch.plenaries_planned"),
+        fixes=fixes,
         timeline=timeline,
         meetings=meetings,
         meeting_name=meeting_service.meeting_name,
         local_start=meeting_service.local_start,
         may_manage=may_manage,
         may_see_people=may_see_people,
-        problems=problems or [],
-        values=shown,
-        plan_values=(values or {}) if section == "plenaries" else {},
+        rules_form=state(
+            "rules",
+            {"accountable": a.accountable or "", "operating_rules": a.operating_rules or ""},
+            "r-",
+        ),
+        channels_form=state(
+            "channels",
+            {"communication_channels": "\n".join(a.communication_channels or [])},
+            "c-",
+        ),
+        plan_form=state("plenaries", {"time": "10:00"}, "pl-"),
+        show_date=show_date,
         section=section,
         today=today,
     )
@@ -735,7 +829,7 @@ def add_plenary(
     request: Request, ref: str, page: SignedInPage, db: DbDep, today: TodayDep, form: FormData
 ) -> Response:
     def write(session: Session, a: m.Alliance) -> object:
-        data = _meeting_in(form, every_field=False)
+        data = _meeting_in(form, page.tr, every_field=False)
         data["kind"] = MeetingKind.PLENARY.value
         return meeting_service.add_meeting(
             session=session, alliance=a, meeting_in=data, today=today
@@ -759,15 +853,12 @@ def move_plenary(
     def write(session: Session, a: m.Alliance) -> object:
         meeting = meeting_service.get_meeting(session=session, alliance=a, meeting_id=meeting_id)
         start = meeting_service.local_start(meeting)
-        day = str(form.get("date", "") or "").strip()
-        if not day:
-            raise InvalidInput([FieldProblem("date", page.tr.gettext("required"))])
-        time = str(form.get("time", "") or "").strip() or start.strftime("%H:%M")
+        starts_at = _starts_at(form, page.tr, default_time=start.strftime("%H:%M"))
         return meeting_service.change_meeting(
             session=session,
             alliance=a,
             meeting_id=meeting_id,
-            changes={"starts_at": f"{day}T{time}"},
+            changes={"starts_at": starts_at},
             today=today,
         )
 

@@ -17,6 +17,8 @@ from alliance_flow.safety import parse_id
 from alliance_flow.services import items as item_service
 from alliance_flow.services import members as member_service
 from alliance_flow.vocabulary import Authority, ParticipationLevel, Role, Sector, StakeholderGroup
+from alliance_flow.web import labels
+from alliance_flow.web.choices import language_options
 from alliance_flow.web.deps import (
     DbDep,
     ItemId,
@@ -26,6 +28,8 @@ from alliance_flow.web.deps import (
     alliance_for,
     viewer_of,
 )
+from alliance_flow.web.forms import FormState, parse_dates
+from alliance_flow.web.i18n import Translator
 from alliance_flow.web.pages import FormData, _fields, form_version, render
 
 router = APIRouter(include_in_schema=False)
@@ -50,14 +54,31 @@ EDIT_FIELDS = tuple(f for f in MEMBER_FIELDS if f != "roles")
 ROLES = [r.value for r in Role]
 
 
-def _choices() -> dict[str, Any]:
+def _choices(tr: Translator, organisations: list[Any]) -> dict[str, Any]:
+    """The options of the member form's selects, in the reader's language."""
+    t = tr.gettext
     return {
-        "groups": [g.value for g in StakeholderGroup],
-        "sectors": [s.value for s in Sector],
+        "organisation_options": [(o.id, o.name) for o in organisations],
+        "group_options": [
+            (g.value, t(labels.STAKEHOLDER_GROUPS[g.value])) for g in StakeholderGroup
+        ],
+        "sector_options": [(x.value, t(labels.SECTORS[x.value])) for x in Sector],
+        "role_options": [(r, t(labels.MEMBER_ROLES[r])) for r in ROLES],
+        "authority_options": [
+            (x.value, t("yes") if x == Authority.YES else t("no")) for x in Authority
+        ],
+        "level_options": [
+            (x.value, t(labels.PARTICIPATION_LEVELS[x.value])) for x in ParticipationLevel
+        ],
+        "language_options": language_options(tr.language),
         "member_roles": ROLES,
-        "authorities": [x.value for x in Authority],
-        "levels": [x.value for x in ParticipationLevel],
     }
+
+
+def _label(mb: Any, tr: Translator) -> str:
+    """A member as a select shows them: name, organisation, and whether they are a candidate."""
+    text = mb.name + (f" ({mb.organisation.name})" if mb.organisation else "")
+    return text if mb.joined_on else f"{text} · {tr.gettext('candidate')}"
 
 
 def _members_page(
@@ -79,11 +100,13 @@ def _members_page(
         rows: list[Any] = item_service.list_items(session=session, alliance=a, kind="member")
         organisations = item_service.list_items(session=session, alliance=a, kind="organisation")
         holders = member_service.role_holders(session=session, alliance=a, today=today)
+        holders_ids = {role: mb.id for role, mb in holders.items()}
         may_manage = viewer.may(Permission.MANAGE, a.id)
         no_contact = privacy.withdrew(
             session=session, member_ids=[mb.id for mb in rows], purpose="contact"
         )
     current = [mb for mb in rows if mb.left_on is None or mb.left_on > today]
+    saved_roles = {role: str(mb_id) for role, mb_id in holders_ids.items()}
     return render(
         request,
         "members.html",
@@ -95,14 +118,16 @@ def _members_page(
         current=current,
         active_count=sum(1 for mb in rows if mb.is_active(today)),
         organisations=organisations,
-        holders={role: mb.id for role, mb in holders.items()},
         may_manage=may_manage,
-        problems=problems or [],
-        values=values or {},
-        role_problems=role_problems or [],
-        role_values=role_values,
+        form=FormState(values=values or {}, problems=problems or [], prefix="m-"),
+        roles_form=FormState(
+            values=role_values if role_values is not None else saved_roles,
+            problems=role_problems or [],
+            prefix="role-",
+        ),
+        holder_options=[(mb.id, _label(mb, page.tr)) for mb in current],
         today=today,
-        **_choices(),
+        **_choices(page.tr, organisations),
     )
 
 
@@ -118,15 +143,18 @@ def add_member(
     request: Request, ref: str, page: SignedInPage, db: DbDep, today: TodayDep, form: FormData
 ) -> Response:
     viewer = viewer_of(page)
+    parsed, bad_dates = parse_dates(form, ("joined_on",))
     try:
         with db.transaction() as session:
             a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.MANAGE)
             slug = a.slug
+            if bad_dates:
+                raise InvalidInput(bad_dates)
             item_service.add_item(
                 session=session,
                 alliance=a,
                 kind="member",
-                item_in=_fields(form, MEMBER_FIELDS, ("roles",)),
+                item_in=_fields(parsed, MEMBER_FIELDS, ("roles",)),
                 today=today,
             )
     except InvalidInput as exc:
@@ -186,12 +214,19 @@ def _member_page(
         organisations = item_service.list_items(session=session, alliance=a, kind="organisation")
         accounts = member_service.accounts_on(session=session, alliance=a)
         history = member_service.has_history(session=session, member=member)
-    saved = {f: getattr(member, f) for f in EDIT_FIELDS if hasattr(member, f)}
-    for key, value in saved.items():
-        saved[key] = "" if value is None else (value.isoformat() if key == "joined_on" else value)
-    shown = dict(saved)
-    if form_name == "details" and values:
-        shown = {**saved, **{k: v for k, v in values.items() if k in EDIT_FIELDS}}
+    saved: dict[str, Any] = {f: getattr(member, f) for f in EDIT_FIELDS if hasattr(member, f)}
+    typed = values or {}
+    linked = next((x.login for x in accounts if x.member_id == member.id), "")
+    t = page.tr.gettext
+
+    def state(name: str, saved_values: dict[str, Any], prefix: str) -> FormState:
+        mine = form_name == name
+        return FormState(
+            values={**saved_values, **typed} if mine else saved_values,
+            problems=(problems or []) if mine else [],
+            prefix=prefix,
+        )
+
     return render(
         request,
         "member.html",
@@ -199,16 +234,25 @@ def _member_page(
         status=status,
         alliance=a,
         member=member,
-        organisations=organisations,
-        accounts=accounts,
-        linked=next((x.login for x in accounts if x.member_id == member.id), ""),
         history=history,
-        values=shown,
-        left_value=(values or {}).get("left_on", "") if form_name == "left" else "",
-        problems=problems or [],
-        form_name=form_name,
+        form=state("details", saved, "m-"),
+        account_form=state("account", {"login": linked}, "account-"),
+        left_form=state("left", {"left_on": member.left_on}, "left-"),
+        remove_form=state("remove", {}, "remove-"),
+        account_options=[
+            (
+                x.login,
+                f"{x.name} ({x.login}, {t(labels.ROLES[x.role])})"
+                + (
+                    f" · {t('already linked to another member')}"
+                    if x.member_id and x.member_id != member.id
+                    else ""
+                ),
+            )
+            for x in accounts
+        ],
         today=today,
-        **_choices(),
+        **_choices(page.tr, organisations),
     )
 
 
@@ -281,9 +325,12 @@ def edit_member(
     form: FormData,
 ) -> Response:
     # every field of the form is sent: an emptied field clears the value
-    changes = {f: str(form.get(f, "") or "") for f in EDIT_FIELDS}
+    parsed, bad_dates = parse_dates(form, ("joined_on",))
+    changes = {f: str(parsed.get(f, "") or "") for f in EDIT_FIELDS}
 
     def write(session: Session, a: m.Alliance) -> object:
+        if bad_dates:
+            raise InvalidInput(bad_dates)
         return item_service.edit_item(
             session=session,
             alliance=a,
@@ -318,12 +365,16 @@ def member_left(
     today: TodayDep,
     form: FormData,
 ) -> Response:
+    parsed, bad_dates = parse_dates(form, ("left_on",))
+
     def write(session: Session, a: m.Alliance) -> object:
+        if bad_dates:
+            raise InvalidInput(bad_dates)
         return member_service.record_left(
             session=session,
             alliance=a,
             member_id=member_id,
-            left_on=str(form.get("left_on", "")),
+            left_on=str(parsed.get("left_on", "")),
             today=today,
         )
 

@@ -107,12 +107,12 @@ def test_coordinator_takes_a_new_alliance_through_the_first_gate(
     for i, (name, organisation) in enumerate(PEOPLE, start=1):
         page.fill("#m-name", name)
         if organisation:
-            page.select_option("#m-org", label=organisation)
+            page.select_option("#m-organisation-id", label=organisation)
         else:
             page.select_option("#m-group", "migrant_refugee_community")
             page.select_option("#m-sector", "social_action")
         page.fill("#m-email", f"member{i}@lac.example.org")
-        page.select_option("#m-auth", "yes")
+        page.select_option("#m-has-authority", "yes")
         page.click("form[action$='/members'] button[type=submit]")
         expect(page.locator("table")).to_contain_text(name)
     page.screenshot(path=str(artifacts / f"{shot}-4-members.png"), full_page=True)

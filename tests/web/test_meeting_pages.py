@@ -31,7 +31,8 @@ def test_coordinator_edits_a_member_and_a_bad_email_keeps_what_was_typed(
     url = f"/alliances/north/members/{world.olle}"
     page = client.get(url)
     assert page.status_code == 200 and 'value="Olle Other"' in page.text
-    fields = {"name": "Olle Renamed", "email": "olle@example.org", "joined_on": "2026-01-15"}
+    assert 'value="15/01/2026"' in page.text  # dates read day/month/year
+    fields = {"name": "Olle Renamed", "email": "olle@example.org", "joined_on": "15/01/2026"}
     answer = _post(client, url, csrf, **fields)
     assert answer.status_code == 303
     refused = _post(
