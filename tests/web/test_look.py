@@ -161,10 +161,14 @@ def test_failing_checks_link_to_the_form_that_fixes_them(client: TestClient) -> 
     assert "command line" not in page
     launch = client.get("/alliances/north/stages/launch")
     assert launch.status_code == 200
-    assert 'href="/alliances/north/launch#accountable"' in launch.text
-    assert 'href="/alliances/north/launch#channels-text"' in launch.text
+    assert 'href="/alliances/north/launch#r-accountable"' in launch.text
+    assert 'href="/alliances/north/launch#c-communication-channels"' in launch.text
     assert 'href="/alliances/north/launch#plenaries"' in launch.text
     assert 'href="/alliances/north/members#roles"' in launch.text
+    # every launch fix link lands on an element of its page that exists
+    for href in re.findall(r'href="(/alliances/north/[^"#]+(?:\?[^"#]*)?#[^"]+)"', launch.text):
+        target, anchor = href.split("#")
+        assert f'id="{anchor}"' in client.get(target).text, href
     assert "has not reached this stage yet" in launch.text
 
 
