@@ -456,7 +456,8 @@ def agenda_rows(form: dict[str, Any]) -> list[dict[str, Any]]:
     rows: dict[int, dict[str, Any]] = {}
     for key, value in form.items():
         parts = key.split("-")
-        if len(parts) == 3 and parts[0] == "agenda" and parse_id(parts[1]) is not None:
+        # row numbers start at 0 (not ids): bounded so a forged key cannot make a huge agenda
+        if len(parts) == 3 and parts[0] == "agenda" and parts[1].isdigit() and len(parts[1]) < 4:
             rows.setdefault(int(parts[1]), {})[parts[2]] = value
     return [rows[n] for n in sorted(rows)]
 
