@@ -18,6 +18,7 @@ from alliance_flow.services import mapping
 from alliance_flow.vocabulary import ResearchKind
 from alliance_flow.web.deps import DbDep, Page, SignedInPage, TodayDep, alliance_for, viewer_of
 from alliance_flow.web.forms import FormState, parse_dates
+from alliance_flow.web.headers import map_policy
 from alliance_flow.web.i18n import N_
 from alliance_flow.web.pages import FormData, render
 from alliance_flow.web.settings import get_web_settings
@@ -380,7 +381,7 @@ def _map_page(
     }
     if refused is not None:
         forms[refused[0]] = refused[1]
-    return render(
+    answer = render(
         request,
         "map.html",
         page,
@@ -394,6 +395,8 @@ def _map_page(
         tiles=get_web_settings().map_tiles,
         attribution=get_web_settings().map_attribution,
     )
+    answer.headers["Content-Security-Policy"] = map_policy(get_web_settings().map_tiles)
+    return answer
 
 
 def _coordinate(value: float | None) -> str:

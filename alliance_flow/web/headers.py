@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from urllib.parse import urlsplit
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -30,6 +31,15 @@ def inline_style_policy(html: str) -> str:
         "style-src 'self';",
         f"style-src 'self'; style-src-elem 'self' {hashes}; style-src-attr 'unsafe-inline';",
     )
+
+
+def map_policy(tiles: str) -> str:
+    """The policy for the map page: the tile server's images too (only its origin, no script)."""
+    parts = urlsplit(tiles)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return POLICY
+    origin = f"{parts.scheme}://{parts.netloc.replace('{s}.', '*.')}"
+    return POLICY.replace("img-src 'self' data:;", f"img-src 'self' data: {origin};")
 
 
 class SecurityHeaders:

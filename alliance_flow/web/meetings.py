@@ -451,13 +451,20 @@ def start_agenda(
     return _meeting_write(request, page, db, today, ref, meeting_id, form, "agenda", write)
 
 
+def _row_number(text: str) -> int | None:
+    """A form row's position: ASCII digits, small; the first row is 0."""
+    if text.isascii() and text.isdecimal() and len(text) <= 4:
+        return int(text)
+    return None
+
+
 def agenda_rows(form: dict[str, Any]) -> list[dict[str, Any]]:
-    """agenda-<n>-<field> inputs as rows, in the order of n."""
+    """agenda-<n>-<field> inputs as rows, in the order of n (a row number from 0, not an id)."""
     rows: dict[int, dict[str, Any]] = {}
     for key, value in form.items():
         parts = key.split("-")
         # row numbers start at 0 (not ids): bounded so a forged key cannot make a huge agenda
-        if len(parts) == 3 and parts[0] == "agenda" and parts[1].isdigit() and len(parts[1]) < 4:
+        if len(parts) == 3 and parts[0] == "agenda" and _row_number(parts[1]) is not None:
             rows.setdefault(int(parts[1]), {})[parts[2]] = value
     return [rows[n] for n in sorted(rows)]
 

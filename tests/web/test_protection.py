@@ -221,3 +221,14 @@ def test_the_cli_lists_and_revokes_tokens(world: World, monkeypatch: pytest.Monk
         get_settings.cache_clear()
     client = TestClient(create_app(world.db, today=lambda: TODAY))
     assert client.get("/api/v1/me", headers=headers).status_code == 401
+
+
+def test_the_map_page_may_show_the_tile_servers_images_and_nothing_more(client):
+    login(client, "coordinator")
+    page = client.get("/alliances/north/map")
+    assert page.status_code == 200
+    policy = page.headers["content-security-policy"]
+    assert "img-src 'self' data: https://tile.openstreetmap.org;" in policy
+    assert "script-src 'self';" in policy  # still no inline or outside script
+    other = client.get("/alliances/north").headers["content-security-policy"]
+    assert "tile.openstreetmap.org" not in other
