@@ -75,7 +75,9 @@ def test_a_sweep_with_undelivered_messages_ends_in_a_failed_state(prefect_harnes
     # then Prefect sees a failed run that says why, with the figures still there
     assert state.is_failed(), state
     assert "waiting for retry at" in (state.message or "")
-    result = state.result(raise_on_failure=False)
+    # _sync: the browser tests earlier in the same process can leave an event loop set, and
+    # Prefect would then hand back a coroutine
+    result = state.result(raise_on_failure=False, _sync=True)
     assert result["retrying"] >= 1 and result["sent"] == 0
     # and once the channel is back, the retries flow completes
     receiver.down = False

@@ -51,8 +51,7 @@ class World:
     #: In north: Olle (not linked to any account) and the plenary both actions come from.
     olle: int = 0
     meeting: int = 0
-    #: In north: an organisation (to put on the map) and a gap of the analysis.
-    organisation: int = 0
+    #: In north: a gap of the analysis.
     gap: int = 0
 
 
@@ -112,7 +111,6 @@ def add_member_items(db: Database, world: World) -> World:
         world.other_minutes_action = add(
             "minutes-action", meeting_id=meeting, description="Send minutes", owner_member_id=olle
         )
-        world.organisation = add("organisation", name="Centre social de Lormont")
         world.gap = add("gap", description="No interpreting for health visits")
         membership.link_member(
             session=session, login="member", alliance_ref="north", member_ref=mia

@@ -408,7 +408,7 @@ def test_authorization_matrix(visitor: str, world: World) -> None:
             .replace("{token_id}", "999999")
             .replace("{key}", "gaps")
             .replace("{row_id}", str(world.gap))
-            .replace("{organisation_id}", str(world.organisation))
+            .replace("{organisation_id}", str(org_id))
             .replace("{plan_action}", str(world.action))
         )
         payload = payload_fn(visitor) if payload_fn else {}
