@@ -481,6 +481,8 @@ class CommunicationPlanRow(Base):
     message: Mapped[str | None] = mapped_column(Text)
     delivery: Mapped[str | None] = mapped_column(Text)
     frequency: Mapped[str | None] = mapped_column(String(200))
+    #: who in the alliance delivers it (a name or a role, as the coordinator writes it)
+    responsible: Mapped[str | None] = mapped_column(String(300))
 
 
 class Publication(Base):
@@ -497,6 +499,27 @@ class Publication(Base):
     url: Mapped[str | None] = mapped_column(String(500))
     audience: Mapped[str | None] = mapped_column(String(300))
     published_on: Mapped[date] = mapped_column(Date)
+
+
+class AllianceProfile(Base):
+    """The alliance's public profile page: which parts the coordinator chose to show, and
+    whether it is published. Nothing shows publicly until `published_on` is set."""
+
+    __tablename__ = "alliance_profiles"
+
+    alliance_id: Mapped[int] = mapped_column(
+        ForeignKey("alliances.id", ondelete="CASCADE"), primary_key=True
+    )
+    introduction: Mapped[str | None] = mapped_column(Text)
+    show_vision: Mapped[bool] = mapped_column(Boolean, default=False)
+    show_partners: Mapped[bool] = mapped_column(Boolean, default=False)
+    show_action_plan: Mapped[bool] = mapped_column(Boolean, default=False)
+    show_publications: Mapped[bool] = mapped_column(Boolean, default=False)
+    published_on: Mapped[date | None] = mapped_column(Date)
+    #: the publication (kind alliance_profile) recorded when it was published: the gate reads it
+    publication_id: Mapped[int | None] = mapped_column(
+        ForeignKey("publications.id", ondelete="SET NULL"), index=True
+    )
 
 
 class Evaluation(Base):

@@ -423,6 +423,7 @@ class CommunicationPlanRowIn(Input):
     message: Text = None
     delivery: Text = None
     frequency: Text = None
+    responsible: Text = None
 
 
 class PublicationIn(Input):

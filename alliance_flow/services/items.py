@@ -169,7 +169,7 @@ KINDS: dict[str, ItemKind] = {
             m.CommunicationPlanRow,
             s.CommunicationPlanRowIn,
             "alliance",
-            ("id", "audience", "stakeholder", "message", "delivery", "frequency"),
+            ("id", "audience", "stakeholder", "message", "delivery", "frequency", "responsible"),
         ),
         ItemKind(
             "publication",

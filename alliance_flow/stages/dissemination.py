@@ -41,21 +41,34 @@ def audience_label(code: str) -> str:
         return code
 
 
+def required_audiences(f: AllianceFacts, t: Thresholds, today: date) -> list[str]:
+    """Who the plan must reach: every group the active members come from, and the audiences
+    the lifecycle settings require (policy makers)."""
+    groups = {p.group for p in f.active_members(today) if p.group} - {StakeholderGroup.OTHER}
+    return sorted(groups | set(t.dissemination.required_audiences))
+
+
+def unreached_audiences(f: AllianceFacts, t: Thresholds, today: date) -> list[str]:
+    """The required audiences no row of the communication plan reaches yet."""
+    return [g for g in required_audiences(f, t, today) if g not in f.communication_audiences]
+
+
 @checks.check(
     "communication_plan", title=N_("Communication plan reaches every group"), area="communication"
 )
 def communication_plan(f: AllianceFacts, t: Thresholds, today: date) -> tuple[bool, str, str]:
-    groups = {p.group for p in f.active_members(today) if p.group} - {StakeholderGroup.OTHER}
-    required = sorted(groups | set(t.dissemination.required_audiences))
+    required = required_audiences(f, t, today)
     if not f.communication_audiences:
         return fail(
-            _("The alliance has no communication plan yet."),
+            _("The alliance has no communication plan yet; it must reach: {groups}.").format(
+                groups=", ".join(audience_label(g) for g in required)
+            ),
             _(
                 "Write the communication plan: for each stakeholder group, the objectives, the "
                 "message, how and where it is delivered, and how often."
             ),
         )
-    missing = [g for g in required if g not in f.communication_audiences]
+    missing = unreached_audiences(f, t, today)
     if missing:
         return fail(
             _("The communication plan does not reach: {groups}.").format(

@@ -15,6 +15,7 @@ from alliance_flow.web import (
     alliance_edit,
     analysis,
     api,
+    dissemination,
     errors,
     observability,
     pages,
@@ -55,6 +56,7 @@ def create_app(db: Database | None = None, *, today: Callable[[], date] | None =
     app.include_router(report_pages.router)
     app.include_router(analysis.router)
     app.include_router(planning.router)
+    app.include_router(dissemination.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     errors.install(app)
     app.add_api_route("/api/docs", api_docs, include_in_schema=False)

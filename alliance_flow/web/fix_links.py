@@ -65,7 +65,12 @@ FIX_LINKS: dict[str, FixLink] = {
     "planning.action_plan_complete": FixLink("/actions", "action-plan", Permission.VIEW_PEOPLE),
     "planning.charter_signed": FixLink("/charter", "signatures", Permission.VIEW_PEOPLE),
     "planning.plan_published": FixLink("/planning", "publish-title"),
-    "dissemination.communications_officer": FixLink("/members", "roles"),
+    # dissemination: the communication plan, the officer, the public profile (dissemination.py)
+    "dissemination.communication_plan": FixLink("/dissemination", "plan-audience"),
+    "dissemination.communications_officer": FixLink(
+        "/dissemination", "officer-communications-officer"
+    ),
+    "dissemination.profile_published": FixLink("/dissemination", "profile-parts"),
 }
 
 #: Shown for a check whose page is not built yet (stages 3-6 until their workspaces exist).

@@ -94,6 +94,14 @@ SECTIONS: dict[str, list[Section]] = {
         Section("/charter", N_("Charter of engagement"), N_("Its versions, and who signed which.")),
     ],
     "dissemination": [
+        Section(
+            "/dissemination",
+            N_("Communication plan, officer, publications and public profile"),
+            N_(
+                "Who you tell what, how and how often; the press officer; what you published; "
+                "the alliance's public page."
+            ),
+        ),
         Section("/members", N_("Members and roles"), N_("The communications officer.")),
     ],
     "sustainability": [],

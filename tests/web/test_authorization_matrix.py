@@ -347,6 +347,39 @@ EXPECT: dict[tuple[str, str], tuple[Payload, dict[str, int]]] = {
         lambda v: {"agree": "on"},
         own_write(409, anon=303),
     ),
+    # stage 5, dissemination: members read it, coordinators write it; the public profile is
+    # for anybody once published (north's is not: 404 for everybody, signed in or not)
+    ("GET", "/alliances/{ref}/dissemination"): (None, people(anon=303)),
+    ("POST", "/alliances/{ref}/dissemination/plan"): (
+        lambda v: {"audience": "media", "message": f"Plan row by {v}"},
+        manage(303, anon=303),
+    ),
+    ("POST", "/alliances/{ref}/dissemination/plan/{plan_row}"): (
+        lambda v: {"audience": "policy_makers", "message": f"Edited by {v}"},
+        manage(303, anon=303),
+    ),
+    ("POST", "/alliances/{ref}/dissemination/plan/{plan_row}/remove"): (
+        None,
+        manage(303, anon=303),
+    ),
+    ("POST", "/alliances/{ref}/dissemination/publications"): (
+        lambda v: {"kind": "press", "title": f"Article by {v}", "published_on": "01/03/2026"},
+        manage(303, anon=303),
+    ),
+    ("POST", "/alliances/{ref}/dissemination/publications/{publication_id}"): (
+        lambda v: {"kind": "video", "title": f"Video by {v}", "published_on": "01/03/2026"},
+        manage(303, anon=303),
+    ),
+    ("POST", "/alliances/{ref}/dissemination/publications/{publication_id}/remove"): (
+        None,
+        manage(303, anon=303),
+    ),
+    ("POST", "/alliances/{ref}/dissemination/officer"): (None, manage(303, anon=303)),
+    ("POST", "/alliances/{ref}/dissemination/profile"): (
+        lambda v: {"action": "save", "parts": "vision"},
+        manage(303, anon=303),
+    ),
+    ("GET", "/public/{ref}"): (None, _statuses(404, 404)),
     # last: it ends the session the other rows use
     ("POST", "/logout"): (None, _statuses(303, 303)),
 }
@@ -388,6 +421,7 @@ def test_every_route_has_an_expectation() -> None:
 def test_authorization_matrix(visitor: str, world: World) -> None:
     client = TestClient(create_app(world.db, today=lambda: TODAY))
     org_id = _organisation_with_a_representative(world)
+    plan_row, publication = _dissemination_rows(world)
     csrf = login(client, visitor) if visitor != "anonymous" else ""
     headers = token_for(world.db, visitor) if visitor != "anonymous" else {}
     wrong = []
@@ -410,6 +444,8 @@ def test_authorization_matrix(visitor: str, world: World) -> None:
             .replace("{row_id}", str(world.gap))
             .replace("{organisation_id}", str(org_id))
             .replace("{plan_action}", str(world.action))
+            .replace("{plan_row}", str(plan_row))
+            .replace("{publication_id}", str(publication))
         )
         payload = payload_fn(visitor) if payload_fn else {}
         if path.startswith("/api/"):
@@ -447,3 +483,27 @@ def _organisation_with_a_representative(world: World) -> int:
             today=TODAY,
         )
         return int(org.id)
+
+
+def _dissemination_rows(world: World) -> tuple[int, int]:
+    """A row of north's communication plan and one of its publications."""
+    from alliance_flow.services import alliances as alliance_service
+    from alliance_flow.services import items as item_service
+
+    with world.db.transaction() as session:
+        north = alliance_service.get_alliance(session=session, ref="north")
+        row: Any = item_service.add_item(
+            session=session,
+            alliance=north,
+            kind="communication",
+            item_in={"audience": "policy_makers"},
+            today=TODAY,
+        )
+        publication: Any = item_service.add_item(
+            session=session,
+            alliance=north,
+            kind="publication",
+            item_in={"kind": "press", "title": "Matrix article", "published_on": "2026-02-01"},
+            today=TODAY,
+        )
+        return int(row.id), int(publication.id)

@@ -47,6 +47,7 @@ PAGES = (
     "/alliances/north/planning",
     "/alliances/north/actions",
     "/alliances/north/charter",
+    "/alliances/north/dissemination",
     "/alliances/north/no-such-page",
 )
 
