@@ -7,16 +7,17 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from alliance_flow import models as m
 from alliance_flow.accounts import services as accounts
 from alliance_flow.accounts.policy import Permission
-from alliance_flow.errors import AllianceFlowError, InvalidInput, NotFound
+from alliance_flow.models import Alliance
 from alliance_flow.services import alliances as alliance_service
 from alliance_flow.web.choices import country_options, language_options, timezone_options
 from alliance_flow.web.deps import DbDep, Page, SignedInPage, alliance_for, viewer_of
-from alliance_flow.web.forms import FormState, parse_dates
+from alliance_flow.web.forms import FormState, parse_dates, save_form
 from alliance_flow.web.pages import FormData, render
 
 router = APIRouter(include_in_schema=False)
@@ -88,23 +89,25 @@ def edit_alliance_form(request: Request, ref: str, page: SignedInPage, db: DbDep
 def edit_alliance(
     request: Request, ref: str, page: SignedInPage, db: DbDep, form: FormData
 ) -> Response:
-    viewer = viewer_of(page)
     parsed, problems = parse_dates(form, DATES)
-    if problems:
-        return _edit_page(request, page, db, ref, status=422, typed=form, problems=problems)
     changes = {name: parsed.get(name, "") for name in FIELDS}
     funders = parsed.get("funders", [])
     funders = funders if isinstance(funders, list) else [funders] if funders else []
-    try:
-        with db.transaction() as session:
-            a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.MANAGE)
-            slug = a.slug
-            alliance_service.update_alliance(session=session, ref=a.id, changes=changes)
-            accounts.set_funders(session=session, alliance_id=a.id, logins=funders)
-    except NotFound:
-        raise
-    except InvalidInput as exc:
-        return _edit_page(request, page, db, ref, status=422, typed=form, problems=exc.problems)
-    except AllianceFlowError as exc:
-        return _edit_page(request, page, db, ref, status=409, typed=form, problems=[exc.message])
-    return RedirectResponse(f"/alliances/{slug}/edit?saved=1", status_code=303)
+
+    def write(session: Session, a: Alliance) -> str:
+        alliance_service.update_alliance(session=session, ref=a.id, changes=changes)
+        accounts.set_funders(session=session, alliance_id=a.id, logins=funders)
+        return f"/alliances/{a.slug}/edit?saved=1"
+
+    return save_form(
+        db=db,
+        page=page,
+        ref=ref,
+        form=form,
+        prefix="f-",
+        problems=problems,
+        write=write,
+        refused=lambda status, state: _edit_page(
+            request, page, db, ref, status=status, typed=form, problems=state.problems
+        ),
+    )

@@ -9,15 +9,27 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from alliance_flow.accounts.policy import Permission
-from alliance_flow.errors import AllianceFlowError, FieldProblem, InvalidInput, NotFound
+from alliance_flow.errors import FieldProblem, NotFound
+from alliance_flow.models import Alliance
+from alliance_flow.safety import parse_id
 from alliance_flow.services import analysis as analysis_service
 from alliance_flow.services import items as item_service
 from alliance_flow.services import mapping
 from alliance_flow.vocabulary import ResearchKind
-from alliance_flow.web.deps import DbDep, Page, SignedInPage, TodayDep, alliance_for, viewer_of
-from alliance_flow.web.forms import FormState, parse_dates
+from alliance_flow.web.deps import (
+    DbDep,
+    ItemId,
+    Page,
+    QueryId,
+    SignedInPage,
+    TodayDep,
+    alliance_for,
+    viewer_of,
+)
+from alliance_flow.web.forms import FormState, parse_dates, save_form
 from alliance_flow.web.headers import map_policy
 from alliance_flow.web.i18n import N_
 from alliance_flow.web.pages import FormData, render
@@ -206,7 +218,7 @@ def analysis_page(
     db: DbDep,
     today: TodayDep,
     edit: str | None = None,
-    meeting: int | None = None,
+    meeting: QueryId = None,
 ) -> Response:
     editing = None
     if edit and ":" in edit:
@@ -228,50 +240,43 @@ def _save(
 ) -> Response:
     """Add (item_id None) or edit one row; a refusal shows the form again with what was typed."""
     section = _section(key)
-    viewer = viewer_of(page)
     data, problems = parse_dates(_filled(form, section.names), section.dates)
-    try:
-        with db.transaction() as session:
-            a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.MANAGE)
-            slug = a.slug
-            if problems:  # only once we know they may write here
-                raise InvalidInput(problems)
-            if item_id is None:
-                # an empty optional field on a new row is left to the schema's default
-                values = {k: v for k, v in data.items() if v != ""}
-                item_service.add_item(
-                    session=session, alliance=a, kind=section.kind, item_in=values, today=today
-                )
-            else:
-                item_service.edit_item(
-                    session=session,
-                    alliance=a,
-                    kind=section.kind,
-                    item_id=item_id,
-                    changes=data,
-                    today=today,
-                )
-    except NotFound:
-        raise
-    except AllianceFlowError as exc:
-        found = exc.problems if isinstance(exc, InvalidInput) else [exc.message]
-        state = FormState(
-            values=form, problems=list(found), prefix="edit-" if item_id else f"{key}-"
-        )
-        status = 422 if isinstance(exc, InvalidInput) else 409
+
+    def write(session: Session, a: Alliance) -> str:
+        if item_id is None:
+            # an empty optional field on a new row is left to the schema's default
+            values = {k: v for k, v in data.items() if v != ""}
+            item_service.add_item(
+                session=session, alliance=a, kind=section.kind, item_in=values, today=today
+            )
+        else:
+            item_service.edit_item(
+                session=session,
+                alliance=a,
+                kind=section.kind,
+                item_id=item_id,
+                changes=data,
+                today=today,
+            )
+        return f"/alliances/{a.slug}/analysis#{key}"
+
+    def refused(status: int, state: FormState) -> Response:
         if item_id is None:
             return _analysis_page(request, page, db, today, ref, status=status, forms={key: state})
         return _analysis_page(
-            request,
-            page,
-            db,
-            today,
-            ref,
-            status=status,
-            editing=(key, item_id),
-            edit_form=state,
+            request, page, db, today, ref, status=status, editing=(key, item_id), edit_form=state
         )
-    return RedirectResponse(f"/alliances/{slug}/analysis#{key}", status_code=303)
+
+    return save_form(
+        db=db,
+        page=page,
+        ref=ref,
+        form=form,
+        prefix="edit-" if item_id else f"{key}-",
+        problems=problems,
+        write=write,
+        refused=refused,
+    )
 
 
 @router.post("/alliances/{ref}/analysis/gaps-from-minutes")
@@ -279,40 +284,32 @@ def gaps_from_minutes(
     request: Request, ref: str, page: SignedInPage, db: DbDep, today: TodayDep, form: FormData
 ) -> Response:
     """The facilitated gaps workshop: chosen items of its minutes become gaps."""
-    viewer = viewer_of(page)
     raw = form.get("entries", [])
     keys = raw if isinstance(raw, list) else ([raw] if raw else [])
-    meeting_id = str(form.get("meeting_id", ""))
-    try:
-        with db.transaction() as session:
-            a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.MANAGE)
-            slug = a.slug
-            if not meeting_id.isdigit():
-                raise InvalidInput(
-                    [FieldProblem("meeting_id", page.tr.gettext("choose a meeting"))]
-                )
-            analysis_service.gaps_from_minutes(
-                session=session,
-                alliance=a,
-                meeting_id=int(meeting_id),
-                keys=keys,
-                today=today,
-            )
-    except NotFound:
-        raise
-    except InvalidInput as exc:
-        state = FormState(values=form, problems=list(exc.problems), prefix="minutes-")
-        return _analysis_page(
-            request,
-            page,
-            db,
-            today,
-            ref,
-            status=422,
-            meeting_id=int(meeting_id) if meeting_id.isdigit() else None,
-            minutes_form=state,
+    meeting_id = parse_id(str(form.get("meeting_id", "")))
+    problems = []
+    if meeting_id is None:
+        problems.append(FieldProblem("meeting_id", page.tr.gettext("choose a meeting")))
+
+    def write(session: Session, a: Alliance) -> str:
+        assert meeting_id is not None  # refused above
+        analysis_service.gaps_from_minutes(
+            session=session, alliance=a, meeting_id=meeting_id, keys=keys, today=today
         )
-    return RedirectResponse(f"/alliances/{slug}/analysis#gaps", status_code=303)
+        return f"/alliances/{a.slug}/analysis#gaps"
+
+    return save_form(
+        db=db,
+        page=page,
+        ref=ref,
+        form=form,
+        prefix="minutes-",
+        problems=problems,
+        write=write,
+        refused=lambda status, state: _analysis_page(
+            request, page, db, today, ref, status=status, meeting_id=meeting_id, minutes_form=state
+        ),
+    )
 
 
 @router.post("/alliances/{ref}/analysis/{key}")
@@ -333,7 +330,7 @@ def edit_row(
     request: Request,
     ref: str,
     key: str,
-    row_id: int,
+    row_id: ItemId,
     page: SignedInPage,
     db: DbDep,
     today: TodayDep,
@@ -344,7 +341,7 @@ def edit_row(
 
 @router.post("/alliances/{ref}/analysis/{key}/{row_id}/remove")
 def remove_row(
-    request: Request, ref: str, key: str, row_id: int, page: SignedInPage, db: DbDep
+    request: Request, ref: str, key: str, row_id: ItemId, page: SignedInPage, db: DbDep
 ) -> Response:
     section = _section(key)
     viewer = viewer_of(page)
@@ -412,33 +409,35 @@ def map_page(request: Request, ref: str, page: SignedInPage, db: DbDep) -> Respo
 def place_organisation(
     request: Request,
     ref: str,
-    organisation_id: int,
+    organisation_id: ItemId,
     page: SignedInPage,
     db: DbDep,
     today: TodayDep,
     form: FormData,
 ) -> Response:
-    viewer = viewer_of(page)
-    try:
-        with db.transaction() as session:
-            a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.MANAGE)
-            slug = a.slug
-            mapping.place_organisation(
-                session=session,
-                alliance=a,
-                organisation_id=organisation_id,
-                latitude=str(form.get("latitude", "")),
-                longitude=str(form.get("longitude", "")),
-                today=today,
-            )
-    except NotFound:
-        raise
-    except AllianceFlowError as exc:
-        found = exc.problems if isinstance(exc, InvalidInput) else [exc.message]
-        state = FormState(values=form, problems=list(found), prefix=f"org-{organisation_id}-")
-        status = 422 if isinstance(exc, InvalidInput) else 409
-        return _map_page(request, page, db, ref, status=status, refused=(organisation_id, state))
-    return RedirectResponse(f"/alliances/{slug}/map#org-{organisation_id}", status_code=303)
+
+    def write(session: Session, a: Alliance) -> str:
+        mapping.place_organisation(
+            session=session,
+            alliance=a,
+            organisation_id=organisation_id,
+            latitude=str(form.get("latitude", "")),
+            longitude=str(form.get("longitude", "")),
+            today=today,
+        )
+        return f"/alliances/{a.slug}/map#org-{organisation_id}"
+
+    return save_form(
+        db=db,
+        page=page,
+        ref=ref,
+        form=form,
+        prefix=f"org-{organisation_id}-",
+        write=write,
+        refused=lambda status, state: _map_page(
+            request, page, db, ref, status=status, refused=(organisation_id, state)
+        ),
+    )
 
 
 def _export(page: Page, db: Any, ref: str, fmt: str) -> Response:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Annotated
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
@@ -45,6 +45,8 @@ def get_today(request: Request) -> date:
 DbDep = Annotated[Database, Depends(get_db)]
 #: The id of a row in a URL: a positive number every database can hold (else 422, not 500).
 ItemId = Annotated[int, Path(ge=1, le=MAX_ID)]
+#: The same in a query string (?edit=3), optional.
+QueryId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 #: An alliance in an API URL: its id or its slug.
 Ref = Annotated[
     str,

@@ -10,13 +10,21 @@ ISO dates before the schemas see them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alliance_flow.errors import FieldProblem
+from alliance_flow.errors import AllianceFlowError, FieldProblem, InvalidInput, NotFound
 from alliance_flow.i18n import _
+
+if TYPE_CHECKING:
+    from fastapi.responses import Response
+    from sqlalchemy.orm import Session
+
+    from alliance_flow import models as m
+    from alliance_flow.accounts.policy import Permission
+    from alliance_flow.web.deps import Page
 
 #: 31/12/2026, 31.12.2026, 31-12-2026 (day first, as in Ireland, France, the Netherlands)
 _DAY_FIRST = re.compile(r"^\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})\s*$")
@@ -141,3 +149,54 @@ class FormState:
                 text = said % {"field": p.field.replace("_", " "), "problem": p.problem}
                 out.append((None, where + text))
         return out
+
+
+def refusal(exc: AllianceFlowError) -> tuple[int, list[FieldProblem | str]]:
+    """The status and the problems a refused form shows: 422 for bad input, 409 otherwise."""
+    if isinstance(exc, InvalidInput):
+        return 422, list(exc.problems)
+    return 409, [exc.message]
+
+
+def save_form(
+    *,
+    db: Any,
+    page: Page,
+    ref: str,
+    form: Mapping[str, Any],
+    prefix: str,
+    write: Callable[[Session, m.Alliance], str],
+    refused: Callable[[int, FormState], Response],
+    permission: Permission | None = None,
+    problems: Sequence[FieldProblem] = (),
+) -> Response:
+    """Every dashboard form's write, in one transaction: the alliance for this viewer (404 or
+    403 before anything else), then `write`, which returns where to go next (303). A refusal
+    writes nothing and shows the page again through `refused`, with what was typed and why.
+
+    `problems` found before the transaction (a date that is not one) are only told to someone
+    allowed to write here, so a form never tells a stranger more than a 403 would.
+    """
+    from fastapi.responses import RedirectResponse
+
+    from alliance_flow.accounts.policy import Permission
+    from alliance_flow.web.deps import alliance_for, viewer_of
+
+    viewer = viewer_of(page)
+    try:
+        with db.transaction() as session:
+            alliance = alliance_for(
+                session=session,
+                viewer=viewer,
+                ref=ref,
+                permission=permission or Permission.MANAGE,
+            )
+            if problems:
+                raise InvalidInput(list(problems))
+            target = write(session, alliance)
+    except NotFound:
+        raise
+    except AllianceFlowError as exc:
+        status, found = refusal(exc)
+        return refused(status, FormState(values=form, problems=found, prefix=prefix))
+    return RedirectResponse(target, status_code=303)

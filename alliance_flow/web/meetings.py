@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from alliance_flow import models as m
 from alliance_flow.accounts.policy import Permission
-from alliance_flow.errors import AllianceFlowError, FieldProblem, InvalidInput, NotFound
+from alliance_flow.errors import FieldProblem, InvalidInput
 from alliance_flow.facts import load_facts
 from alliance_flow.gates import evaluate
 from alliance_flow.reminders.config import get_reminder_settings
@@ -37,7 +37,7 @@ from alliance_flow.web.deps import (
     viewer_of,
 )
 from alliance_flow.web.fix_links import fix_url
-from alliance_flow.web.forms import FormState, parse_date, parse_dates, show_date
+from alliance_flow.web.forms import FormState, parse_date, parse_dates, save_form, show_date
 from alliance_flow.web.i18n import Translator
 from alliance_flow.web.pages import FormData, _is_htmx, render
 from alliance_flow.web.timeline import plenary_timeline
@@ -368,49 +368,39 @@ def _meeting_write(
 ) -> Response:
     """One use case on a meeting: back to its page at the section, or the page again with the
     problems next to what the user typed."""
-    viewer = viewer_of(page)
-    try:
-        with db.transaction() as session:
-            a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.MANAGE)
-            slug = a.slug
-            meeting_service.get_meeting(session=session, alliance=a, meeting_id=meeting_id)
-            notice = write(session, a)
-    except InvalidInput as exc:
-        return _meeting_page(
+    notice: str | None = None
+
+    def checked_write(session: Session, a: m.Alliance) -> str:
+        nonlocal notice
+        meeting_service.get_meeting(session=session, alliance=a, meeting_id=meeting_id)
+        notice = write(session, a)
+        return f"/alliances/{a.slug}/meetings/{meeting_id}?notice={NOTICES[section]}#{section}"
+
+    answer = save_form(
+        db=db,
+        page=page,
+        ref=ref,
+        form=form,
+        prefix=section,
+        write=checked_write,
+        refused=lambda status, state: _meeting_page(
             request,
             page,
             db,
             today,
             ref,
             meeting_id,
-            status=422,
-            problems=_date_problems(exc.problems),
+            status=status,
+            problems=_date_problems(state.problems),
             values=form,
             section=section,
-        )
-    except NotFound:
-        raise
-    except AllianceFlowError as exc:
-        return _meeting_page(
-            request,
-            page,
-            db,
-            today,
-            ref,
-            meeting_id,
-            status=409,
-            problems=[exc.message],
-            values=form,
-            section=section,
-        )
-    if notice:
+        ),
+    )
+    if notice:  # only set once the write is saved: say what it did on the page itself
         return _meeting_page(
             request, page, db, today, ref, meeting_id, notice=notice, section=section
         )
-    return RedirectResponse(
-        f"/alliances/{slug}/meetings/{meeting_id}?notice={NOTICES[section]}#{section}",
-        status_code=303,
-    )
+    return answer
 
 
 @router.post("/alliances/{ref}/meetings/{meeting_id}")
@@ -759,42 +749,34 @@ def _launch_write(
     section: str,
     write: Callable[[Session, m.Alliance], object],
 ) -> Response:
-    viewer = viewer_of(page)
     htmx = _is_htmx(request)
-    try:
-        with db.transaction() as session:
-            a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.MANAGE)
-            slug = a.slug
-            write(session, a)
-    except InvalidInput as exc:
-        return _launch_page(
+
+    def checked_write(session: Session, a: m.Alliance) -> str:
+        write(session, a)
+        return f"/alliances/{a.slug}/launch#{section}"
+
+    answer = save_form(
+        db=db,
+        page=page,
+        ref=ref,
+        form=form,
+        prefix=section,
+        write=checked_write,
+        refused=lambda status, state: _launch_page(
             request,
             page,
             db,
             today,
             ref,
-            status=200 if htmx else 422,
-            problems=_date_problems(exc.problems),
+            status=200 if htmx else status,  # htmx swaps only a 200 in place
+            problems=_date_problems(state.problems),
             values=form,
             section=section,
-        )
-    except NotFound:
-        raise
-    except AllianceFlowError as exc:
-        return _launch_page(
-            request,
-            page,
-            db,
-            today,
-            ref,
-            status=200 if htmx else 409,
-            problems=[exc.message],
-            values=form,
-            section=section,
-        )
-    if htmx:  # htmx swaps the plan in place; the verdict is recomputed with it
+        ),
+    )
+    if htmx and answer.status_code == 303:  # htmx swaps the plan in place, verdict recomputed
         return _launch_page(request, page, db, today, ref, section=section)
-    return RedirectResponse(f"/alliances/{slug}/launch#{section}", status_code=303)
+    return answer
 
 
 @router.post("/alliances/{ref}/launch/rules")

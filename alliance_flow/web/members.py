@@ -6,13 +6,13 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from alliance_flow import models as m
 from alliance_flow import privacy
 from alliance_flow.accounts.policy import Permission
-from alliance_flow.errors import AllianceFlowError, InvalidInput, NotFound
+from alliance_flow.errors import InvalidInput
 from alliance_flow.safety import parse_id
 from alliance_flow.services import items as item_service
 from alliance_flow.services import members as member_service
@@ -28,7 +28,7 @@ from alliance_flow.web.deps import (
     alliance_for,
     viewer_of,
 )
-from alliance_flow.web.forms import FormState, parse_dates
+from alliance_flow.web.forms import FormState, parse_dates, save_form
 from alliance_flow.web.i18n import Translator
 from alliance_flow.web.pages import FormData, _fields, form_version, render
 
@@ -142,53 +142,63 @@ def members_page(
 def add_member(
     request: Request, ref: str, page: SignedInPage, db: DbDep, today: TodayDep, form: FormData
 ) -> Response:
-    viewer = viewer_of(page)
     parsed, bad_dates = parse_dates(form, ("joined_on",))
-    try:
-        with db.transaction() as session:
-            a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.MANAGE)
-            slug = a.slug
-            if bad_dates:
-                raise InvalidInput(bad_dates)
-            item_service.add_item(
-                session=session,
-                alliance=a,
-                kind="member",
-                item_in=_fields(parsed, MEMBER_FIELDS, ("roles",)),
-                today=today,
-            )
-    except InvalidInput as exc:
-        return _members_page(
-            request, page, db, today, ref, status=422, problems=exc.problems, values=form
+
+    def write(session: Session, a: m.Alliance) -> str:
+        item_service.add_item(
+            session=session,
+            alliance=a,
+            kind="member",
+            item_in=_fields(parsed, MEMBER_FIELDS, ("roles",)),
+            today=today,
         )
-    except NotFound:
-        raise
-    except AllianceFlowError as exc:
-        return _members_page(
-            request, page, db, today, ref, status=409, problems=[exc.message], values=form
-        )
-    return RedirectResponse(f"/alliances/{slug}/members#member-list", status_code=303)
+        return f"/alliances/{a.slug}/members#member-list"
+
+    return save_form(
+        db=db,
+        page=page,
+        ref=ref,
+        form=form,
+        prefix="f-",
+        problems=bad_dates,
+        write=write,
+        refused=lambda status, state: _members_page(
+            request, page, db, today, ref, status=status, problems=state.problems, values=form
+        ),
+    )
 
 
 @router.post("/alliances/{ref}/members/roles")
 def assign_roles(
     request: Request, ref: str, page: SignedInPage, db: DbDep, today: TodayDep, form: FormData
 ) -> Response:
-    viewer = viewer_of(page)
     holders: dict[str, int | None] = {}
     for role in ROLES:
         value = str(form.get(role, "") or "").strip()
         holders[role] = parse_id(value)
-    try:
-        with db.transaction() as session:
-            a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.MANAGE)
-            slug = a.slug
-            member_service.assign_roles(session=session, alliance=a, holders=holders, today=today)
-    except InvalidInput as exc:
-        return _members_page(
-            request, page, db, today, ref, status=422, role_problems=exc.problems, role_values=form
-        )
-    return RedirectResponse(f"/alliances/{slug}/members#roles", status_code=303)
+
+    def write(session: Session, a: m.Alliance) -> str:
+        member_service.assign_roles(session=session, alliance=a, holders=holders, today=today)
+        return f"/alliances/{a.slug}/members#roles"
+
+    return save_form(
+        db=db,
+        page=page,
+        ref=ref,
+        form=form,
+        prefix="role-",
+        write=write,
+        refused=lambda status, state: _members_page(
+            request,
+            page,
+            db,
+            today,
+            ref,
+            status=status,
+            role_problems=state.problems,
+            role_values=form,
+        ),
+    )
 
 
 # --- one member ------------------------------------------------------------------------------
@@ -276,42 +286,34 @@ def _member_write(
     *,
     done: str | None = None,
 ) -> Response:
-    viewer = viewer_of(page)
-    try:
-        with db.transaction() as session:
-            a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.MANAGE)
-            slug = a.slug
-            member_service.get_member(session=session, alliance=a, member_id=member_id)
-            write(session, a)
-    except InvalidInput as exc:
-        return _member_page(
+    """One of the member page's forms; `done` is the members list's anchor to go to after it
+    (None: back to this member's page)."""
+
+    def checked_write(session: Session, a: m.Alliance) -> str:
+        member_service.get_member(session=session, alliance=a, member_id=member_id)
+        write(session, a)
+        return f"/alliances/{a.slug}/members" + (done or f"/{member_id}")
+
+    return save_form(
+        db=db,
+        page=page,
+        ref=ref,
+        form=form,
+        prefix=form_name,
+        write=checked_write,
+        refused=lambda status, state: _member_page(
             request,
             page,
             db,
             today,
             ref,
             member_id,
-            status=422,
-            problems=exc.problems,
+            status=status,
+            problems=state.problems,
             values=form,
             form_name=form_name,
-        )
-    except NotFound:
-        raise
-    except AllianceFlowError as exc:
-        return _member_page(
-            request,
-            page,
-            db,
-            today,
-            ref,
-            member_id,
-            status=409,
-            problems=[exc.message],
-            values=form,
-            form_name=form_name,
-        )
-    return RedirectResponse(done or f"/alliances/{slug}/members/{member_id}", status_code=303)
+        ),
+    )
 
 
 @router.post("/alliances/{ref}/members/{member_id}")
@@ -329,7 +331,7 @@ def edit_member(
     changes = {f: str(parsed.get(f, "") or "") for f in EDIT_FIELDS}
 
     def write(session: Session, a: m.Alliance) -> object:
-        if bad_dates:
+        if bad_dates:  # after the member is found: a stranger's member id gives 404 first
             raise InvalidInput(bad_dates)
         return item_service.edit_item(
             session=session,
@@ -351,7 +353,7 @@ def edit_member(
         form,
         "details",
         write,
-        done=f"/alliances/{ref}/members#member-list",
+        done="#member-list",
     )
 
 
@@ -427,5 +429,5 @@ def remove_member(
         form,
         "remove",
         write,
-        done=f"/alliances/{ref}/members#member-list",
+        done="#member-list",
     )

@@ -11,15 +11,26 @@ from typing import Any
 from babel.numbers import format_currency
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from alliance_flow.accounts import membership
 from alliance_flow.accounts.policy import Permission
-from alliance_flow.errors import AllianceFlowError, FieldProblem, InvalidInput, NotFound
+from alliance_flow.errors import FieldProblem
+from alliance_flow.models import Alliance
 from alliance_flow.services import items as item_service
 from alliance_flow.services import planning
 from alliance_flow.vocabulary import ActionStatus, PublicationKind
-from alliance_flow.web.deps import DbDep, Page, SignedInPage, TodayDep, alliance_for, viewer_of
-from alliance_flow.web.forms import FormState, parse_dates
+from alliance_flow.web.deps import (
+    DbDep,
+    ItemId,
+    Page,
+    QueryId,
+    SignedInPage,
+    TodayDep,
+    alliance_for,
+    viewer_of,
+)
+from alliance_flow.web.forms import FormState, parse_dates, save_form
 from alliance_flow.web.i18n import N_
 from alliance_flow.web.pages import FormData, render
 
@@ -50,12 +61,6 @@ PUBLICATION_KINDS: dict[str, str] = {
     PublicationKind.RESEARCH: N_("The research (results of the analysis)"),
     PublicationKind.ACTION_PLAN: N_("The signed regional action plan"),
 }
-
-
-def _refusal(exc: AllianceFlowError) -> tuple[int, list[Any]]:
-    if isinstance(exc, InvalidInput):
-        return 422, list(exc.problems)
-    return 409, [exc.message]
 
 
 # --- the planning workspace: vision and publications ---------------------------------------------
@@ -110,52 +115,56 @@ def planning_page(
 def save_vision(
     request: Request, ref: str, page: SignedInPage, db: DbDep, today: TodayDep, form: FormData
 ) -> Response:
-    viewer = viewer_of(page)
     data, problems = parse_dates(form, ("vision_agreed_on",))
-    try:
-        with db.transaction() as session:
-            a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.MANAGE)
-            slug = a.slug
-            if problems:  # only once we know they may write here
-                raise InvalidInput(problems)
-            planning.set_vision(
-                session=session,
-                alliance=a,
-                vision=str(data.get("vision", "")).strip(),
-                agreed_on=str(data.get("vision_agreed_on", "")).strip(),
-                today=today,
-            )
-    except NotFound:
-        raise
-    except AllianceFlowError as exc:
-        status, found = _refusal(exc)
-        state = FormState(values=form, problems=found, prefix="vision-")
-        return _planning_page(request, page, db, today, ref, status=status, vision_form=state)
-    return RedirectResponse(f"/alliances/{slug}/planning#vision", status_code=303)
+
+    def write(session: Session, a: Alliance) -> str:
+        planning.set_vision(
+            session=session,
+            alliance=a,
+            vision=str(data.get("vision", "")).strip(),
+            agreed_on=str(data.get("vision_agreed_on", "")).strip(),
+            today=today,
+        )
+        return f"/alliances/{a.slug}/planning#vision"
+
+    return save_form(
+        db=db,
+        page=page,
+        ref=ref,
+        form=form,
+        prefix="vision-",
+        problems=problems,
+        write=write,
+        refused=lambda status, state: _planning_page(
+            request, page, db, today, ref, status=status, vision_form=state
+        ),
+    )
 
 
 @router.post("/alliances/{ref}/planning/publications")
 def publish(
     request: Request, ref: str, page: SignedInPage, db: DbDep, today: TodayDep, form: FormData
 ) -> Response:
-    viewer = viewer_of(page)
     data, problems = parse_dates(form, ("published_on",))
     fields = ("kind", "title", "url", "published_on")
     values = {k: str(data.get(k, "")).strip() for k in fields if str(data.get(k, "")).strip()}
-    try:
-        with db.transaction() as session:
-            a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.MANAGE)
-            slug = a.slug
-            if problems:  # only once we know they may write here
-                raise InvalidInput(problems)
-            planning.publish(session=session, alliance=a, publication_in=values, today=today)
-    except NotFound:
-        raise
-    except AllianceFlowError as exc:
-        status, found = _refusal(exc)
-        state = FormState(values=form, problems=found, prefix="publish-")
-        return _planning_page(request, page, db, today, ref, status=status, publish_form=state)
-    return RedirectResponse(f"/alliances/{slug}/planning#publish", status_code=303)
+
+    def write(session: Session, a: Alliance) -> str:
+        planning.publish(session=session, alliance=a, publication_in=values, today=today)
+        return f"/alliances/{a.slug}/planning#publish"
+
+    return save_form(
+        db=db,
+        page=page,
+        ref=ref,
+        form=form,
+        prefix="publish-",
+        problems=problems,
+        write=write,
+        refused=lambda status, state: _planning_page(
+            request, page, db, today, ref, status=status, publish_form=state
+        ),
+    )
 
 
 # --- the action plan ----------------------------------------------------------------------------
@@ -233,7 +242,7 @@ def actions_page(
     page: SignedInPage,
     db: DbDep,
     today: TodayDep,
-    edit: int | None = None,
+    edit: QueryId = None,
 ) -> Response:
     return _actions_page(request, page, db, today, ref, editing=edit)
 
@@ -253,41 +262,42 @@ def _save_action(
     form: dict[str, Any],
     item_id: int | None,
 ) -> Response:
-    viewer = viewer_of(page)
     data, problems = _action_data(form)
-    try:
-        with db.transaction() as session:
-            a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.MANAGE)
-            slug = a.slug
-            if problems:  # only once we know they may write here
-                raise InvalidInput(problems)
-            if item_id is None:
-                values = {k: v for k, v in data.items() if v != ""}
-                row: Any = item_service.add_item(
-                    session=session, alliance=a, kind="action", item_in=values, today=today
-                )
-            else:
-                row = item_service.edit_item(
-                    session=session,
-                    alliance=a,
-                    kind="action",
-                    item_id=item_id,
-                    changes=data,
-                    today=today,
-                )
-            saved = row.id
-    except NotFound:
-        raise
-    except AllianceFlowError as exc:
-        status, found = _refusal(exc)
+
+    def write(session: Session, a: Alliance) -> str:
         if item_id is None:
-            state = FormState(values=form, problems=found, prefix="add-")
+            values = {k: v for k, v in data.items() if v != ""}
+            row: Any = item_service.add_item(
+                session=session, alliance=a, kind="action", item_in=values, today=today
+            )
+        else:
+            row = item_service.edit_item(
+                session=session,
+                alliance=a,
+                kind="action",
+                item_id=item_id,
+                changes=data,
+                today=today,
+            )
+        return f"/alliances/{a.slug}/actions#action-{row.id}"
+
+    def refused(status: int, state: FormState) -> Response:
+        if item_id is None:
             return _actions_page(request, page, db, today, ref, status=status, add_form=state)
-        state = FormState(values=form, problems=found, prefix="edit-")
         return _actions_page(
             request, page, db, today, ref, status=status, editing=item_id, edit_form=state
         )
-    return RedirectResponse(f"/alliances/{slug}/actions#action-{saved}", status_code=303)
+
+    return save_form(
+        db=db,
+        page=page,
+        ref=ref,
+        form=form,
+        prefix="add-" if item_id is None else "edit-",
+        problems=problems,
+        write=write,
+        refused=refused,
+    )
 
 
 @router.post("/alliances/{ref}/actions")
@@ -301,7 +311,7 @@ def add_action(
 def edit_action(
     request: Request,
     ref: str,
-    plan_action: int,
+    plan_action: ItemId,
     page: SignedInPage,
     db: DbDep,
     today: TodayDep,
@@ -311,7 +321,7 @@ def edit_action(
 
 
 @router.post("/alliances/{ref}/actions/{plan_action}/remove")
-def remove_action(ref: str, plan_action: int, page: SignedInPage, db: DbDep) -> Response:
+def remove_action(ref: str, plan_action: ItemId, page: SignedInPage, db: DbDep) -> Response:
     viewer = viewer_of(page)
     with db.transaction() as session:
         a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.MANAGE)
@@ -324,44 +334,44 @@ def remove_action(ref: str, plan_action: int, page: SignedInPage, db: DbDep) -> 
 def report_progress(
     request: Request,
     ref: str,
-    plan_action: int,
+    plan_action: ItemId,
     page: SignedInPage,
     db: DbDep,
     today: TodayDep,
     form: FormData,
 ) -> Response:
     """The owner says how their action stands, and the day it was done."""
-    viewer = viewer_of(page)
     data, problems = parse_dates(form, ("completed_on",))
     changes = {
         "status": str(data.get("status", "")).strip(),
         "completed_on": str(data.get("completed_on", "")).strip(),
     }
-    try:
-        with db.transaction() as session:
-            a = alliance_for(
-                session=session, viewer=viewer, ref=ref, permission=Permission.OWN_ITEMS
-            )
-            slug = a.slug
-            if problems:  # only once we know they may write here
-                raise InvalidInput(problems)
-            membership.update_own_action(
-                session=session,
-                viewer=viewer,
-                alliance=a,
-                kind="action",
-                item_id=plan_action,
-                changes=changes,
-                today=today,
-            )
-    except NotFound:
-        raise
-    except InvalidInput as exc:
-        state = FormState(values=form, problems=list(exc.problems), prefix=f"own-{plan_action}-")
-        return _actions_page(
-            request, page, db, today, ref, status=422, own_forms={plan_action: state}
+
+    def write(session: Session, a: Alliance) -> str:
+        membership.update_own_action(
+            session=session,
+            viewer=viewer_of(page),
+            alliance=a,
+            kind="action",
+            item_id=plan_action,
+            changes=changes,
+            today=today,
         )
-    return RedirectResponse(f"/alliances/{slug}/actions#action-{plan_action}", status_code=303)
+        return f"/alliances/{a.slug}/actions#action-{plan_action}"
+
+    return save_form(
+        db=db,
+        page=page,
+        ref=ref,
+        form=form,
+        prefix=f"own-{plan_action}-",
+        permission=Permission.OWN_ITEMS,
+        problems=problems,
+        write=write,
+        refused=lambda status, state: _actions_page(
+            request, page, db, today, ref, status=status, own_forms={plan_action: state}
+        ),
+    )
 
 
 # --- the charter of engagement -----------------------------------------------------------------
@@ -432,42 +442,50 @@ def publish_charter(
     request: Request, ref: str, page: SignedInPage, db: DbDep, today: TodayDep, form: FormData
 ) -> Response:
     """A new version, which every active member is asked to sign."""
-    viewer = viewer_of(page)
-    try:
-        with db.transaction() as session:
-            a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.MANAGE)
-            slug = a.slug
-            planning.publish_charter(
-                session=session, alliance=a, text=str(form.get("text", "")), today=today
-            )
-    except NotFound:
-        raise
-    except AllianceFlowError as exc:
-        status, found = _refusal(exc)
-        state = FormState(values=form, problems=found, prefix="write-")
-        return _charter_page(request, page, db, today, ref, status=status, write_form=state)
-    return RedirectResponse(f"/alliances/{slug}/charter#signatures", status_code=303)
+
+    def write(session: Session, a: Alliance) -> str:
+        planning.publish_charter(
+            session=session, alliance=a, text=str(form.get("text", "")), today=today
+        )
+        return f"/alliances/{a.slug}/charter#signatures"
+
+    return save_form(
+        db=db,
+        page=page,
+        ref=ref,
+        form=form,
+        prefix="write-",
+        write=write,
+        refused=lambda status, state: _charter_page(
+            request, page, db, today, ref, status=status, write_form=state
+        ),
+    )
 
 
 @router.post("/alliances/{ref}/charter/sign")
 def sign_charter(
     request: Request, ref: str, page: SignedInPage, db: DbDep, today: TodayDep, form: FormData
 ) -> Response:
-    viewer = viewer_of(page)
-    try:
-        with db.transaction() as session:
-            a = alliance_for(
-                session=session, viewer=viewer, ref=ref, permission=Permission.OWN_ITEMS
-            )
-            slug = a.slug
-            if form.get("agree") != "on":
-                raise InvalidInput(
-                    [FieldProblem("agree", page.tr.gettext("tick the box to confirm you agree"))]
-                )
-            membership.sign_current_charter(session=session, viewer=viewer, alliance=a, today=today)
-    except NotFound:
-        raise
-    except InvalidInput as exc:
-        state = FormState(values=form, problems=list(exc.problems), prefix="sign-")
-        return _charter_page(request, page, db, today, ref, status=422, sign_form=state)
-    return RedirectResponse(f"/alliances/{slug}/charter#signed", status_code=303)
+    problems = []
+    if form.get("agree") != "on":
+        problems.append(FieldProblem("agree", page.tr.gettext("tick the box to confirm you agree")))
+
+    def write(session: Session, a: Alliance) -> str:
+        membership.sign_current_charter(
+            session=session, viewer=viewer_of(page), alliance=a, today=today
+        )
+        return f"/alliances/{a.slug}/charter#signed"
+
+    return save_form(
+        db=db,
+        page=page,
+        ref=ref,
+        form=form,
+        prefix="sign-",
+        permission=Permission.OWN_ITEMS,
+        problems=problems,
+        write=write,
+        refused=lambda status, state: _charter_page(
+            request, page, db, today, ref, status=status, sign_form=state
+        ),
+    )

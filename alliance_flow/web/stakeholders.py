@@ -9,11 +9,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
 from alliance_flow import models as m
 from alliance_flow.accounts.policy import Permission
-from alliance_flow.errors import AllianceFlowError, FieldProblem, InvalidInput, NotFound
+from alliance_flow.errors import FieldProblem, InvalidInput, NotFound
 from alliance_flow.importer import apply_import, plan_import
 from alliance_flow.services import items as item_service
 from alliance_flow.services import stakeholders as service
@@ -28,7 +29,7 @@ from alliance_flow.web.deps import (
     alliance_for,
     viewer_of,
 )
-from alliance_flow.web.forms import FormState
+from alliance_flow.web.forms import FormState, save_form
 from alliance_flow.web.i18n import N_, Translator
 from alliance_flow.web.pages import FormData, render
 
@@ -267,26 +268,28 @@ def organisations_page(request: Request, ref: str, page: SignedInPage, db: DbDep
 def add_organisation(
     request: Request, ref: str, page: SignedInPage, db: DbDep, today: TodayDep, form: FormData
 ) -> Response:
-    viewer = viewer_of(page)
-    try:
-        with db.transaction() as session:
-            a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.MANAGE)
-            slug = a.slug
-            row: Any = item_service.add_item(
-                session=session,
-                alliance=a,
-                kind="organisation",
-                item_in=_organisation_in(form, editing=False),
-                today=today,
-            )
-            org_id = row.id
-    except InvalidInput as exc:
-        return _table_page(request, page, db, ref, status=422, problems=exc.problems, values=form)
-    except NotFound:
-        raise
-    except AllianceFlowError as exc:
-        return _table_page(request, page, db, ref, status=409, problems=[exc.message], values=form)
-    return RedirectResponse(f"/alliances/{slug}/organisations#org-{org_id}", status_code=303)
+
+    def write(session: Session, a: m.Alliance) -> str:
+        row: Any = item_service.add_item(
+            session=session,
+            alliance=a,
+            kind="organisation",
+            item_in=_organisation_in(form, editing=False),
+            today=today,
+        )
+        return f"/alliances/{a.slug}/organisations#org-{row.id}"
+
+    return save_form(
+        db=db,
+        page=page,
+        ref=ref,
+        form=form,
+        prefix="f-",
+        write=write,
+        refused=lambda status, state: _table_page(
+            request, page, db, ref, status=status, problems=state.problems, values=form
+        ),
+    )
 
 
 # --- one organisation ----------------------------------------------------------------------
@@ -350,52 +353,57 @@ def edit_organisation(
     today: TodayDep,
     form: FormData,
 ) -> Response:
-    viewer = viewer_of(page)
-    try:
-        with db.transaction() as session:
-            a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.MANAGE)
-            slug = a.slug
-            item_service.edit_item(
-                session=session,
-                alliance=a,
-                kind="organisation",
-                item_id=org_id,
-                changes=_organisation_in(form, editing=True),
-                today=today,
-            )
-    except InvalidInput as exc:
-        return _edit_page(
-            request, page, db, ref, org_id, status=422, problems=exc.problems, values=form
+
+    def write(session: Session, a: m.Alliance) -> str:
+        item_service.edit_item(
+            session=session,
+            alliance=a,
+            kind="organisation",
+            item_id=org_id,
+            changes=_organisation_in(form, editing=True),
+            today=today,
         )
-    except NotFound:
-        raise
-    except AllianceFlowError as exc:
-        return _edit_page(
-            request, page, db, ref, org_id, status=409, problems=[exc.message], values=form
-        )
-    return RedirectResponse(f"/alliances/{slug}/organisations#org-{org_id}", status_code=303)
+        return f"/alliances/{a.slug}/organisations#org-{org_id}"
+
+    return save_form(
+        db=db,
+        page=page,
+        ref=ref,
+        form=form,
+        prefix="f-",
+        write=write,
+        refused=lambda status, state: _edit_page(
+            request, page, db, ref, org_id, status=status, problems=state.problems, values=form
+        ),
+    )
 
 
 @router.post("/alliances/{ref}/organisations/{org_id:int}/remove")
 def remove_organisation(
     request: Request, ref: str, org_id: ItemId, page: SignedInPage, db: DbDep, form: FormData
 ) -> Response:
-    viewer = viewer_of(page)
+    problems = []
     if form.get("confirm") != "yes":
-        problem = FieldProblem("confirm", page.tr.gettext("tick the box to confirm the removal"))
-        return _edit_page(request, page, db, ref, org_id, status=422, problems=[problem])
-    try:
-        with db.transaction() as session:
-            a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.MANAGE)
-            slug = a.slug
-            item_service.remove_item(
-                session=session, alliance=a, kind="organisation", item_id=org_id
-            )
-    except NotFound:
-        raise
-    except AllianceFlowError as exc:
-        return _edit_page(request, page, db, ref, org_id, status=409, problems=[exc.message])
-    return RedirectResponse(f"/alliances/{slug}/organisations?removed=1", status_code=303)
+        problems.append(
+            FieldProblem("confirm", page.tr.gettext("tick the box to confirm the removal"))
+        )
+
+    def write(session: Session, a: m.Alliance) -> str:
+        item_service.remove_item(session=session, alliance=a, kind="organisation", item_id=org_id)
+        return f"/alliances/{a.slug}/organisations?removed=1"
+
+    return save_form(
+        db=db,
+        page=page,
+        ref=ref,
+        form=form,
+        prefix="remove-",
+        problems=problems,
+        write=write,
+        refused=lambda status, state: _edit_page(
+            request, page, db, ref, org_id, status=status, problems=state.problems
+        ),
+    )
 
 
 # --- export -------------------------------------------------------------------------------
@@ -617,29 +625,28 @@ def briefing_page(request: Request, ref: str, page: SignedInPage, db: DbDep) -> 
 def save_briefing(
     request: Request, ref: str, page: SignedInPage, db: DbDep, today: TodayDep, form: FormData
 ) -> Response:
-    viewer = viewer_of(page)
     changes = {name: str(form.get(name, "")) for name in BRIEFING_FIELDS}
     changes["reasons"] = "\n".join(
         line.strip() for line in changes["reasons"].splitlines() if line.strip()
     )
-    try:
-        with db.transaction() as session:
-            a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.MANAGE)
-            slug = a.slug
-            item_service.add_item(
-                session=session, alliance=a, kind="briefing", item_in=changes, today=today
-            )
-    except NotFound:
-        raise
-    except InvalidInput as exc:
-        return _briefing_page(
-            request, page, db, ref, status=422, problems=exc.problems, values=form
+
+    def write(session: Session, a: m.Alliance) -> str:
+        item_service.add_item(
+            session=session, alliance=a, kind="briefing", item_in=changes, today=today
         )
-    except AllianceFlowError as exc:
-        return _briefing_page(
-            request, page, db, ref, status=409, problems=[exc.message], values=form
-        )
-    return RedirectResponse(f"/alliances/{slug}/briefing?saved=1", status_code=303)
+        return f"/alliances/{a.slug}/briefing?saved=1"
+
+    return save_form(
+        db=db,
+        page=page,
+        ref=ref,
+        form=form,
+        prefix="b-",
+        write=write,
+        refused=lambda status, state: _briefing_page(
+            request, page, db, ref, status=status, problems=state.problems, values=form
+        ),
+    )
 
 
 @router.get("/alliances/{ref}/briefing/print")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date
 
 import pytest
@@ -249,14 +250,32 @@ def test_funders_see_how_many_people_never_who(client: TestClient, world: World)
     assert "2 people" in seen[0]
 
 
+HUGE = "99999999999999999999"
+
+
+def _page_routes() -> list[tuple[str, str]]:
+    """(method, path) of every dashboard page, each path parameter but the alliance a huge id."""
+    from tests.web.test_authorization_matrix import routes_of_app
+
+    found = []
+    for method, path in routes_of_app():
+        if path.startswith("/api/") or "{ref}" not in path:
+            continue
+        found.append((method, re.sub(r"\{(?!ref\})[^}]+\}", HUGE, path.replace("{ref}", "north"))))
+    return found
+
+
 def test_ids_out_of_range_in_page_urls_are_refused_not_500(client: TestClient) -> None:
-    login(client, "coordinator")
-    for path in (
-        "/alliances/north/members/99999999999999999999",
-        "/alliances/north/meetings/99999999999999999999",
-        "/alliances/north/organisations/99999999999999999999",
-    ):
-        assert client.get(path).status_code in (404, 422), path
+    """Every page whose URL carries an id, in its path or its query (?edit=, ?meeting=)."""
+    token = login(client, "coordinator")
+    routes = _page_routes()
+    assert ("GET", f"/alliances/north/members/{HUGE}") in routes  # the walk finds the pages
+    for method, path in routes:
+        for query in ("", f"?edit={HUGE}&meeting={HUGE}&member={HUGE}", "?edit=%C2%B3"):
+            answer = client.request(
+                method, path + query, data={"csrf_token": token}, follow_redirects=False
+            )
+            assert answer.status_code < 500, (method, path + query, answer.status_code)
 
 
 def test_the_stakeholder_table_export_never_holds_a_formula(
