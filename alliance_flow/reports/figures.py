@@ -22,9 +22,11 @@ from sqlalchemy.orm import Session
 
 from alliance_flow import models as m
 from alliance_flow.facts import (
+    ActionFacts,
     AllianceFacts,
     EventFacts,
     Include,
+    OrganisationFacts,
     PersonFacts,
     load_facts,
     stage_entered_at,
@@ -771,6 +773,20 @@ def action_state(
     return ON_TRACK
 
 
+def responsible_organisation(
+    action: ActionFacts,
+    owners: dict[int, str],
+    organisations: tuple[OrganisationFacts, ...],
+) -> str | None:
+    """Who carries an action, as a funder may read it: the owner's organisation, or the
+    'responsible' typed when it names one of the alliance's organisations; never a person."""
+    if action.owner_member_id is not None:
+        return owners.get(action.owner_member_id)
+    typed = (action.responsible or "").strip()
+    known = {o.name.strip().casefold(): o.name for o in organisations}
+    return known.get(typed.casefold())
+
+
 def _actions(facts: AllianceFacts, period: Period) -> Actions:
     as_of = period.end
     orgs = {p.id: p.organisation for p in facts.people if p.organisation}
@@ -778,8 +794,7 @@ def _actions(facts: AllianceFacts, period: Period) -> Actions:
         ActionLine(
             number=a.number,
             action=a.action,
-            # the organisation, never the person: funders do not see the member list
-            responsible=a.responsible or orgs.get(a.owner_member_id or 0),
+            responsible=responsible_organisation(a, orgs, facts.organisations),
             starts_on=a.starts_on,
             ends_on=a.ends_on,
             status=a.status,
@@ -834,7 +849,7 @@ def _evaluations(facts: AllianceFacts, period: Period) -> Evaluations:
         EvaluationLine(
             e.kind,
             e.held_on,
-            e.evaluator,
+            None,  # the evaluator is often a person: a funder reads the kind of evaluation
             e.strengths,
             e.weaknesses,
             e.opportunities,

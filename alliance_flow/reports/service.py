@@ -24,6 +24,7 @@ from alliance_flow.reports.portfolio import (
     funded_alliances,
 )
 from alliance_flow.reports.settings import ReportSettings, get_report_settings
+from alliance_flow.withholding import people_of
 
 
 @dataclass(frozen=True)
@@ -69,15 +70,17 @@ def alliance_report(
         resolved = alliance_period(session, alliance, period, today=today, user_id=user_id)
     except ValueError as exc:
         raise InvalidInput([FieldProblem("period", str(exc))]) from None
-    # A report goes to funders, who see how many people, never who (the report says so).
+    # A report goes to funders, who see how many people, never who (the report says so):
+    # checks count people, and no free text names anyone the alliance knows.
     with use_language(pick_language(language)), counts_only():
-        return build_report(
+        report = build_report(
             session,
             alliance,
             period=resolved,
             generated_at=generated_at or datetime.now(UTC),
             options=settings.options(),
         )
+        return people_of(session, [alliance.id]).deep(report)
 
 
 def portfolio_of(
@@ -94,7 +97,7 @@ def portfolio_of(
     settings = settings or get_report_settings()
     try:
         with use_language(pick_language(language)), counts_only():
-            return build_portfolio(
+            portfolio, reports = build_portfolio(
                 session,
                 alliances,
                 period=period,
@@ -103,6 +106,8 @@ def portfolio_of(
                 generated_at=generated_at,
                 options=settings.options(),
             )
+            withheld = people_of(session, [a.id for a in alliances])
+            return withheld.deep(portfolio), withheld.deep(reports)
     except ValueError as exc:
         raise InvalidInput([FieldProblem("period", str(exc))]) from None
 

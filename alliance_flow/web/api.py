@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Query, Response
+from sqlalchemy.orm import Session
 
 from alliance_flow import models as m
 from alliance_flow import privacy
@@ -39,6 +40,9 @@ from alliance_flow.web.api_models import (
     TokenOut,
 )
 from alliance_flow.web.deps import ApiViewer, DbDep, ItemId, Ref, TodayDep, alliance_for
+from alliance_flow.withholding import for_viewer
+
+T = TypeVar("T")
 
 router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERRORS)
 
@@ -113,7 +117,7 @@ def list_alliances(
                     ready=report.clear,
                 )
             )
-    return out
+        return _withheld(session, viewer, out)
 
 
 @router.post("/alliances", response_model=AllianceOut, status_code=201)
@@ -130,7 +134,7 @@ def create_alliance(alliance_in: AllianceIn, viewer: ApiViewer, db: DbDep) -> Al
 def get_alliance(ref: Ref, viewer: ApiViewer, db: DbDep) -> AllianceOut:
     with db.transaction() as session:
         a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.VIEW)
-        return _alliance(a, viewer)
+        return _withheld(session, viewer, _alliance(a, viewer))
 
 
 @router.get("/alliances/{ref}/checks", response_model=GateOut)
@@ -139,7 +143,8 @@ def checks(ref: Ref, viewer: ApiViewer, db: DbDep, today: TodayDep) -> GateOut:
     with db.transaction() as session:
         a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.VIEW)
         report = stage_service.gate_report(session=session, alliance=a, today=today)
-    return GateOut(stage=report.stage, clear=report.clear, checks=_checks(report))
+        out = GateOut(stage=report.stage, clear=report.clear, checks=_checks(report))
+        return _withheld(session, viewer, out)
 
 
 @router.post("/alliances/{ref}/advance", response_model=StageChangeOut)
@@ -191,7 +196,14 @@ def history(ref: Ref, viewer: ApiViewer, db: DbDep) -> list[EventOut]:
     with db.transaction() as session:
         a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.VIEW)
         events = stage_service.history(session=session, alliance=a)
-        return [EventOut.model_validate(e, from_attributes=True) for e in events]
+        out = [EventOut.model_validate(e, from_attributes=True) for e in events]
+        return _withheld(session, viewer, out)
+
+
+def _withheld(session: Session, viewer: Viewer, out: T) -> T:
+    """What a funder reads: no name or contact of anyone the alliance knows (withholding.py)."""
+    withheld = for_viewer(session, viewer)
+    return out if withheld is None else withheld.deep(out)
 
 
 def _rows(model: type[Any], rows: list[Any]) -> list[Any]:

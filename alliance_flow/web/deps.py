@@ -24,6 +24,7 @@ from alliance_flow.i18n import _, set_language
 from alliance_flow.safety import MAX_ID
 from alliance_flow.services import alliances as alliance_service
 from alliance_flow.web.i18n import Translator, catalogs, negotiate
+from alliance_flow.withholding import Withholding, for_viewer
 
 SESSION_COOKIE = "af_session"
 LOGIN_CSRF_COOKIE = "af_login_csrf"
@@ -89,6 +90,8 @@ class Page:
     viewer: Viewer | None
     csrf: str
     tr: Translator
+    #: for a funder: the people whose names and contacts no page may show them
+    withheld: Withholding | None = None
 
 
 def translator_for(request: Request, viewer: Viewer | None) -> Translator:
@@ -106,10 +109,11 @@ def optional_page(request: Request, db: DbDep) -> Page:
     if secret:
         with db.transaction() as session:
             found = accounts.session_viewer(session=session, secret=secret, now=datetime.now(UTC))
+            withheld = for_viewer(session, found[0]) if found else None
     if found is None:
         return Page(None, "", translator_for(request, None))
     viewer, csrf = found
-    return Page(viewer, csrf, translator_for(request, viewer))
+    return Page(viewer, csrf, translator_for(request, viewer), withheld)
 
 
 async def signed_in_page(request: Request, page: Annotated[Page, Depends(optional_page)]) -> Page:

@@ -11,6 +11,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from alliance_flow import models as m
@@ -66,6 +69,20 @@ from alliance_flow.web.workspaces import sections_for
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 templates = Jinja2Templates(directory=TEMPLATES)
 templates.env.filters["safe_url"] = safe_url  # every user address that becomes a link
+
+
+@pass_context
+def _withhold_people(context: Context, value: Any) -> Any:
+    """Every value a page prints, for a funder: nobody's name or contact (withholding.py)."""
+    page = context.get("page")
+    withheld = getattr(page, "withheld", None)
+    if withheld is None or not isinstance(value, str):
+        return value
+    shown = withheld.text(value)
+    return Markup(shown) if isinstance(value, Markup) else shown
+
+
+templates.env.finalize = _withhold_people
 
 router = APIRouter(include_in_schema=False)
 

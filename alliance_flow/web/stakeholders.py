@@ -657,7 +657,7 @@ def briefing_print(request: Request, ref: str, page: SignedInPage, db: DbDep) ->
         a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.VIEW)
         row = session.get(m.Briefing, a.id)
         values = _briefing_values(row)
-    working = Page(page.viewer, page.csrf, Translator(a.language))
+    working = Page(page.viewer, page.csrf, Translator(a.language), page.withheld)
     return _render(
         request,
         "briefing_print.html",

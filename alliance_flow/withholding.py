@@ -1,0 +1,193 @@
+"""What a funder must not read: the people an alliance knows, wherever their names were typed.
+
+Funders see counts and organisations, never a person (the guide; accounts.policy). Structured
+fields already say "3 people" (gates.who); this is for free text, where a coordinator may type
+"Julien to call the mayor" in an action, a waiver reason, a meeting title or the minutes. Every
+funder output (report in every format, portfolio, the pages and API a funder may open) passes
+its text through `Withholding.text`, which replaces:
+
+- the name of anyone the alliance records as a person: members (also former and erased ones),
+  organisations' contact persons, consultations' interviewees, agenda moderators, evaluators,
+  the accounts with a role on the alliance and everyone who acted in its history;
+  each full name in any case, and each part of it (a first name alone) as written, capitalised;
+- every e-mail address, and the phone numbers the alliance holds, however they are spaced.
+
+A name the alliance records nowhere cannot be recognised: the forms of funder-visible text
+say so (SECURITY.md).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from alliance_flow import models as m
+from alliance_flow.accounts.policy import Permission, Viewer
+from alliance_flow.i18n import _
+
+EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+#: a phone needs at least this many digits to be looked for (shorter ones match too much)
+MIN_PHONE_DIGITS = 6
+#: a part of a name shorter than this, or not capitalised, is not looked for alone
+MIN_PART = 3
+
+
+def withheld_label() -> str:
+    return _("[withheld]")
+
+
+@dataclasses.dataclass(frozen=True)
+class Withholding:
+    """The names and phone numbers to withhold from one funder's view of some alliances."""
+
+    names: frozenset[str] = frozenset()
+    phones: frozenset[str] = frozenset()
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        return _compile(self.names, self.phones)
+
+    def text(self, value: str) -> str:
+        """The text with every person's name, e-mail address and phone number withheld."""
+        if not value:
+            return value
+        return self.pattern.sub(withheld_label(), value)
+
+    def deep(self, value: Any) -> Any:
+        """The same value with every string in it withheld: dataclasses, dicts, lists, tuples."""
+        if isinstance(value, str):
+            return self.text(value)
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            changes = {
+                f.name: self.deep(getattr(value, f.name))
+                for f in dataclasses.fields(value)
+                if f.init
+            }
+            return dataclasses.replace(value, **changes)
+        if isinstance(value, BaseModel):
+            return value.model_copy(
+                update={k: self.deep(getattr(value, k)) for k in type(value).model_fields}
+            )
+        if isinstance(value, dict):
+            return {k: self.deep(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.deep(v) for v in value]
+        if isinstance(value, tuple):
+            return tuple(self.deep(v) for v in value)
+        if isinstance(value, frozenset):
+            return frozenset(self.deep(v) for v in value)
+        return value
+
+
+_CACHE: dict[tuple[frozenset[str], frozenset[str]], re.Pattern[str]] = {}
+
+
+def _compile(names: frozenset[str], phones: frozenset[str]) -> re.Pattern[str]:
+    key = (names, phones)
+    if key in _CACHE:
+        return _CACHE[key]
+    full: set[str] = set()
+    parts: set[str] = set()
+    for name in names:
+        words = name.split()
+        if len(words) > 1:
+            full.add(" ".join(words))
+        for word in words:
+            word = word.strip(".,;:()'\"")
+            if len(word) >= MIN_PART and word[0].isupper():
+                parts.add(word)
+    alternatives = [EMAIL]
+    # full names first and longest first, so "Anna Berg" goes whole before "Anna" alone
+    for name in sorted(full, key=len, reverse=True):
+        spaced = r"\s+".join(re.escape(w) for w in name.split())
+        alternatives.append(rf"(?i:(?<!\w){spaced}(?!\w))")
+    for part in sorted(parts, key=len, reverse=True):
+        alternatives.append(rf"(?<!\w){re.escape(part)}(?!\w)")
+    for phone in sorted(phones, key=len, reverse=True):
+        digits = re.sub(r"\D", "", phone)
+        if len(digits) >= MIN_PHONE_DIGITS:
+            alternatives.append(r"(?<!\d)\+?" + r"[\s().\-/]*".join(digits) + r"(?!\d)")
+    pattern = re.compile("|".join(alternatives))
+    if len(_CACHE) > 256:
+        _CACHE.clear()
+    _CACHE[key] = pattern
+    return pattern
+
+
+def people_of(session: Session, alliance_ids: Iterable[int]) -> Withholding:
+    """Everyone the alliances record as a person, and the phone numbers they hold (a few
+    statements whatever the number of alliances)."""
+    from alliance_flow.accounts.models import AllianceRole, User, UserAllianceRole
+
+    ids = sorted(set(alliance_ids))
+    if not ids:
+        return Withholding()
+    names: set[str] = set()
+    phones: set[str] = set()
+    for name, phone, granted_by in session.execute(
+        select(m.Member.name, m.Member.phone, m.Member.authority_granted_by).where(
+            m.Member.alliance_id.in_(ids)
+        )
+    ):
+        names.update(v for v in (name, granted_by) if v)
+        if phone:
+            phones.add(phone)
+    for person, phone in session.execute(
+        select(m.Organisation.contact_person, m.Organisation.phone).where(
+            m.Organisation.alliance_id.in_(ids)
+        )
+    ):
+        if person:
+            names.add(person)
+        if phone:
+            phones.add(phone)
+    names.update(
+        session.scalars(
+            select(m.Consultation.interviewee).where(m.Consultation.alliance_id.in_(ids))
+        )
+    )
+    names.update(
+        session.scalars(
+            select(m.AgendaItem.moderator)
+            .join(m.Meeting, m.Meeting.id == m.AgendaItem.meeting_id)
+            .where(m.Meeting.alliance_id.in_(ids), m.AgendaItem.moderator.is_not(None))
+        )
+    )
+    names.update(
+        session.scalars(
+            select(m.Evaluation.evaluator).where(
+                m.Evaluation.alliance_id.in_(ids), m.Evaluation.evaluator.is_not(None)
+            )
+        )
+    )
+    names.update(
+        session.scalars(
+            select(User.name)
+            .join(UserAllianceRole, UserAllianceRole.user_id == User.id)
+            .where(
+                UserAllianceRole.alliance_id.in_(ids),
+                UserAllianceRole.role != AllianceRole.FUNDER,
+            )
+        )
+    )
+    names.update(
+        session.scalars(
+            select(m.StageEvent.actor).where(m.StageEvent.alliance_id.in_(ids)).distinct()
+        )
+    )
+    return Withholding(frozenset(n.strip() for n in names if n and n.strip()), frozenset(phones))
+
+
+def for_viewer(session: Session, viewer: Viewer | None) -> Withholding | None:
+    """What to withhold from this viewer: the people of the alliances where their role does not
+    let them see people (a funder's); None when they may see everyone they can reach."""
+    if viewer is None:
+        return None
+    hidden = [aid for aid in viewer.roles if not viewer.may(Permission.VIEW_PEOPLE, aid)]
+    return people_of(session, hidden) if hidden else None
