@@ -105,11 +105,18 @@ def local_date(value: date | None) -> str:
     """A date as the reader writes it ('Nov 20, 2026', '20 nov. 2026'), for reasons and messages."""
     if value is None:
         return ""
+    return _local_date(value, _language.get())
+
+
+@lru_cache(maxsize=4096)
+def _local_date(value: date, language: str) -> str:
+    # Babel parses the locale on every call; the same few dates recur across many alliances.
     from babel.dates import format_date
 
-    return format_date(value, format="medium", locale=current_language())
+    return format_date(value, format="medium", locale=language)
 
 
+@lru_cache(maxsize=65536)
 def collation_key(text: str) -> tuple[str, str]:
     """Sorts names as a reader expects: 'Élodie' with the E's, 'Person 9' before 'Person 10'.
 

@@ -327,6 +327,8 @@ MEETING_STEPS = (7, 1)
 MINUTES_AFTER, MINUTES_LOOKBACK, ACTION_SOON = 3, 30, 7
 SUSTAINABILITY_STEPS = (60, 30, 7, 0)
 EVALUATION_MONTHS, DIGEST_WEEKDAY, FUNDER_DAY = 3, 0, 1
+#: Messages to one member that the members' shared channel may carry instead.
+SHAREABLE = ("charter_unsigned", "action_due_soon", "action_overdue")
 
 #: (alliance id, kind, subject, due on, recipient, language)
 DueKey = tuple[int, str, str, date, str, str]
@@ -428,18 +430,16 @@ def _due(raw: Raw, at: datetime) -> set[DueKey]:
     for aid, stage, lang, _tz, start, end in alliances:
         today = local[aid]
         aud = channels.get(aid, set())
+        # Every active member, reachable or not: add() routes what they cannot receive.
         people = [
             p
             for p in members.get(aid, [])
-            if p[2] is not None
-            and p[2] <= today
-            and (p[3] is None or p[3] > today)
-            and (p[4] or (p[5] and "email" in aud))
+            if p[2] is not None and p[2] <= today and (p[3] is None or p[3] > today)
         ]
         person = {p[0]: p for p in people}
 
-        def to(p: tuple[Any, ...], lang: str = lang) -> tuple[str, str]:
-            return f"member:{p[0]}", p[1] or lang
+        def to(p: tuple[Any, ...]) -> tuple[str, Any]:
+            return "member", p
 
         coordinators = (
             [("audience:coordinators", lang)]
@@ -449,10 +449,32 @@ def _due(raw: Raw, at: datetime) -> set[DueKey]:
         members_to = [("audience:members", lang)] if "members" in aud else [to(p) for p in people]
 
         def add(
-            kind: str, subject: str, due_on: date, whom: list[tuple[str, str]], aid: int = aid
+            kind: str,
+            subject: str,
+            due_on: date,
+            whom: list[tuple[str, Any]],
+            aid: int = aid,
+            lang: str = lang,
+            aud: set[str] = aud,
         ) -> None:
-            for recipient, language in whom:
-                out.add((aid, kind, subject, due_on, recipient, language))
+            """Someone always hears: a member without a channel of their own (nor an e-mail
+            the alliance can reach) is reached through the members' channel (charter,
+            actions) or the coordinators' (roles); else nothing is recorded for them."""
+            for recipient, value in whom:
+                if recipient != "member":
+                    out.add((aid, kind, subject, due_on, recipient, value))
+                    continue
+                p = value
+                if p[4] or (p[5] and "email" in aud):
+                    out.add((aid, kind, subject, due_on, f"member:{p[0]}", p[1] or lang))
+                elif kind in SHAREABLE and "members" in aud:
+                    out.add((aid, kind, subject, due_on, "audience:members", lang))
+                elif (
+                    kind not in SHAREABLE
+                    and not kind.startswith("meeting_")
+                    and "coordinators" in aud
+                ):
+                    out.add((aid, kind, subject, due_on, "audience:coordinators", lang))
 
         for mid, starts, mtz, status, minuted in meetings.get(aid, []):
             zone = ZoneInfo(mtz)
@@ -476,7 +498,7 @@ def _due(raw: Raw, at: datetime) -> set[DueKey]:
                     secretaries or coordinators,
                 )
         for source, ident, owner, due_on in actions.get(aid, []):
-            p = person.get(owner)  # type: ignore[arg-type]
+            p = person.get(owner)
             if p is None:
                 continue
             left = (due_on - today).days

@@ -7,9 +7,10 @@ recipient) makes sure it is recorded once.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -73,11 +74,11 @@ class MeetingInfo:
     agenda: tuple[str, ...] = ()
     place: str | None = None
 
-    @property
+    @cached_property
     def local_start(self) -> datetime:
         return self.starts_at.astimezone(ZoneInfo(self.timezone))
 
-    @property
+    @cached_property
     def local_day(self) -> date:
         return self.local_start.date()
 
@@ -263,9 +264,18 @@ def _lang(a: AllianceData, p: Person | None = None) -> str:
     return (p.language if p and p.language else a.language) or "en"
 
 
-def _members(a: AllianceData, today: date) -> list[Person]:
-    """Every active member, reachable or not (route() decides who carries their messages)."""
-    return [p for p in a.people if p.active(today)]
+def _members(a: AllianceData, today: date) -> tuple[Person, ...]:
+    """Every active member, reachable or not (route() decides who carries their messages).
+
+    Every rule asks, some once per meeting: worked out once per alliance and day.
+    """
+    # The memo lives in the instance's __dict__, as functools.cached_property does on a frozen
+    # dataclass; it is not a field, so equality and hashing ignore it.
+    memo = a.__dict__.get("_members_on")
+    if memo is None or memo[0] != today:
+        memo = (today, tuple(p for p in a.people if p.active(today)))
+        a.__dict__["_members_on"] = memo
+    return memo[1]
 
 
 def _with_role(a: AllianceData, today: date, role: str) -> list[Person]:
@@ -292,7 +302,7 @@ def _to(
         yield Due(a.id, kind, subject, due_on, recipient, language, dict(params))
 
 
-def _person_recipients(a: AllianceData, people: list[Person]) -> list[tuple[str, str]]:
+def _person_recipients(a: AllianceData, people: Iterable[Person]) -> list[tuple[str, str]]:
     return [(member(p.id), _lang(a, p)) for p in people]
 
 

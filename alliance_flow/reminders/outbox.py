@@ -30,7 +30,14 @@ from sqlalchemy.orm import Session
 from alliance_flow import models as m
 from alliance_flow.db import Database
 from alliance_flow.errors import FieldProblem, InvalidInput
-from alliance_flow.facts import READ_BY_REMINDERS, AllianceFacts, Include, Scope, read_facts
+from alliance_flow.facts import (
+    READ_BY_REMINDERS,
+    AllianceFacts,
+    Include,
+    Scope,
+    read_facts,
+    without_gc,
+)
 from alliance_flow.models import utcnow
 from alliance_flow.reminders import models as rm
 from alliance_flow.reminders.config import ReminderSettings, get_reminder_settings
@@ -205,6 +212,7 @@ def _day_of(moment: Moment) -> date:
     return moment.date() if isinstance(moment, datetime) else moment
 
 
+@without_gc
 def decide_many(
     *,
     session: Session,

@@ -11,7 +11,14 @@ from sqlalchemy.orm.attributes import set_committed_value
 from alliance_flow import audit, lifecycle
 from alliance_flow import models as m
 from alliance_flow.errors import Conflict, FieldProblem, InvalidInput
-from alliance_flow.facts import CURRENT_STAGE, AllianceFacts, Scope, load_facts, read_facts
+from alliance_flow.facts import (
+    CURRENT_STAGE,
+    AllianceFacts,
+    Scope,
+    load_facts,
+    read_facts,
+    without_gc,
+)
 from alliance_flow.facts import stage_entered_at as _entered_at
 from alliance_flow.gates import GateReport, Waiver, evaluate
 from alliance_flow.schemas import MoveBackIn, WaiverIn, validate
@@ -57,6 +64,7 @@ def gate_report(
     return evaluate(checks_for(stage), facts, thresholds or get_thresholds(), today, ())
 
 
+@without_gc
 def gate_reports(
     *, session: Session, scope: Scope, today: date, thresholds: Thresholds | None = None
 ) -> dict[int, GateReport]:
