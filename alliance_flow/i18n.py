@@ -39,14 +39,12 @@ def languages() -> frozenset[str]:
     return frozenset({DEFAULT_LANGUAGE, *found})
 
 
-@lru_cache
-def catalog(language: str) -> NullTranslations:
-    """One language's catalog, compiled in memory (no .mo build step) the first time it is used."""
+def compile_catalog(po: Path, language: str) -> NullTranslations:
+    """A .po file compiled in memory (no .mo build step): the dashboard's and the reports'."""
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
     from babel.support import NullTranslations, Translations
 
-    po = LOCALES_DIR / language / "LC_MESSAGES" / "messages.po"
     if not po.exists():
         return NullTranslations()
     with po.open("rb") as fh:
@@ -55,6 +53,12 @@ def catalog(language: str) -> NullTranslations:
     write_mo(buffer, parsed)
     buffer.seek(0)
     return Translations(buffer)
+
+
+@lru_cache
+def catalog(language: str) -> NullTranslations:
+    """One language's catalog, compiled the first time it is used."""
+    return compile_catalog(LOCALES_DIR / language / "LC_MESSAGES" / "messages.po", language)
 
 
 def catalogs() -> dict[str, NullTranslations]:

@@ -7,7 +7,6 @@ The .po files under reports/locales/ are compiled in memory on first use, like t
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -15,12 +14,10 @@ from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date, format_datetime, format_skeleton
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal, format_percent
-from babel.support import NullTranslations, Translations
+from babel.support import NullTranslations
 
-from alliance_flow.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from alliance_flow.i18n import DEFAULT_LANGUAGE, LANGUAGES, compile_catalog
 
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 
@@ -35,12 +32,7 @@ def catalogs() -> dict[str, NullTranslations]:
     found: dict[str, NullTranslations] = {}
     for po in sorted(LOCALES_DIR.glob("*/LC_MESSAGES/messages.po")):
         language = po.parent.parent.name
-        with po.open("rb") as fh:
-            catalog = read_po(fh, locale=language)
-        buffer = io.BytesIO()
-        write_mo(buffer, catalog)
-        buffer.seek(0)
-        found[language] = Translations(buffer)
+        found[language] = compile_catalog(po, language)
     found.setdefault(DEFAULT_LANGUAGE, NullTranslations())
     return found
 
