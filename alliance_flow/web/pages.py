@@ -59,7 +59,7 @@ from alliance_flow.web.deps import (
     viewer_of,
 )
 from alliance_flow.web.fix_links import INTERIM, fix_url
-from alliance_flow.web.forms import FormState, parse_dates, show_date
+from alliance_flow.web.forms import FormState, parse_dates, save_form, show_date
 from alliance_flow.web.i18n import Translator, language_name, languages
 from alliance_flow.web.settings import get_web_settings
 from alliance_flow.web.shell import shell_context
@@ -585,21 +585,23 @@ def _my_action(
     action: Callable[[Session, m.Alliance], object],
 ) -> Response:
     """Run one of the member's own use cases; on refusal show the page again with why."""
-    viewer = viewer_of(page)
-    try:
-        with db.transaction() as session:
-            a = alliance_for(
-                session=session, viewer=viewer, ref=ref, permission=Permission.OWN_ITEMS
-            )
-            slug = a.slug
-            action(session, a)
-    except NotFound:
-        raise
-    except InvalidInput as exc:
-        return _my_page(request, page, db, today, ref, status=422, problems=exc.problems)
-    except AllianceFlowError as exc:
-        return _my_page(request, page, db, today, ref, status=409, problems=[exc.message])
-    return RedirectResponse(f"/alliances/{slug}/me", status_code=303)
+
+    def write(session: Session, a: m.Alliance) -> str:
+        action(session, a)
+        return f"/alliances/{a.slug}/me"
+
+    return save_form(
+        db=db,
+        page=page,
+        ref=ref,
+        form={},
+        prefix="me-",
+        permission=Permission.OWN_ITEMS,
+        write=write,
+        refused=lambda status, state: _my_page(
+            request, page, db, today, ref, status=status, problems=state.problems
+        ),
+    )
 
 
 @router.get("/alliances/{ref}/me")
