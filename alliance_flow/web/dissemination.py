@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
+from alliance_flow import models as m
 from alliance_flow.accounts.policy import Permission
-from alliance_flow.errors import AllianceFlowError, FieldProblem, InvalidInput, NotFound
+from alliance_flow.errors import FieldProblem
 from alliance_flow.reminders.config import get_reminder_settings
 from alliance_flow.safety import parse_id
 from alliance_flow.services import dissemination as service
@@ -23,13 +25,14 @@ from alliance_flow.vocabulary import Audience, PublicationKind
 from alliance_flow.web import labels
 from alliance_flow.web.deps import (
     DbDep,
+    ItemId,
     Page,
     SignedInPage,
     TodayDep,
     alliance_for,
     viewer_of,
 )
-from alliance_flow.web.forms import FormState, parse_dates
+from alliance_flow.web.forms import FormState, parse_dates, save_form
 from alliance_flow.web.i18n import N_, Translator
 from alliance_flow.web.pages import FormData, render
 
@@ -87,12 +90,6 @@ PROFILE_PARTS: dict[str, str] = {
 class Editing:
     table: str  # "plan" or "publication"
     row_id: int
-
-
-def _refusal(exc: AllianceFlowError) -> tuple[int, list[Any]]:
-    if isinstance(exc, InvalidInput):
-        return 422, list(exc.problems)
-    return 409, [exc.message]
 
 
 def _base_url() -> str:
@@ -215,81 +212,70 @@ def _save(
     row_id: int | None,
 ) -> Response:
     """Add (row_id None) or change one row of the plan or of the publications."""
-    viewer = viewer_of(page)
     names = PLAN_FIELDS if table == "plan" else PUBLICATION_FIELDS
     data, problems = parse_dates(_filled(form, names), ("published_on",))
-    try:
-        with db.transaction() as session:
-            a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.MANAGE)
-            slug = a.slug
-            if problems:  # only once we know they may write here
-                raise InvalidInput(problems)
-            if table == "plan" and row_id is None:
-                values = {k: v for k, v in data.items() if v != ""}
-                row: Any = item_service.add_item(
-                    session=session, alliance=a, kind="communication", item_in=values, today=today
-                )
-            elif table == "plan":
-                row = item_service.edit_item(
-                    session=session,
-                    alliance=a,
-                    kind="communication",
-                    item_id=row_id,
-                    changes=data,
-                    today=today,
-                )
-            elif row_id is None:
-                values = {k: v for k, v in data.items() if v != ""}
-                row = service.record_publication(
-                    session=session, alliance=a, publication_in=values, today=today
-                )
-            else:
-                row = service.edit_publication(
-                    session=session, alliance=a, item_id=row_id, changes=data, today=today
-                )
-            saved = row.id
-    except NotFound:
-        raise
-    except AllianceFlowError as exc:
-        status, found = _refusal(exc)
-        if row_id is not None:
-            state = FormState(values=form, problems=found, prefix="edit-")
-            return _page(
-                request,
-                page,
-                db,
-                today,
-                ref,
-                status=status,
-                forms={"edit": state},
-                editing=Editing(table, row_id),
+    added = {k: v for k, v in data.items() if v != ""}  # a new row's empty fields: defaults
+
+    def write(session: Session, a: m.Alliance) -> str:
+        row: Any
+        if table == "plan" and row_id is None:
+            row = item_service.add_item(
+                session=session, alliance=a, kind="communication", item_in=added, today=today
             )
-        key, prefix = ("plan", "plan-") if table == "plan" else ("publication", "pub-")
-        state = FormState(values=form, problems=found, prefix=prefix)
-        return _page(request, page, db, today, ref, status=status, forms={key: state})
-    anchor = f"plan-row-{saved}" if table == "plan" else f"publication-{saved}"
-    return RedirectResponse(f"/alliances/{slug}/dissemination#{anchor}", status_code=303)
+        elif table == "plan":
+            row = item_service.edit_item(
+                session=session,
+                alliance=a,
+                kind="communication",
+                item_id=row_id,
+                changes=data,
+                today=today,
+            )
+        elif row_id is None:
+            row = service.record_publication(
+                session=session, alliance=a, publication_in=added, today=today
+            )
+        else:
+            row = service.edit_publication(
+                session=session, alliance=a, item_id=row_id, changes=data, today=today
+            )
+        anchor = f"plan-row-{row.id}" if table == "plan" else f"publication-{row.id}"
+        return f"/alliances/{a.slug}/dissemination#{anchor}"
+
+    key = "edit" if row_id is not None else table
+    editing = Editing(table, row_id) if row_id is not None else None
+
+    def refused(status: int, state: FormState) -> Response:
+        return _page(
+            request, page, db, today, ref, status=status, forms={key: state}, editing=editing
+        )
+
+    prefix = "edit-" if row_id is not None else ("plan-" if table == "plan" else "pub-")
+    return save_form(
+        db=db,
+        page=page,
+        ref=ref,
+        form=form,
+        prefix=prefix,
+        problems=problems,
+        write=write,
+        refused=refused,
+    )
 
 
 def _remove(
     request: Request, page: Page, db: Any, today: Any, ref: str, *, table: str, row_id: int
 ) -> Response:
-    viewer = viewer_of(page)
-    try:
-        with db.transaction() as session:
-            a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.MANAGE)
-            slug = a.slug
-            if table == "plan":
-                item_service.remove_item(
-                    session=session, alliance=a, kind="communication", item_id=row_id
-                )
-            else:
-                service.remove_publication(session=session, alliance=a, item_id=row_id)
-    except NotFound:
-        raise
-    except AllianceFlowError as exc:
-        status, found = _refusal(exc)
-        state = FormState(problems=found, prefix="edit-")
+    def write(session: Session, a: m.Alliance) -> str:
+        if table == "plan":
+            item_service.remove_item(
+                session=session, alliance=a, kind="communication", item_id=row_id
+            )
+            return f"/alliances/{a.slug}/dissemination#plan"
+        service.remove_publication(session=session, alliance=a, item_id=row_id)
+        return f"/alliances/{a.slug}/dissemination#publications"
+
+    def refused(status: int, state: FormState) -> Response:
         return _page(
             request,
             page,
@@ -300,8 +286,10 @@ def _remove(
             forms={"edit": state},
             editing=Editing(table, row_id),
         )
-    anchor = "plan" if table == "plan" else "publications"
-    return RedirectResponse(f"/alliances/{slug}/dissemination#{anchor}", status_code=303)
+
+    return save_form(
+        db=db, page=page, ref=ref, form={}, prefix="edit-", write=write, refused=refused
+    )
 
 
 @router.post("/alliances/{ref}/dissemination/plan")
@@ -315,7 +303,7 @@ def add_plan_row(
 def edit_plan_row(
     request: Request,
     ref: str,
-    plan_row: int,
+    plan_row: ItemId,
     page: SignedInPage,
     db: DbDep,
     today: TodayDep,
@@ -326,7 +314,7 @@ def edit_plan_row(
 
 @router.post("/alliances/{ref}/dissemination/plan/{plan_row}/remove")
 def remove_plan_row(
-    request: Request, ref: str, plan_row: int, page: SignedInPage, db: DbDep, today: TodayDep
+    request: Request, ref: str, plan_row: ItemId, page: SignedInPage, db: DbDep, today: TodayDep
 ) -> Response:
     return _remove(request, page, db, today, ref, table="plan", row_id=plan_row)
 
@@ -342,7 +330,7 @@ def add_publication(
 def edit_publication(
     request: Request,
     ref: str,
-    publication_id: int,
+    publication_id: ItemId,
     page: SignedInPage,
     db: DbDep,
     today: TodayDep,
@@ -355,7 +343,7 @@ def edit_publication(
 def remove_publication(
     request: Request,
     ref: str,
-    publication_id: int,
+    publication_id: ItemId,
     page: SignedInPage,
     db: DbDep,
     today: TodayDep,
@@ -368,25 +356,29 @@ def set_officer(
     request: Request, ref: str, page: SignedInPage, db: DbDep, today: TodayDep, form: FormData
 ) -> Response:
     """Name the communications (press) officer; the chair and secretary are left alone."""
-    viewer = viewer_of(page)
     text = str(form.get("communications_officer", "") or "").strip()
     member_id = parse_id(text)
-    try:
-        with db.transaction() as session:
-            a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.MANAGE)
-            slug = a.slug
-            if text and member_id is None:
-                raise InvalidInput(
-                    [FieldProblem("communications_officer", page.tr.gettext("choose a member"))]
-                )
-            service.set_officer(session=session, alliance=a, member_id=member_id, today=today)
-    except NotFound:
-        raise
-    except AllianceFlowError as exc:
-        status, found = _refusal(exc)
-        state = FormState(values=form, problems=found, prefix="officer-")
+    problems = []
+    if text and member_id is None:
+        problems.append(FieldProblem("communications_officer", page.tr.gettext("choose a member")))
+
+    def write(session: Session, a: m.Alliance) -> str:
+        service.set_officer(session=session, alliance=a, member_id=member_id, today=today)
+        return f"/alliances/{a.slug}/dissemination#officer"
+
+    def refused(status: int, state: FormState) -> Response:
         return _page(request, page, db, today, ref, status=status, forms={"officer": state})
-    return RedirectResponse(f"/alliances/{slug}/dissemination#officer", status_code=303)
+
+    return save_form(
+        db=db,
+        page=page,
+        ref=ref,
+        form=form,
+        prefix="officer-",
+        problems=problems,
+        write=write,
+        refused=refused,
+    )
 
 
 @router.post("/alliances/{ref}/dissemination/profile")
@@ -394,30 +386,33 @@ def save_profile(
     request: Request, ref: str, page: SignedInPage, db: DbDep, today: TodayDep, form: FormData
 ) -> Response:
     """Choose what the public profile shows; publish it, or take it down."""
-    viewer = viewer_of(page)
     raw = form.get("parts", [])
     parts = [str(p) for p in (raw if isinstance(raw, list) else [raw] if raw else [])]
-    try:
-        with db.transaction() as session:
-            a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.MANAGE)
-            slug = a.slug
-            service.save_profile(
-                session=session,
-                alliance=a,
-                introduction=str(form.get("introduction", "")),
-                parts=parts,
-                action=str(form.get("action", "save")),
-                today=today,
-                base_url=_base_url(),
-            )
-    except NotFound:
-        raise
-    except AllianceFlowError as exc:
-        status, found = _refusal(exc)
-        values = {**form, "parts": parts}
-        state = FormState(values=values, problems=found, prefix="profile-")
+
+    def write(session: Session, a: m.Alliance) -> str:
+        service.save_profile(
+            session=session,
+            alliance=a,
+            introduction=str(form.get("introduction", "")),
+            parts=parts,
+            action=str(form.get("action", "save")),
+            today=today,
+            base_url=_base_url(),
+        )
+        return f"/alliances/{a.slug}/dissemination#profile"
+
+    def refused(status: int, state: FormState) -> Response:
         return _page(request, page, db, today, ref, status=status, forms={"profile": state})
-    return RedirectResponse(f"/alliances/{slug}/dissemination#profile", status_code=303)
+
+    return save_form(
+        db=db,
+        page=page,
+        ref=ref,
+        form={**form, "parts": parts},
+        prefix="profile-",
+        write=write,
+        refused=refused,
+    )
 
 
 # --- the public profile -----------------------------------------------------------------------
