@@ -111,7 +111,9 @@ def run_sweep(
         updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None, PREFECT_API_URL: api}
     ):
         state = module.reminders(today=today, database_url=database_url, return_state=True)
-    data = state.result(raise_on_failure=False)
+    # Read synchronously even when an event loop runs in this thread (where Prefect 3's
+    # State.result would otherwise hand back a coroutine).
+    data = state.result(raise_on_failure=False, _sync=True)
     if not isinstance(data, dict):
         raise RuntimeError(f"the sweep's flow run ended {state.name}: {state.message}")
     return data

@@ -27,8 +27,9 @@ class ReminderSettings(BaseSettings):
     max_attempts: int = 5
     backoff_seconds: float = 60.0
     backoff_max_seconds: float = 6 * 3600.0
-    #: How long a sweep owns the messages it claimed unless it renews the claim (it does so
-    #: while it works); a sweep that died leaves them to the next sweep after this long.
+    #: How long a sweep owns a message it claimed to send it (it claims each one as it sends
+    #: it): a sweep that died leaves the messages in its hands to the next sweep after this long.
+    #: Keep it above one message's longest delivery (timeout_seconds for each URL of a channel).
     lease_seconds: float = 60.0
     batch_size: int = 200
     #: How many messages are sent at once (each to its own channel).

@@ -10,13 +10,15 @@ which resends that one message after the lease.
 
 from __future__ import annotations
 
+import itertools
 import logging
+import queue
 import threading
-import time
 import uuid
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed, wait
-from dataclasses import dataclass, field
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -507,6 +509,23 @@ def recipient_label(session: Session, recipient: str) -> str:
 #: Kinds another deliverer sends (funder reports carry attachments only reports.delivery builds).
 DELIVERED_ELSEWHERE = ("funder_report",)
 
+_Ob = rm.OutboxMessage
+
+
+def _free(now: datetime) -> Any:
+    """Held by no live lease: never claimed, or its sweep's lease has run out."""
+    return or_(_Ob.claimed_until.is_(None), _Ob.claimed_until < now)
+
+
+def _due(now: datetime) -> tuple[Any, ...]:
+    """Pending, its time come, sent by this deliverer, and held by nobody."""
+    return (
+        _Ob.status == rm.PENDING,
+        _Ob.next_attempt_at <= now,
+        _Ob.kind.not_in(DELIVERED_ELSEWHERE),
+        _free(now),
+    )
+
 
 def claim(
     *,
@@ -516,40 +535,36 @@ def claim(
     lease_seconds: float,
     limit: int,
 ) -> list[int]:
-    """Atomically take up to `limit` pending messages that are due and not held by a live lease."""
-    free = or_(rm.OutboxMessage.claimed_until.is_(None), rm.OutboxMessage.claimed_until < now)
+    """Atomically take up to `limit` due messages at once (what a sweep sends takes one at a
+    time, see deliver_pending); returns the ids this worker now holds."""
     with db.transaction() as session:
-        candidates = list(
+        ids = list(
             session.scalars(
-                select(rm.OutboxMessage.id)
-                .where(
-                    rm.OutboxMessage.status == rm.PENDING,
-                    rm.OutboxMessage.next_attempt_at <= now,
-                    rm.OutboxMessage.kind.not_in(DELIVERED_ELSEWHERE),
-                    free,
-                )
-                .order_by(rm.OutboxMessage.next_attempt_at, rm.OutboxMessage.id)
-                .limit(limit)
+                select(_Ob.id).where(*_due(now)).order_by(_Ob.next_attempt_at, _Ob.id).limit(limit)
             )
         )
-        if not candidates:
-            return []
-        # The WHERE is evaluated again under the row lock (PostgreSQL) or the write lock
-        # (SQLite): a row another sweep claimed in between is simply not ours.
+        return sorted(row[0] for row in _take(session, ids, worker, now, lease_seconds))
+
+
+def _take(
+    session: Session, ids: list[int], worker: str, now: datetime, lease_seconds: float
+) -> list[Any]:
+    """Claim these messages for one lease; (id, attempts, delivered_to) of those now ours.
+
+    The WHERE is evaluated again under the row lock (PostgreSQL) or the write lock (SQLite):
+    a row another sweep claimed, sent or retried in between is simply not ours.
+    """
+    if not ids:
+        return []
+    return list(
         session.execute(
-            update(rm.OutboxMessage)
-            .where(rm.OutboxMessage.id.in_(candidates), rm.OutboxMessage.status == rm.PENDING, free)
+            update(_Ob)
+            .where(_Ob.id.in_(ids), *_due(now))
             .values(claimed_by=worker, claimed_until=now + timedelta(seconds=lease_seconds))
+            .returning(_Ob.id, _Ob.attempts, _Ob.delivered_to)
             .execution_options(synchronize_session=False)
         )
-    with db.transaction() as session:
-        return list(
-            session.scalars(
-                select(rm.OutboxMessage.id)
-                .where(rm.OutboxMessage.claimed_by == worker, rm.OutboxMessage.status == rm.PENDING)
-                .order_by(rm.OutboxMessage.id)
-            )
-        )
+    )
 
 
 def release(*, db: Database, worker: str) -> int:
@@ -557,69 +572,17 @@ def release(*, db: Database, worker: str) -> int:
     at once instead of waiting for the lease to run out."""
     with db.transaction() as session:
         result = session.execute(
-            update(rm.OutboxMessage)
-            .where(rm.OutboxMessage.claimed_by == worker, rm.OutboxMessage.status == rm.PENDING)
+            update(_Ob)
+            .where(_Ob.claimed_by == worker, _Ob.status == rm.PENDING)
             .values(claimed_by=None, claimed_until=None)
             .execution_options(synchronize_session=False)
         )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-class Lease:
-    """Keeps this sweep's claims alive while it works: renewed in one UPDATE whenever a third
-    of the lease has passed, and asked before each message whether the message is still ours.
-
-    A sweep that dies stops renewing, so what it held is free again within one (short) lease.
-    """
-
-    def __init__(self, *, db: Database, worker: str, seconds: float, now: datetime | None) -> None:
-        self.db, self.worker, self.seconds, self.fixed_now = db, worker, seconds, now
-        self._lock = threading.Lock()
-        self._renewed_at = 0.0
-        self._held: set[int] = set()
-
-    def _now(self) -> datetime:
-        return self.fixed_now or utcnow()
-
-    def took(self, ids: Iterable[int]) -> None:
-        with self._lock:
-            self._held.update(ids)
-            self._renewed_at = time.monotonic()
-
-    def holds(self, msg_id: int) -> bool:
-        """True while the message is still ours (renewing every claim first when it is time)."""
-        with self._lock:
-            if time.monotonic() - self._renewed_at > self.seconds / 3:
-                self._renew()
-            return msg_id in self._held
-
-    def done(self, msg_id: int) -> None:
-        with self._lock:
-            self._held.discard(msg_id)
-
-    def _renew(self) -> None:
-        moment = self._now()
-        with self.db.transaction() as session:
-            still = set(
-                session.scalars(
-                    update(rm.OutboxMessage)
-                    .where(
-                        rm.OutboxMessage.claimed_by == self.worker,
-                        rm.OutboxMessage.status == rm.PENDING,
-                        rm.OutboxMessage.claimed_until > moment,
-                    )
-                    .values(claimed_until=moment + timedelta(seconds=self.seconds))
-                    .returning(rm.OutboxMessage.id)
-                    .execution_options(synchronize_session=False)
-                )
-            )
-        self._held &= still
-        self._renewed_at = time.monotonic()
-
-
 @dataclass(frozen=True)
 class Job:
-    """One claimed message, read and resolved, ready to send without the database."""
+    """One due message, read and resolved, ready to send without the database."""
 
     msg_id: int
     title: str
@@ -629,6 +592,283 @@ class Job:
     delivered: frozenset[str]
     target: Target | None
     who: str
+    kind: str = ""
+    subject: str = ""
+
+
+class Dispatcher:
+    """Hands each sender its next message and settles its previous one, many senders' worth in
+    one transaction (leader/follower group commit).
+
+    A message is claimed only when a sender is ready to send it, for one lease, and a sender
+    takes its next message only once its previous one is recorded: a sweep that dies holds at
+    most the message each sender has in hand (and resends at most those, if they had gone).
+    The due messages are read a batch at a time in one SELECT, their channels resolved for the
+    whole batch; each claim first checks, for all the messages it takes, that what they say is
+    still true (a meeting reminder whose meeting moved or was cancelled is cancelled instead).
+    """
+
+    def __init__(
+        self,
+        *,
+        db: Database,
+        worker: str,
+        now: datetime | None,
+        settings: ReminderSettings,
+        report: DeliveryReport,
+        emit: Callable[[str], None],
+        max_batches: int | None,
+    ) -> None:
+        self.db, self.worker, self.fixed_now = db, worker, now
+        self.settings, self.report, self.emit = settings, report, emit
+        self.max_batches = max_batches
+        self.batches = 0
+        self.exhausted = False
+        self._jobs: deque[Job] = deque()
+        self._cv = threading.Condition()
+        self._queue: list[tuple[int, tuple[Job, Delivery] | None, bool]] = []
+        self._answers: dict[int, Job | None] = {}
+        self._errors: dict[int, BaseException] = {}
+        self._busy = False
+        self._tickets = itertools.count()
+
+    def exchange(self, result: tuple[Job, Delivery] | None, *, more: bool = True) -> Job | None:
+        """Record `result` (the caller's previous message), then give it its next (None: done)."""
+        with self._cv:
+            ticket = next(self._tickets)
+            self._queue.append((ticket, result, more))
+            while ticket not in self._answers and ticket not in self._errors:
+                if self._busy:
+                    self._cv.wait()
+                    continue
+                self._busy, batch, self._queue = True, self._queue, []
+                self._cv.release()
+                try:
+                    answers, error = self._commit(batch), None
+                except BaseException as exc:  # every waiter of this batch hears of it
+                    answers, error = {}, exc
+                finally:
+                    self._cv.acquire()
+                    self._busy = False
+                self._answers.update(answers)
+                if error is not None:
+                    self._errors.update({t: error for t, _r, _m in batch})
+                self._cv.notify_all()
+            if ticket in self._errors:
+                raise self._errors.pop(ticket)
+            return self._answers.pop(ticket)
+
+    def _commit(
+        self, batch: list[tuple[int, tuple[Job, Delivery] | None, bool]]
+    ) -> dict[int, Job | None]:
+        now = self.fixed_now or utcnow()
+        results = [r for _t, r, _m in batch if r is not None]
+        wanting = [t for t, _r, more in batch if more]
+        lines: list[str] = []
+        with self.db.transaction() as session:
+            lines.extend(
+                _settle_many(
+                    session,
+                    worker=self.worker,
+                    now=self.fixed_now,
+                    settings=self.settings,
+                    report=self.report,
+                    results=results,
+                ).values()
+            )
+            taken = self._claim(session, len(wanting), now, lines)
+        for line in lines:
+            self.emit(line)
+        answers: dict[int, Job | None] = dict.fromkeys((t for t, _r, _m in batch), None)
+        answers.update(zip(wanting, taken, strict=False))
+        return answers
+
+    def _claim(self, session: Session, n: int, now: datetime, lines: list[str]) -> list[Job]:
+        out: list[Job] = []
+        while len(out) < n:
+            if not self._jobs and not self._refill(session, now, lines):
+                break
+            candidates = [self._jobs.popleft() for _ in range(min(n - len(out), len(self._jobs)))]
+            stale = _no_longer_true(session, candidates)
+            if stale:
+                cancelled = session.scalars(
+                    update(_Ob)
+                    .where(_Ob.id.in_(stale), _Ob.status == rm.PENDING, _free(now))
+                    .values(
+                        status=rm.CANCELLED,
+                        last_error="the meeting moved or was cancelled",
+                        claimed_by=None,
+                        claimed_until=None,
+                    )
+                    .returning(_Ob.id)
+                    .execution_options(synchronize_session=False)
+                ).all()
+                lines.extend(
+                    f"cancelled message {i}: its meeting moved or was cancelled"
+                    for i in sorted(cancelled)
+                )
+            fresh = {
+                msg_id: (attempts, delivered_to)
+                for msg_id, attempts, delivered_to in _take(
+                    session,
+                    [j.msg_id for j in candidates if j.msg_id not in stale],
+                    self.worker,
+                    now,
+                    self.settings.lease_seconds,
+                )
+            }
+            for job in candidates:
+                if job.msg_id in fresh:  # the other candidates went to another sweep
+                    attempts, delivered_to = fresh[job.msg_id]
+                    out.append(
+                        replace(
+                            job,
+                            attempts=int(attempts or 0),
+                            delivered=frozenset((delivered_to or "").split()),
+                        )
+                    )
+        self.report.claimed += len(out)
+        return out
+
+    def _refill(self, session: Session, now: datetime, lines: list[str]) -> bool:
+        """Read the next batch of due messages (one SELECT) and resolve where each goes."""
+        if self.exhausted or (self.max_batches is not None and self.batches >= self.max_batches):
+            self.exhausted = True
+            return False
+        self.batches += 1
+        rows = session.execute(
+            select(
+                _Ob.id,
+                _Ob.alliance_id,
+                _Ob.kind,
+                _Ob.subject,
+                _Ob.recipient,
+                _Ob.title,
+                _Ob.body,
+                _Ob.language,
+            )
+            .where(*_due(now))
+            .order_by(_Ob.next_attempt_at, _Ob.id)
+            .limit(self.settings.batch_size)
+        ).all()
+        if not rows:
+            self.exhausted = True
+            return False
+        self._jobs.extend(_resolve(session, rows, self, now, lines))
+        return bool(self._jobs) or self._refill(session, now, lines)
+
+
+def _resolve(
+    session: Session, rows: Sequence[Any], dispatcher: Dispatcher, now: datetime, lines: list[str]
+) -> list[Job]:
+    """Jobs for a batch of due rows: the recipients' channels read for the whole batch (members,
+    alliances and their channels: one query each). A row that cannot be resolved is settled as a
+    failed attempt, so it waits for its retry and does not stop the others."""
+    settings = dispatcher.settings
+    member_ids = {
+        int(row.recipient.partition(":")[2]) for row in rows if row.recipient.startswith("member:")
+    }
+    members: dict[int, tuple[str | None, str | None]] = {
+        mid: (own, email)
+        for mid, own, email in session.execute(
+            select(m.Member.id, m.Member.preferred_channel, m.Member.email).where(
+                m.Member.id.in_(member_ids)
+            )
+        )
+    }
+    alliance_ids = {row.alliance_id for row in rows}
+    slugs: dict[int, str] = dict(
+        session.execute(
+            select(m.Alliance.id, m.Alliance.slug).where(m.Alliance.id.in_(alliance_ids))
+        ).all()
+    )
+    channels: dict[int, dict[str, str]] = {aid: {} for aid in alliance_ids}
+    for aid, audience, url in session.execute(
+        select(
+            rm.AllianceChannel.alliance_id,
+            rm.AllianceChannel.audience,
+            rm.AllianceChannel.apprise_url,
+        ).where(rm.AllianceChannel.alliance_id.in_(alliance_ids))
+    ):
+        channels[aid][audience] = url
+    jobs: list[Job] = []
+    for row in rows:
+        slug = slugs.get(row.alliance_id, str(row.alliance_id))
+        try:
+            target = resolve_target(
+                session,
+                recipient=row.recipient,
+                slug=slug,
+                channels=channels[row.alliance_id],
+                settings=settings,
+                members=members,
+            )
+        except Exception as exc:  # one unreadable message must not stop the others
+            log.exception("outbox message %s could not be prepared", row.id)
+            lines.append(
+                _settle_unclaimed(
+                    session,
+                    row.id,
+                    now,
+                    settings,
+                    dispatcher.report,
+                    f"{type(exc).__name__}: {exc}",
+                )
+            )
+            continue
+        where = target.label() if target else "(no channel)"
+        jobs.append(
+            Job(
+                row.id,
+                row.title,
+                row.body,
+                row.language,
+                0,
+                frozenset(),
+                target,
+                f"{slug} {row.kind} -> {row.recipient} via {where}",
+                row.kind,
+                row.subject,
+            )
+        )
+    return jobs
+
+
+def _settle_unclaimed(
+    session: Session,
+    msg_id: int,
+    now: datetime,
+    settings: ReminderSettings,
+    report: DeliveryReport,
+    error: str,
+) -> str:
+    """A failed attempt for a message nobody holds (it could not even be prepared)."""
+    attempts = session.scalar(
+        update(_Ob)
+        .where(_Ob.id == msg_id, _Ob.status == rm.PENDING, _free(now))
+        .values(attempts=_Ob.attempts + 1)
+        .returning(_Ob.attempts)
+        .execution_options(synchronize_session=False)
+    )
+    if attempts is None:
+        return f"skipped message {msg_id}: another sweep has it"
+    final = attempts >= settings.max_attempts
+    retry_at = now + timedelta(seconds=settings.backoff(attempts))
+    session.execute(
+        update(_Ob)
+        .where(_Ob.id == msg_id)
+        .values(
+            status=rm.FAILED if final else rm.PENDING,
+            last_error=error[:1000],
+            next_attempt_at=retry_at,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if final:
+        report.failed += 1
+        return f"FAILED message {msg_id} after {attempts} attempts: {error}"
+    report.retrying += 1
+    return f"retry message {msg_id} at {retry_at:%Y-%m-%d %H:%M} UTC (attempt {attempts}): {error}"
 
 
 def deliver_pending(
@@ -644,118 +884,74 @@ def deliver_pending(
 ) -> DeliveryReport:
     """Send every pending message whose time has come; each failure is retried with backoff.
 
-    Messages are sent by a bounded pool of threads (settings.concurrency); each is settled as
-    soon as its channel answered, before its thread takes the next one (threads that finish
-    together share one commit), so a sweep killed midway resends at most the messages that
-    were on the wire. When `stop` is set
-    or the sweep is interrupted (SIGTERM, Ctrl-C), nothing new starts, the messages being sent
-    are finished and settled, and the others are released for the next sweep at once.
+    Messages are sent by a bounded pool of threads (settings.concurrency). Each sender claims
+    the message it is about to send, for one lease, in the same transaction that records how
+    its previous message went (see Dispatcher): a sweep killed midway holds, and could resend,
+    only the messages in hand. When `stop` is set or the sweep is interrupted (SIGTERM,
+    Ctrl-C), nothing new starts, the messages being sent are finished and settled, and anything
+    still held is released for the next sweep at once.
     """
     settings = settings or get_reminder_settings()
     worker = worker or uuid.uuid4().hex
     stop = stop or threading.Event()
     report = DeliveryReport()
-    lease = Lease(db=db, worker=worker, seconds=settings.lease_seconds, now=now)
-    group = GroupCommit(
-        lambda results: settle_many(
-            db=db, worker=worker, now=now, settings=settings, report=report, results=results
-        )
-    )
+    lines: queue.SimpleQueue[str] = queue.SimpleQueue()
 
-    def emit(line: str | None) -> None:
-        if line is None:
-            return
+    def emit(line: str) -> None:
         report.lines.append(line)
         log.info("%s", line)
         if on_line:
             on_line(line)
 
-    def work(job: Job) -> list[str]:
-        if stop.is_set():
-            return []  # released below, for the next sweep
-        try:
-            if not lease.holds(job.msg_id):
-                return [f"skipped message {job.msg_id}: its lease ran out and another sweep has it"]
-            return [group.settle(job, _send(notifier, job))]
-        finally:
-            lease.done(job.msg_id)
+    dispatcher = Dispatcher(
+        db=db,
+        worker=worker,
+        now=now,
+        settings=settings,
+        report=report,
+        emit=lines.put,  # said by the calling thread (Prefect's run logger lives there)
+        max_batches=max_batches,
+    )
 
-    batches = 0
+    def work() -> None:
+        previous: tuple[Job, Delivery] | None = None
+        while True:
+            job = dispatcher.exchange(previous, more=not stop.is_set())
+            if job is None:
+                return
+            previous = (job, _send(notifier, job))
+
+    def drain() -> None:
+        while True:
+            try:
+                emit(lines.get_nowait())
+            except queue.Empty:
+                return
+
     try:
         with ThreadPoolExecutor(
             max_workers=max(1, settings.concurrency), thread_name_prefix="outbox"
         ) as pool:
-            while not stop.is_set() and (max_batches is None or batches < max_batches):
-                batches += 1
-                ids = claim(
-                    db=db,
-                    worker=worker,
-                    now=now or utcnow(),
-                    lease_seconds=settings.lease_seconds,
-                    limit=settings.batch_size,
-                )
-                if not ids:
-                    break
-                lease.took(ids)
-                report.claimed += len(ids)
-                jobs, lines = _prepare(db, ids, worker, now, settings, report)
-                for line in lines:
-                    emit(line)
-                futures = [pool.submit(work, job) for job in jobs]
-                try:
-                    for future in as_completed(futures):
-                        for line in future.result():
-                            emit(line)
-                except BaseException:
-                    # Interrupted: nothing new starts; what is being sent finishes and settles.
-                    stop.set()
-                    for future in futures:
-                        future.cancel()
-                    wait(futures)
-                    raise
+            futures = [pool.submit(work) for _ in range(max(1, settings.concurrency))]
+            try:
+                pending = set(futures)
+                while pending:
+                    done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                    drain()
+                    for future in done:
+                        future.result()
+            except BaseException:
+                # Interrupted: nothing new starts; what is being sent finishes and settles.
+                stop.set()
+                wait(futures)
+                raise
     finally:
+        drain()
         released = release(db=db, worker=worker)
         if released:
             emit(f"released {released} message(s) for the next sweep")
         report.next_retry_at = next_retry_at(db=db)
     return report
-
-
-class GroupCommit:
-    """Settles each sender's result before the sender goes on, one commit for all the results
-    that arrive while the previous commit is being written (leader/follower group commit)."""
-
-    def __init__(self, commit: Callable[[list[tuple[Job, Delivery]]], dict[int, str]]) -> None:
-        self._commit = commit
-        self._cv = threading.Condition()
-        self._queue: list[tuple[Job, Delivery]] = []
-        self._lines: dict[int, str] = {}
-        self._errors: dict[int, BaseException] = {}
-        self._busy = False
-
-    def settle(self, job: Job, delivery: Delivery) -> str:
-        with self._cv:
-            self._queue.append((job, delivery))
-            while job.msg_id not in self._lines and job.msg_id not in self._errors:
-                if self._busy:
-                    self._cv.wait()
-                    continue
-                self._busy, batch, self._queue = True, self._queue, []
-                self._cv.release()
-                try:
-                    lines, error = self._commit(batch), None
-                except BaseException as exc:  # every waiter of this batch hears of it
-                    lines, error = {}, exc
-                finally:
-                    self._cv.acquire()
-                    self._busy = False
-                self._lines.update(lines)
-                if error is not None:
-                    self._errors.update({j.msg_id: error for j, _ in batch})
-                self._cv.notify_all()
-            if job.msg_id in self._errors:
-                raise self._errors.pop(job.msg_id)
-            return self._lines.pop(job.msg_id)
 
 
 def _send(notifier: Notifier, job: Job) -> Delivery:
@@ -774,136 +970,30 @@ def _send(notifier: Notifier, job: Job) -> Delivery:
         return Delivery(False, error, job.delivered)
 
 
-def _prepare(
-    db: Database,
-    ids: list[int],
-    worker: str,
-    now: datetime | None,
-    settings: ReminderSettings,
-    report: DeliveryReport,
-) -> tuple[list[Job], list[str]]:
-    """Read a batch of claimed messages in one transaction; a meeting reminder whose meeting
-    moved or was cancelled since it was recorded is cancelled here, never sent."""
-    jobs: list[Job] = []
-    lines: list[str] = []
-    broken: list[tuple[int, str]] = []
-    with db.transaction() as session:
-        messages = session.scalars(
-            select(rm.OutboxMessage).where(
-                rm.OutboxMessage.id.in_(ids), rm.OutboxMessage.claimed_by == worker
-            )
-        ).all()
-        stale = _no_longer_true(session, messages)
-        if stale:
-            session.execute(
-                update(rm.OutboxMessage)
-                .where(rm.OutboxMessage.id.in_(stale), rm.OutboxMessage.claimed_by == worker)
-                .values(
-                    status=rm.CANCELLED,
-                    last_error="the meeting moved or was cancelled",
-                    claimed_by=None,
-                    claimed_until=None,
-                )
-                .execution_options(synchronize_session=False)
-            )
-            lines.extend(
-                f"cancelled message {i}: its meeting moved or was cancelled" for i in stale
-            )
-        # the channel and e-mail of every member the batch goes to, in one query
-        member_ids = {
-            int(x.recipient.partition(":")[2])
-            for x in messages
-            if x.recipient.startswith("member:")
-        }
-        members: dict[int, tuple[str | None, str | None]] = {
-            mid: (own, email)
-            for mid, own, email in session.execute(
-                select(m.Member.id, m.Member.preferred_channel, m.Member.email).where(
-                    m.Member.id.in_(member_ids)
-                )
-            )
-        }
-        slugs: dict[int, str] = {}
-        channels: dict[int, dict[str, str]] = {}
-        for msg in messages:
-            if msg.id in stale:
-                continue
-            try:
-                if msg.alliance_id not in slugs:
-                    alliance = session.get(m.Alliance, msg.alliance_id)
-                    slugs[msg.alliance_id] = alliance.slug if alliance else str(msg.alliance_id)
-                    channels[msg.alliance_id] = channels_of(session, msg.alliance_id)
-                slug = slugs[msg.alliance_id]
-                target = resolve_target(
-                    session,
-                    recipient=msg.recipient,
-                    slug=slug,
-                    channels=channels[msg.alliance_id],
-                    settings=settings,
-                    members=members,
-                )
-                where = target.label() if target else "(no channel)"
-                jobs.append(
-                    Job(
-                        msg.id,
-                        msg.title,
-                        msg.body,
-                        msg.language,
-                        msg.attempts,
-                        frozenset((msg.delivered_to or "").split()),
-                        target,
-                        f"{slug} {msg.kind} -> {msg.recipient} via {where}",
-                    )
-                )
-            except Exception as exc:  # one unreadable message must not stop the others
-                log.exception("outbox message %s could not be prepared", msg.id)
-                broken.append((msg.id, f"{type(exc).__name__}: {exc}"[:500]))
-    for msg_id, error in broken:
-        lines.append(
-            settle(
-                db=db,
-                msg_id=msg_id,
-                worker=worker,
-                now=now,
-                settings=settings,
-                report=report,
-                ok=False,
-                error=error,
-                attempts=_attempts_of(db, msg_id),
-                who=f"message {msg_id}",
-            )
-        )
-    return jobs, lines
+def _meeting_of(subject: str) -> int:
+    return int(subject.split(":", 1)[1].split("@", 1)[0])
 
 
-def _no_longer_true(session: Session, messages: Sequence[rm.OutboxMessage]) -> set[int]:
-    """Meeting reminders whose meeting is no longer planned on the day they announce."""
-    meeting_msgs = [x for x in messages if x.kind.startswith("meeting_reminder")]
-    if not meeting_msgs:
+def _no_longer_true(session: Session, jobs: Sequence[Job]) -> set[int]:
+    """Meeting reminders whose meeting is no longer planned on the day they announce (one
+    query for all of them)."""
+    meeting_jobs = [j for j in jobs if j.kind.startswith("meeting_reminder")]
+    if not meeting_jobs:
         return set()
-    ids = {int(x.subject.split(":", 1)[1].split("@", 1)[0]) for x in meeting_msgs}
     current = {
-        mt.id: (
-            mt.status,
-            f"meeting:{mt.id}@{mt.starts_at.astimezone(ZoneInfo(mt.timezone)).date().isoformat()}",
+        mt_id: (status, _meeting_subject(mt_id, starts_at.astimezone(ZoneInfo(tz)).date()))
+        for mt_id, status, starts_at, tz in session.execute(
+            select(m.Meeting.id, m.Meeting.status, m.Meeting.starts_at, m.Meeting.timezone).where(
+                m.Meeting.id.in_({_meeting_of(j.subject) for j in meeting_jobs})
+            )
         )
-        for mt in session.scalars(select(m.Meeting).where(m.Meeting.id.in_(ids)))
     }
     stale = set()
-    for x in meeting_msgs:
-        mid = int(x.subject.split(":", 1)[1].split("@", 1)[0])
-        status, subject = current.get(mid, (None, None))
-        if status != "planned" or subject != x.subject:
-            stale.add(x.id)
+    for job in meeting_jobs:
+        status, subject = current.get(_meeting_of(job.subject), (None, None))
+        if status != "planned" or subject != job.subject:
+            stale.add(job.msg_id)
     return stale
-
-
-def _attempts_of(db: Database, msg_id: int) -> int:
-    with db.transaction() as session:
-        attempts = session.scalar(
-            select(rm.OutboxMessage.attempts).where(rm.OutboxMessage.id == msg_id)
-        )
-    return int(attempts or 0)
 
 
 def settle(
@@ -940,67 +1030,62 @@ def settle(
         )
 
 
-def settle_many(
+def _settle_many(
+    session: Session,
     *,
-    db: Database,
     worker: str,
     now: datetime | None,
     settings: ReminderSettings,
     report: DeliveryReport,
     results: list[tuple[Job, Delivery]],
 ) -> dict[int, str]:
-    """Settle delivery attempts in one transaction; the messages that went are marked sent in
-    one statement."""
+    """Settle delivery attempts; the messages that went are marked sent in one statement."""
     if not results:
         return {}
     went = [job for job, delivery in results if delivery.ok]
     lines: dict[int, str] = {}
-    with db.transaction() as session:
-        if went:
-            marked = set(
-                session.scalars(
-                    update(rm.OutboxMessage)
-                    .where(
-                        rm.OutboxMessage.id.in_([job.msg_id for job in went]),
-                        rm.OutboxMessage.claimed_by == worker,
-                    )
-                    .values(
-                        status=rm.SENT,
-                        sent_at=now or utcnow(),
-                        attempts=rm.OutboxMessage.attempts + 1,
-                        last_error=None,
-                        delivered_to=None,
-                        claimed_by=None,
-                        claimed_until=None,
-                    )
-                    .returning(rm.OutboxMessage.id)
-                    .execution_options(synchronize_session=False)
+    if went:
+        marked = set(
+            session.scalars(
+                update(_Ob)
+                .where(_Ob.id.in_([job.msg_id for job in went]), _Ob.claimed_by == worker)
+                .values(
+                    status=rm.SENT,
+                    sent_at=now or utcnow(),
+                    attempts=_Ob.attempts + 1,
+                    last_error=None,
+                    delivered_to=None,
+                    claimed_by=None,
+                    claimed_until=None,
                 )
+                .returning(_Ob.id)
+                .execution_options(synchronize_session=False)
             )
-            report.sent += len(marked)
-            lines = {
-                job.msg_id: f"sent {job.who}"
-                if job.msg_id in marked
-                else f"sent {job.who}, but another sweep had taken the message over"
-                for job in went
-            }
-        return lines | {
-            job.msg_id: _settle(
-                session,
-                msg_id=job.msg_id,
-                worker=worker,
-                now=now,
-                settings=settings,
-                report=report,
-                ok=delivery.ok,
-                error=delivery.error,
-                attempts=job.attempts,
-                who=job.who,
-                delivered=delivery.delivered,
-            )
-            for job, delivery in results
-            if not delivery.ok
+        )
+        report.sent += len(marked)
+        lines = {
+            job.msg_id: f"sent {job.who}"
+            if job.msg_id in marked
+            else f"sent {job.who}, but another sweep had taken the message over"
+            for job in went
         }
+    return lines | {
+        job.msg_id: _settle(
+            session,
+            msg_id=job.msg_id,
+            worker=worker,
+            now=now,
+            settings=settings,
+            report=report,
+            ok=delivery.ok,
+            error=delivery.error,
+            attempts=job.attempts,
+            who=job.who,
+            delivered=delivery.delivered,
+        )
+        for job, delivery in results
+        if not delivery.ok
+    }
 
 
 def _settle(

@@ -321,28 +321,39 @@ def test_failed_deliveries_are_listed_in_the_coordinators_digest(db, settings, r
     assert "Broken" in digest[-1]["message"]
 
 
-def test_a_sweep_whose_lease_ran_out_does_not_send_what_another_sweep_took_over(
+def test_a_message_held_by_another_sweeps_live_lease_is_left_alone_until_it_runs_out(
     db, settings, receiver
 ):
-    from alliance_flow.reminders.outbox import Lease, claim
+    from alliance_flow.reminders.outbox import claim
 
-    # given one due message, claimed by a slow sweep A whose lease then runs out
+    # given one due message, taken by a sweep A that is sending it
     aid = make_alliance(db)
     add_member(db, aid, "Ann", channel=receiver.url("ann"))
     add_meeting(db, aid, "2026-03-20 18:00")
     record_due(db=db, moment=DAY, settings=settings, now=NOW)
     (msg_id,) = claim(db=db, worker="A", now=NOW, lease_seconds=settings.lease_seconds, limit=10)
-    lease_a = Lease(db=db, worker="A", seconds=settings.lease_seconds, now=NOW)
-    lease_a.took([msg_id])
+    notifier = AppriseNotifier(timeout_seconds=2)
+    # when sweep B runs while A's lease holds, it sends nothing
+    during = deliver_pending(db=db, notifier=notifier, now=NOW, settings=settings, worker="B")
+    assert (during.claimed, during.sent, receiver.received) == (0, 0, [])
+    # and once A's lease has run out (A died), B takes the message over and sends it, once
     later = NOW + timedelta(seconds=settings.lease_seconds + 1)
-    # when sweep B takes it over and sends it
-    taken = deliver_pending(
-        db=db, notifier=AppriseNotifier(timeout_seconds=2), now=later, settings=settings, worker="B"
+    taken = deliver_pending(db=db, notifier=notifier, now=later, settings=settings, worker="B")
+    assert (taken.claimed, taken.sent, len(receiver.received)) == (1, 1, 1)
+    # and A, settling late, does not mark as its own what B sent
+    from alliance_flow.reminders.outbox import DeliveryReport, settle
+
+    line = settle(
+        db=db,
+        msg_id=msg_id,
+        worker="A",
+        now=later,
+        settings=settings,
+        report=DeliveryReport(),
+        ok=True,
+        error=None,
+        attempts=0,
+        who="message",
     )
-    assert taken.sent == 1
-    # and A, still working through its batch, renews its claims before the next message
-    lease_a.fixed_now = later
-    lease_a._renewed_at = 0.0
-    # then A no longer holds it, so it does not send it again
-    assert not lease_a.holds(msg_id)
-    assert len(receiver.received) == 1
+    assert "another sweep had taken the message over" in line
+    assert statuses(db) == {"sent": 1}

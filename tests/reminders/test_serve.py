@@ -13,6 +13,8 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections import Counter
+from datetime import datetime
 from pathlib import Path
 
 from alliance_flow.db import Database
@@ -191,3 +193,98 @@ def test_serve_starts_a_local_server_serves_the_schedules_and_stops_everything(
             process.wait()
         if server_pid and alive(server_pid):
             os.killpg(server_pid, signal.SIGKILL)
+
+
+def start_serve(tmp_path: Path, url: str, **extra: str) -> tuple[subprocess.Popen[str], list[str]]:
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data"), **extra}
+    env["PREFECT_RUNNER_POLL_FREQUENCY"] = "1"
+    env["PREFECT_HOME"] = str(tmp_path / "client-home")
+    env.pop("PREFECT_API_URL", None)
+    env["ALLIANCE_FLOW_DATABASE_URL"] = url
+    env["ALLIANCE_FLOW_PREFECT_PORT"] = str(free_port())
+    process = subprocess.Popen(
+        [sys.executable, "-c", SERVE],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    return process, []
+
+
+def stop_serve(process: subprocess.Popen[str], server_pid: int | None) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    if server_pid and alive(server_pid):
+        os.killpg(server_pid, signal.SIGKILL)
+
+
+def test_two_runs_of_the_daily_sweep_asked_at_once_never_overlap(tmp_path: Path, receiver):
+    # given four members due a meeting reminder on a slow channel (1 s a message, one at a
+    # time), so that a sweep lasts several seconds
+    url = f"sqlite:///{tmp_path / 'limit.db'}"
+    db = Database(url)
+    db.upgrade()
+    aid = make_alliance(db, tz="UTC")
+    for i in range(4):
+        add_member(db, aid, f"Member {i}", channel=receiver.url(f"m{i}"), language="en")
+    add_meeting(db, aid, soon(), tz="UTC")
+    db.dispose()
+    receiver.delay = 1
+    # and `serve` running every deployment of deploy/prefect.yaml (a run kept waiting by the
+    # concurrency limit is tried again after 2 s instead of Prefect's 30)
+    process, seen = start_serve(
+        tmp_path,
+        url,
+        ALLIANCE_FLOW_REMINDERS_CONCURRENCY="1",
+        PREFECT_SERVER_DEPLOYMENTS_CONCURRENCY_SLOT_WAIT_SECONDS="2",
+    )
+    server_pid = None
+    try:
+        out = lines_of(process)
+        line = wait_for_line(out, r"Prefect server \(pid \d+\) healthy at", 90, seen)
+        found = re.search(r"pid (\d+)\) healthy at (\S+)", line)
+        assert found
+        server_pid, api = int(found.group(1)), found.group(2)
+        deadline = time.monotonic() + 60
+        daily = None
+        while daily is None and time.monotonic() < deadline:
+            daily = next(
+                (d for d in served_deployments(api) if d["name"] == "reminders-daily"), None
+            )
+            time.sleep(0.5)
+        assert daily, seen
+        # when two runs of the daily sweep are asked for at the same moment
+        runs = [post(api, f"/deployments/{daily['id']}/create_flow_run") for _ in range(2)]
+        ids = [r["id"] for r in runs]  # type: ignore[index]
+        # then both run to completion
+        deadline = time.monotonic() + 240
+        finished: list[dict] = []
+        while time.monotonic() < deadline:
+            finished = [
+                r
+                for r in post(api, "/flow_runs/filter", {"flow_runs": {"id": {"any_": ids}}})  # type: ignore[attr-defined]
+                if r["state"] and r["state"]["type"] in ("COMPLETED", "FAILED", "CRASHED")
+            ]
+            if len(finished) == 2:
+                break
+            time.sleep(1)
+        assert [r["state"]["type"] for r in finished] == ["COMPLETED"] * 2, (finished, seen)
+        # one after the other: the second started only after the first had ended
+        spans = sorted(
+            (datetime.fromisoformat(r["start_time"]), datetime.fromisoformat(r["end_time"]))
+            for r in finished
+        )
+        assert spans[1][0] >= spans[0][1], spans
+        # and each member heard once
+        with receiver.lock:
+            paths = Counter(r["path"] for r in receiver.received)
+        assert paths == {f"/m{i}": 1 for i in range(4)}
+    finally:
+        stop_serve(process, server_pid)
