@@ -32,7 +32,10 @@ SWEEP = textwrap.dedent(
 
     url, now, kill_after = sys.argv[1], datetime.fromisoformat(sys.argv[2]), int(sys.argv[3])
     settings = ReminderSettings(
-        lease_seconds=%d, timeout_seconds=5, batch_size=50, concurrency=1 if kill_after else 4
+        lease_seconds=LEASE_SECONDS,
+        timeout_seconds=5,
+        batch_size=50,
+        concurrency=1 if kill_after else 4,
     )
     real_send = outbox._send
     delivered = 0
@@ -50,8 +53,7 @@ SWEEP = textwrap.dedent(
     outbox.sweep(db=db, notifier=AppriseNotifier(timeout_seconds=5), moment=date(2026, 3, 13),
                  now=now, settings=settings)
     """
-    % LEASE
-)
+).replace("LEASE_SECONDS", str(LEASE))
 
 
 def run_sweep(url: str, now, kill_after: int = 0) -> subprocess.Popen:
