@@ -2,10 +2,10 @@
 
 Exactly once, as far as a channel without transactions allows: a message is recorded under a
 unique key in the same transaction that decided it; a sweep claims a row with an atomic UPDATE
-(status pending, lease free) before sending it and marks it sent right after. Two sweeps cannot
-claim the same row; a sweep that dies leaves its claims to expire, and the next sweep takes them.
-The only gap left is a crash between the channel accepting a message and the row being marked,
-which resends that one message after the lease.
+(status pending, lease free) right before sending it, and records it as sent before it takes its
+next one. Two sweeps cannot claim the same row; a sweep that dies holds only the messages in its
+hands, until their lease runs out. The only gap left is a crash between the channel accepting a
+message and the row being marked, which resends that one message after the lease.
 """
 
 from __future__ import annotations
