@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from markupsafe import escape
 from sqlalchemy import inspect, select
@@ -406,3 +407,29 @@ def test_every_dissemination_check_links_to_its_form(client: TestClient) -> None
     form = client.get(PAGE).text
     for anchor in ("plan-audience", "officer-communications-officer", "profile-parts"):
         assert f'id="{anchor}"' in form, anchor
+
+
+@pytest.mark.parametrize("language", ["fr", "nl", "sv"])
+def test_filled_pages_speak_the_language_with_no_english_and_no_code(
+    client: TestClient, world: World, language: str
+) -> None:
+    from alliance_flow.accounts import services as accounts
+    from tests.web.test_no_leftovers import _codes, _english_messages, _Texts
+
+    _with_contacts(world)
+    _set(world, vision="Vision", language=language)
+    _add(world, "communication", audience="policy_makers", message="m", responsible="r")
+    _add(world, "publication", kind="newsletter", title="t", published_on="2026-02-01")
+    with world.db.transaction() as session:
+        accounts.get_user(session=session, login="coordinator").language = language
+    csrf = login(client, "coordinator")
+    assert (
+        _publish(client, csrf, "vision", "partners", "action_plan", "publications").status_code
+        == 303
+    )
+    english, codes = _english_messages(language), _codes()
+    for path in (PAGE, "/public/north", f"{PAGE}?edit=plan:1"):
+        reader = _Texts()
+        reader.feed(client.get(path).text)
+        left = {t for t in reader.texts if t.rstrip(":.") in english or t in codes}
+        assert not left, (path, left)
