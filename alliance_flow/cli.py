@@ -283,7 +283,7 @@ def show(alliance: AllianceRef, as_json: AsJson = False, today: Today = None) ->
     day = _today(today)
     with use_case() as session:
         a = alliance_service.get_alliance(session=session, ref=alliance)
-        details = {f: getattr(a, f) for f in sorted(alliance_service.EDITABLE)}
+        details = {f: getattr(a, f) for f in sorted(alliance_service.editable())}
         counts = {
             k: len(item_service.list_items(session=session, alliance=a, kind=k))
             for k in item_service.KINDS

@@ -8,6 +8,7 @@ compiled in memory, so adding a language is adding a catalog, not code.
 from __future__ import annotations
 
 import contextvars
+import gettext
 import io
 import re
 import unicodedata
@@ -40,7 +41,13 @@ def languages() -> frozenset[str]:
 
 
 def compile_catalog(po: Path, language: str) -> NullTranslations:
-    """A .po file compiled in memory (no .mo build step): the dashboard's and the reports'."""
+    """A .po file compiled in memory (no .mo build step): the dashboard's and the reports'.
+
+    English is the source text: its catalogs repeat every message as written (a test checks),
+    so English is read without loading Babel or compiling a catalog.
+    """
+    if language == DEFAULT_LANGUAGE:
+        return gettext.NullTranslations()  # type: ignore[return-value]
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
     from babel.support import NullTranslations, Translations

@@ -134,3 +134,22 @@ def test_dates_in_reasons_are_written_the_readers_way() -> None:
         "nl": "Visie vastgesteld op 3 feb 2026.",
         "sv": "Visionen antogs 3 feb. 2026.",
     }
+
+
+@pytest.mark.parametrize("directory", [LOCALES_DIR, REPORT_LOCALES_DIR])
+def test_the_english_catalog_repeats_every_message_as_written(directory: Path) -> None:
+    """English is the source text: the catalogs use it as it is, without compiling this file."""
+    with (directory / "en" / "LC_MESSAGES" / "messages.po").open("rb") as fh:
+        catalog = read_po(fh)
+    changed = [
+        m.id
+        for m in catalog
+        if m.id
+        and (
+            tuple(m.string) != tuple(m.id)[: len(m.string)]
+            if isinstance(m.id, tuple)
+            else m.string != m.id
+        )
+    ]
+    assert len(catalog) > 100
+    assert not changed, f"the English catalog rewords: {changed[:5]}"

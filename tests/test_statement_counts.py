@@ -76,3 +76,20 @@ def test_reports_and_portfolio_do_not_query_per_alliance(db: Database) -> None:
     many, reported = _portfolio_statements(db)
     assert reported == 30
     assert many == few
+
+
+def _plan_statements(db: Database) -> tuple[int, int, int]:
+    with counting(db.engine) as seen:
+        planned = outbox.plan(db=db, moment=MOMENT, settings=ReminderSettings())
+    people = sum(1 for p in planned if "(member " in p.recipient)
+    return len(seen), len(planned), people
+
+
+def test_a_dry_run_names_every_recipient_without_a_query_each(db: Database) -> None:
+    generate(db, 3)
+    few, planned_few, _ = _plan_statements(db)
+    generate(db, 27, start=3)
+    many, planned_many, people = _plan_statements(db)
+    assert 0 < planned_few < planned_many
+    assert people > 30  # members named by name, each looked up in the same statement
+    assert many == few

@@ -463,6 +463,17 @@ def plan(
                 )
             )
         }
+        # Every member's name and channels in one statement, not one lookup per message.
+        Mb = m.Member
+        names: dict[int, str] = {}
+        channels: dict[int, tuple[str | None, str | None]] = {}
+        for member_id, name, own, email in session.execute(
+            select(Mb.id, Mb.name, Mb.preferred_channel, Mb.email).where(
+                Mb.alliance_id.in_(list(decided))
+            )
+        ):
+            names[member_id] = name
+            channels[member_id] = (own, email)
         for facts, dues in decided.values():
             for d in dues:
                 title, _ = render(
@@ -475,6 +486,7 @@ def plan(
                         slug=facts.slug,
                         channels=facts.notification_channels,
                         settings=settings,
+                        members=channels,
                     )
                     if d.reachable
                     else None
@@ -483,7 +495,7 @@ def plan(
                     Planned(
                         facts.slug,
                         d.kind,
-                        recipient_label(session, d.recipient),
+                        recipient_label(session, d.recipient, names),
                         target.redacted() if target else "(no channel)",
                         title,
                         d.key in recorded,
@@ -494,12 +506,19 @@ def plan(
     return out
 
 
-def recipient_label(session: Session, recipient: str) -> str:
-    """A person's name or an audience, never a channel address."""
+def recipient_label(session: Session, recipient: str, names: dict[int, str] | None = None) -> str:
+    """A person's name or an audience, never a channel address.
+
+    `names` (member id -> name) saves a query per member when a batch has them.
+    """
     what, _, ident = recipient.partition(":")
     if what == "member":
-        mb = session.get(m.Member, int(ident))
-        return f"{mb.name} (member {ident})" if mb else recipient
+        if names is not None:
+            name = names.get(int(ident))
+        else:
+            mb = session.get(m.Member, int(ident))
+            name = mb.name if mb else None
+        return f"{name} (member {ident})" if name is not None else recipient
     return ident
 
 

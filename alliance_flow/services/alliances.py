@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
@@ -14,11 +15,16 @@ from alliance_flow import models as m
 from alliance_flow.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from alliance_flow.i18n import _
 from alliance_flow.safety import parse_id
-from alliance_flow.schemas import AllianceIn, validate
 from alliance_flow.vocabulary import EventKind, Stage
 
-#: Fields an edit may change; the stage is not one of them (it moves only through the gates).
-EDITABLE = set(AllianceIn.model_fields)
+
+@lru_cache
+def editable() -> frozenset[str]:
+    """Fields an edit may change; the stage is not one of them (it moves only through the
+    gates). The input schema (pydantic) is loaded when first needed, not by every command."""
+    from alliance_flow.schemas import AllianceIn
+
+    return frozenset(AllianceIn.model_fields)
 
 
 def slugify(text: str) -> str:
@@ -79,6 +85,8 @@ def create_alliance(
     actor: str,
     recorded_at: datetime | None = None,
 ) -> m.Alliance:
+    from alliance_flow.schemas import AllianceIn, validate
+
     data = validate(AllianceIn, alliance_in).model_dump()
     slug = data.pop("slug") or slugify(data["name"])
     if session.scalars(select(m.Alliance.id).where(m.Alliance.slug == slug)).first():
@@ -101,11 +109,13 @@ def create_alliance(
 
 def update_alliance(*, session: Session, ref: str | int, changes: dict[str, Any]) -> m.Alliance:
     alliance = get_alliance(session=session, ref=ref)
-    unknown = [k for k in changes if k not in EDITABLE]
+    unknown = [k for k in changes if k not in editable()]
     if unknown:
         hint = " (the stage changes only with advance or back)" if "stage" in unknown else ""
         raise InvalidInput([FieldProblem(k, "unknown field" + hint) for k in unknown])
-    current = {k: getattr(alliance, k) for k in EDITABLE}
+    current = {k: getattr(alliance, k) for k in editable()}
+    from alliance_flow.schemas import AllianceIn, validate
+
     data = validate(AllianceIn, {**current, **changes}).model_dump()
     if data["slug"] != alliance.slug:
         taken = session.scalars(

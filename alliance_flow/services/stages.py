@@ -21,7 +21,6 @@ from alliance_flow.facts import (
 )
 from alliance_flow.facts import stage_entered_at as _entered_at
 from alliance_flow.gates import GateReport, Waiver, evaluate
-from alliance_flow.schemas import MoveBackIn, WaiverIn, validate
 from alliance_flow.settings import Thresholds, get_thresholds
 from alliance_flow.stages import checks_for
 from alliance_flow.vocabulary import EventKind, Stage
@@ -150,6 +149,8 @@ def _move(
 def move_back(
     *, session: Session, alliance: m.Alliance, reason: str, actor: str, today: date
 ) -> Stage:
+    from alliance_flow.schemas import MoveBackIn, validate
+
     reason = validate(MoveBackIn, {"reason": reason}).reason  # type: ignore[attr-defined]
     current = Stage(alliance.stage)
     report = gate_report(session=session, alliance=alliance, today=today)
@@ -169,6 +170,8 @@ def waive_check(
     recorded_at: datetime | None = None,
 ) -> GateReport:
     """Record a coordinator's written reason to let one failed check of this stage pass."""
+    from alliance_flow.schemas import WaiverIn, validate
+
     waiver = validate(WaiverIn, {"code": code, "reason": reason})
     code, reason = waiver.code, waiver.reason  # type: ignore[attr-defined]
     report = gate_report(session=session, alliance=alliance, today=today)
