@@ -45,6 +45,8 @@ class PersonFacts:
     has_channel: bool = False
     has_email: bool = False
     participation_level: str | None = None
+    #: they said no to being contacted (privacy.PURPOSES["contact"]): no reminder reaches them
+    contact_withdrawn: bool = False
 
     def active(self, today: date) -> bool:
         return (
@@ -484,6 +486,14 @@ def read_facts(
             Mb.participation_level,
             Mb.joined_on,
             Mb.left_on,
+            select(m.MemberConsent.member_id)
+            .where(
+                m.MemberConsent.member_id == Mb.id,
+                m.MemberConsent.purpose == "contact",
+                m.MemberConsent.granted.is_(False),
+            )
+            .exists()
+            .label("contact_withdrawn"),
         )
         .where(where(Mb.alliance_id, "members"))
         .order_by(Mb.alliance_id, Mb.name)
@@ -511,6 +521,7 @@ def read_facts(
                 bool(channel),
                 bool(email),
                 r1[12],
+                bool(r1[15]),
             )
         )
 

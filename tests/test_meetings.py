@@ -10,6 +10,7 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from alliance_flow import models as m
+from alliance_flow import privacy
 from alliance_flow.db import Database
 from alliance_flow.errors import Conflict, InvalidInput
 from alliance_flow.facts import load_facts
@@ -395,3 +396,26 @@ def test_roles_are_handed_over_and_chair_and_secretary_are_two_people(db: Databa
         holders = member_service.role_holders(session=s, alliance=a, today=TODAY)
         assert (holders["chair"].id, holders["secretary"].id) == (ids[2], ids[1])
         assert "chair" not in s.get(m.Member, ids[0]).roles  # type: ignore[union-attr]
+
+
+def test_no_invitation_goes_to_a_member_who_withdrew_consent_to_be_contacted(
+    db: Database,
+) -> None:
+    # given Brigitte withdrew her consent to be contacted
+    aid = _alliance(db)
+    mid = _meeting(db, aid)
+    with db.transaction() as s:
+        brigitte = s.scalars(select(m.Member).where(m.Member.name == "Brigitte Martin")).one()
+        privacy.set_consents(session=s, member=brigitte, granted={"contact": False}, actor="her")
+        brigitte_id = brigitte.id
+    # when the invitations are sent
+    with db.transaction() as s:
+        a = alliance_service.get_alliance(session=s, ref=aid)
+        sent = meeting_service.send_invitations(
+            session=s, alliance=a, meeting_id=mid, today=TODAY, settings=ReminderSettings()
+        )
+    # then only Aoife's is recorded; Brigitte is among those the coordinator must tell
+    assert (sent.recorded, sent.recipients) == (1, 1)
+    assert sorted(sent.unreachable) == ["Brigitte Martin", "Cian Walsh"]
+    invited = [r.recipient for r in _rows(db, aid) if r.kind == "meeting_invitation"]
+    assert len(invited) == 1 and f"member:{brigitte_id}" not in invited

@@ -54,6 +54,9 @@ class Person:
     left_on: date | None = None
     #: A channel of their own or an e-mail the alliance's mailto template can reach.
     reachable: bool = True
+    #: False once they withdrew consent to be contacted: nothing is sent to them, and no
+    #: shared channel names them; the coordinators' digest says so.
+    consented: bool = True
 
     def active(self, today: date) -> bool:
         return (
@@ -203,6 +206,14 @@ def route(a: AllianceData, dues: list[Due], today: date) -> list[Due]:
     for d in dues:
         what, _, ident = d.recipient.partition(":")
         person = people.get(int(ident)) if what == "member" else None
+        if person is not None and not person.consented:
+            # consent withdrawn: a duty of their role goes to the coordinators' own channel,
+            # without their name; anything meant for them personally is not sent at all
+            if not _for_every_member(d.kind) and COORDINATORS in a.audiences:
+                if (d.kind, d.subject, audience(COORDINATORS)) not in seen:
+                    seen.add((d.kind, d.subject, audience(COORDINATORS)))
+                    out.append(replace(d, recipient=audience(COORDINATORS), language=a.language))
+            continue
         if person is None or person.reachable:
             out.append(d)
             continue
@@ -519,6 +530,7 @@ def _weekly_digest(
         failing=list(a.failing_checks),
         not_signed=not_signed,
         unreached=unreached,
+        withdrawn=sorted(p.name for p in _members(a, today) if not p.consented),
     )
 
 

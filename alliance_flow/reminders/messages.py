@@ -241,6 +241,12 @@ def _digest(p: dict[str, Any]) -> Texts:
     if p.get("unreached"):
         lines.append(_("Cannot be reached (no channel or e-mail), please tell them:"))
         lines.extend(f"✗ {x}" for x in p["unreached"])
+    if p.get("withdrawn"):
+        lines.append(
+            _("Get no reminders, having withdrawn consent to be contacted: {names}.").format(
+                names=", ".join(p["withdrawn"])
+            )
+        )
     if p.get("failed"):
         lines.append(_("Messages that could not be delivered:"))
         lines.extend(f"✗ {x}" for x in p["failed"])

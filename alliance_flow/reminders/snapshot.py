@@ -40,6 +40,7 @@ def alliance_data(
             joined_on=p.joined_on,
             left_on=p.left_on,
             reachable=p.has_channel or (p.has_email and "email" in audiences),
+            consented=not p.contact_withdrawn,
         )
         for p in facts.people
     )

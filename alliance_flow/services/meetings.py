@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from alliance_flow import models as m
 from alliance_flow.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from alliance_flow.i18n import N_, _, use_language
+from alliance_flow.privacy import withdrew
 from alliance_flow.reminders import models as rm
 from alliance_flow.reminders.config import ReminderSettings, get_reminder_settings
 from alliance_flow.reminders.due import MEMBERS, audience, member
@@ -656,8 +657,10 @@ def invitation_recipients(
     ]
     if MEMBERS in audiences:
         return [Recipient(audience(MEMBERS), alliance.language, _("members' channel"))], []
-    reach = [mb for mb in people if _reachable(mb, audiences)]
-    unreachable = [mb for mb in people if not _reachable(mb, audiences)]
+    # nothing goes to a member who withdrew consent to be contacted (privacy.PURPOSES)
+    withdrawn = withdrew(session=session, member_ids=[mb.id for mb in people], purpose="contact")
+    reach = [mb for mb in people if _reachable(mb, audiences) and mb.id not in withdrawn]
+    unreachable = [mb for mb in people if mb not in reach]
     return [
         Recipient(member(mb.id), mb.language or alliance.language, mb.name) for mb in reach
     ], unreachable
