@@ -52,6 +52,19 @@ def spreadsheet_cell(value: Any) -> Any:
     return value
 
 
+#: What a spreadsheet refuses in a sheet's name (openpyxl raises on them), and its longest name.
+SHEET_FORBIDDEN = frozenset("[]:*?/\\")
+SHEET_TITLE_MAX = 31
+
+
+def sheet_title(text: str, default: str = "Sheet") -> str:
+    """A sheet name made from any text (an alliance's name): forbidden characters dropped,
+    cut to 31 characters; never empty."""
+    kept = "".join(" " if c in SHEET_FORBIDDEN or ord(c) < 32 else c for c in text)
+    kept = " ".join(kept.split()).strip("'")[:SHEET_TITLE_MAX].strip()
+    return kept or default
+
+
 def csv_writer(stream: Any, text: Callable[[Any], str] | None = None, **dialect: Any) -> Any:
     """A CSV writer whose every cell is neutralised by `spreadsheet_cell`; `text` turns other
     values into text (default: str, None as empty); `dialect` as for csv.writer."""

@@ -209,10 +209,14 @@ def route(a: AllianceData, dues: list[Due], today: date) -> list[Due]:
         if person is not None and not person.consented:
             # consent withdrawn: a duty of their role goes to the coordinators' own channel,
             # without their name; anything meant for them personally is not sent at all
-            if not _for_every_member(d.kind) and COORDINATORS in a.audiences:
-                if (d.kind, d.subject, audience(COORDINATORS)) not in seen:
-                    seen.add((d.kind, d.subject, audience(COORDINATORS)))
-                    out.append(replace(d, recipient=audience(COORDINATORS), language=a.language))
+            carried = (d.kind, d.subject, audience(COORDINATORS))
+            if (
+                not _for_every_member(d.kind)
+                and COORDINATORS in a.audiences
+                and carried not in seen
+            ):
+                seen.add(carried)
+                out.append(replace(d, recipient=audience(COORDINATORS), language=a.language))
             continue
         if person is None or person.reachable:
             out.append(d)

@@ -22,7 +22,7 @@ from alliance_flow.reports import labels as L
 from alliance_flow.reports.figures import ACTION_STATES, AllianceReport, Movement, Risk
 from alliance_flow.reports.i18n import Texts
 from alliance_flow.reports.portfolio import PortfolioReport, PortfolioRow
-from alliance_flow.safety import csv_writer, safe_url, spreadsheet_cell
+from alliance_flow.safety import csv_writer, safe_url, sheet_title, spreadsheet_cell
 
 if TYPE_CHECKING:
     from alliance_flow.reports import charts
@@ -388,7 +388,7 @@ def _workbook_bytes(sheets: list[tuple[str, list[str], list[list[Any]]]]) -> byt
     wb = Workbook()
     wb.remove(wb.active)
     for title, header, rows in sheets:
-        ws = wb.create_sheet(title[:31])
+        ws = wb.create_sheet(sheet_title(title))
         ws.append(header)
         for cell in ws[1]:
             cell.font = Font(bold=True)

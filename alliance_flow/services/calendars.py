@@ -31,6 +31,12 @@ def event_uid(alliance: m.Alliance, meeting: m.Meeting) -> str:
     return f"meeting-{meeting.id}-alliance-{alliance.id}@alliance-flow"
 
 
+def _line(text: str) -> str:
+    """A one-line property (a name, a place): line breaks and control characters become spaces,
+    so typed text can never start a property of its own (icalendar refuses them in some)."""
+    return " ".join("".join(c if ord(c) >= 32 else " " for c in text).split())
+
+
 def _event(
     alliance: m.Alliance, meeting: m.Meeting, agenda: list[m.AgendaItem], base_url: str
 ) -> Event:
@@ -43,7 +49,7 @@ def _event(
     lines.append(_("Meeting page: {link}").format(link=link))
     event = Event()
     event.add("uid", event_uid(alliance, meeting))
-    event.add("summary", f"{alliance.name}: {meeting_service.meeting_name(meeting)}")
+    event.add("summary", _line(f"{alliance.name}: {meeting_service.meeting_name(meeting)}"))
     event.add("dtstart", start)
     event.add("dtend", start + timedelta(minutes=meeting.duration_minutes or 120))
     event.add("dtstamp", m.utcnow())
@@ -51,7 +57,7 @@ def _event(
     event.add("url", link)
     event.add("description", "\n".join(lines))
     if meeting.place:
-        event.add("location", meeting.place)
+        event.add("location", _line(meeting.place))
     event.add("status", "CANCELLED" if meeting.status == MeetingStatus.CANCELLED else "CONFIRMED")
     return event
 
@@ -61,7 +67,7 @@ def _calendar(alliance: m.Alliance, name: str) -> Calendar:
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", name)
+    cal.add("x-wr-calname", _line(name))
     return cal
 
 

@@ -3,6 +3,7 @@ elsewhere as GeoJSON (uMap) or KML (Google My Maps, uMap). Callers own the trans
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 from alliance_flow import models as m
 from alliance_flow.errors import FieldProblem, InvalidInput
 from alliance_flow.i18n import _
+from alliance_flow.safety import safe_url
 from alliance_flow.services import items as item_service
 
 KML_NS = "http://www.opengis.net/kml/2.2"
@@ -113,8 +115,8 @@ def _description(p: Place, label: Label) -> str:
         parts.append(", ".join(label(s) for s in p.sectors))
     if p.address:
         parts.append(p.address)
-    if p.website:
-        parts.append(p.website)
+    if website := safe_url(p.website, mail=False):
+        parts.append(website)
     return "\n".join(parts)
 
 
@@ -130,7 +132,7 @@ def geojson(*, alliance: m.Alliance, rows: list[Place], label: Label = _same) ->
                 "description": _description(p, label),
                 "group": label(p.group),
                 "sectors": [label(s) for s in p.sectors],
-                "website": p.website,
+                "website": safe_url(p.website, mail=False),
                 "address": p.address,
             },
         }
@@ -144,14 +146,23 @@ def geojson_text(*, alliance: m.Alliance, rows: list[Place], label: Label = _sam
     return json.dumps(geojson(alliance=alliance, rows=rows, label=label), ensure_ascii=False)
 
 
+def _xml_text(text: str) -> str:
+    """Text XML 1.0 may hold: control characters (other than tab and newline) dropped, as
+    ElementTree writes them as they are and the file would not open."""
+    return "".join(c for c in text if c in "\t\n" or ord(c) >= 32)
+
+
 def kml_text(*, alliance: m.Alliance, rows: list[Place], label: Label = _same) -> str:
-    """A KML 2.2 document with one Placemark per mapped organisation."""
+    """A KML 2.2 document with one Placemark per mapped organisation.
+
+    Earth and most GIS tools show a description as HTML: it is written escaped, so a typed
+    `<script>` or `<a href="javascript:...">` reads as text there too."""
     ET.register_namespace("", KML_NS)
 
     def el(parent: ET.Element, tag: str, text: str | None = None) -> ET.Element:
         node = ET.SubElement(parent, f"{{{KML_NS}}}{tag}")
         if text is not None:
-            node.text = text
+            node.text = _xml_text(text)
         return node
 
     root = ET.Element(f"{{{KML_NS}}}kml")
@@ -163,12 +174,12 @@ def kml_text(*, alliance: m.Alliance, rows: list[Place], label: Label = _same) -
         mark = el(doc, "Placemark")
         mark.set("id", f"organisation-{p.id}")
         el(mark, "name", p.name)
-        el(mark, "description", _description(p, label))
+        el(mark, "description", html.escape(_description(p, label)))
         data = el(mark, "ExtendedData")
         values = {
             "group": label(p.group),
             "sectors": ", ".join(label(s) for s in p.sectors),
-            "website": p.website or "",
+            "website": safe_url(p.website, mail=False) or "",
             "address": p.address or "",
         }
         for key, value in values.items():

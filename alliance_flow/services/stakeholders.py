@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from alliance_flow import models as m
 from alliance_flow.errors import FieldProblem, InvalidInput, NotFound
 from alliance_flow.i18n import N_, _
-from alliance_flow.safety import csv_writer, spreadsheet_cell
+from alliance_flow.safety import csv_writer, sheet_title, spreadsheet_cell
 from alliance_flow.vocabulary import Influence
 
 #: How the table can be sorted: key -> what is compared.
@@ -205,6 +205,19 @@ EXPORT_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 
+#: Contact details: left out unless asked for, and never a member's who withdrew consent to be
+#: contacted. Leaving them out loses nothing on re-import (an absent or empty cell changes nothing).
+CONTACT_COLUMNS = frozenset(
+    {
+        ("org", "contact_person"),
+        ("org", "phone"),
+        ("org", "email"),
+        ("member", "email"),
+        ("member", "phone"),
+    }
+)
+
+
 #: Fields holding a code ('migrant_refugee_community'), written as words the importer reads back.
 _CODES = {"group", "influence", "interest", "has_authority", "participation_level"}
 
@@ -220,17 +233,20 @@ def _cell(value: Any) -> Any:
 
 
 def export_table(
-    *, session: Session, alliance: m.Alliance, language: str
+    *, session: Session, alliance: m.Alliance, language: str, contacts: bool = False
 ) -> tuple[list[str], list[list[Any]]]:
     """The stakeholder table as header and rows: one row per representative, and one for each
     organisation without any, with the headers in the alliance's working language. Codes
     (sectors, influence...) are written as the importer's own values, so the file re-imports
-    without change."""
+    without change. Contact details only when `contacts` is asked for, and then never those of
+    a member who withdrew consent to be contacted."""
     from alliance_flow.importer import COLUMNS
+    from alliance_flow.privacy import withdrew
 
+    columns = tuple(c for c in EXPORT_COLUMNS if contacts or c not in CONTACT_COLUMNS)
     by_name = {(c.target, c.name): c for c in COLUMNS}
     header = []
-    for target, name in EXPORT_COLUMNS:
+    for target, name in columns:
         col = by_name[("organisation" if target == "org" else "member", name)]
         header.append(col.french if language == "fr" else col.english)
     orgs = list(
@@ -248,12 +264,27 @@ def export_table(
     by_org: dict[int | None, list[m.Member]] = {}
     for member in members:
         by_org.setdefault(member.organisation_id, []).append(member)
+    unreachable = (
+        withdrew(session=session, member_ids=[mb.id for mb in members], purpose="contact")
+        if contacts
+        else set()
+    )
 
     def row(org: m.Organisation | None, member: m.Member | None) -> list[Any]:
         out = []
-        for target, name in EXPORT_COLUMNS:
+        for target, name in columns:
             source = org if target == "org" else member
             value = getattr(source, name, None) if source is not None else None
+            if (
+                member is not None
+                and member.id in unreachable
+                and (target, name)
+                in {
+                    ("member", "email"),
+                    ("member", "phone"),
+                }
+            ):
+                value = None
             out.append(_cell(value.replace("_", " ") if name in _CODES and value else value))
         return out
 
@@ -286,7 +317,7 @@ def export_xlsx(header: list[str], rows: list[list[Any]], title: str) -> bytes:
 
     workbook = openpyxl.Workbook()
     sheet: Any = workbook.active
-    sheet.title = title[:31] or "Stakeholders"
+    sheet.title = sheet_title(title, "Stakeholders")
     sheet.append(header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)

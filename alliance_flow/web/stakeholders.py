@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
@@ -409,13 +409,18 @@ def remove_organisation(
 # --- export -------------------------------------------------------------------------------
 
 
-def _export(db: Any, page: Page, ref: str, kind: str) -> Response:
+def _export(db: Any, page: Page, ref: str, kind: str, contacts: str | None) -> Response:
+    """The table for people who may see people (not funders); e-mail addresses and phone
+    numbers only when asked for (`?contacts=yes`), never a member's who withdrew consent."""
     viewer = viewer_of(page)
+    with_contacts = (contacts or "").strip().lower() in ("yes", "1", "true", "on")
     with db.transaction() as session:
         a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.VIEW_PEOPLE)
-        header, rows = service.export_table(session=session, alliance=a, language=a.language)
+        header, rows = service.export_table(
+            session=session, alliance=a, language=a.language, contacts=with_contacts
+        )
         slug, name = a.slug, a.name
-    filename = f"{slug}-stakeholders.{kind}"
+    filename = f"{slug}-stakeholders{'-contacts' if with_contacts else ''}.{kind}"
     if kind == "csv":
         body, media = service.export_csv(header, rows), "text/csv; charset=utf-8"
     else:
@@ -428,14 +433,19 @@ def _export(db: Any, page: Page, ref: str, kind: str) -> Response:
     )
 
 
+ContactsQuery = Annotated[str | None, Query(max_length=10)]
+
+
 @router.get("/alliances/{ref}/stakeholders.csv")
-def export_csv(ref: str, page: SignedInPage, db: DbDep) -> Response:
-    return _export(db, page, ref, "csv")
+def export_csv(ref: str, page: SignedInPage, db: DbDep, contacts: ContactsQuery = None) -> Response:
+    return _export(db, page, ref, "csv", contacts)
 
 
 @router.get("/alliances/{ref}/stakeholders.xlsx")
-def export_xlsx(ref: str, page: SignedInPage, db: DbDep) -> Response:
-    return _export(db, page, ref, "xlsx")
+def export_xlsx(
+    ref: str, page: SignedInPage, db: DbDep, contacts: ContactsQuery = None
+) -> Response:
+    return _export(db, page, ref, "xlsx", contacts)
 
 
 # --- import through a preview ------------------------------------------------------------

@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import re
+from typing import Any
 
 import openpyxl
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from alliance_flow import models as m
+from alliance_flow.services import alliances as alliance_service
 from tests.web.conftest import World, login
 
 GUIDE_CSV = (
@@ -287,7 +289,7 @@ def test_export_reimports_without_change_csv_and_xlsx(client: TestClient, world:
               "email": "rep@cap.fr", "has_authority": "yes", "roles": "secretary"},
     )  # fmt: skip
     before = (_count(world, m.Organisation), _count(world, m.Member), _count(world, m.AuditEvent))
-    exported = client.get("/alliances/north/stakeholders.csv")
+    exported = client.get("/alliances/north/stakeholders.csv?contacts=yes")
     assert exported.status_code == 200
     assert exported.headers["content-type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig")), delimiter=";"))
@@ -295,10 +297,15 @@ def test_export_reimports_without_change_csv_and_xlsx(client: TestClient, world:
     assert '\'=HYPERLINK("http://x.example")' in cap_row  # never run as a formula
     assert "'+33 5 56 00 00 00" in cap_row
     assert rows[0][0] == "Stakeholder name" and len(rows) == 1 + 3 + 2  # orgs + 2 members of north
-    xlsx = client.get("/alliances/north/stakeholders.xlsx")
+    xlsx = client.get("/alliances/north/stakeholders.xlsx?contacts=yes")
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
     assert sheet is not None and sheet.max_row == len(rows)
-    for name, content in (("back.csv", exported.content), ("back.xlsx", xlsx.content)):
+    plain = client.get("/alliances/north/stakeholders.csv")  # without contact details
+    for name, content in (
+        ("back.csv", exported.content),
+        ("back.xlsx", xlsx.content),
+        ("plain.csv", plain.content),
+    ):
         html = _upload(client, csrf, name, content).text  # type: ignore[attr-defined]
         assert "This file changes nothing" in html, html
         assert 'name="fingerprint"' not in html
@@ -367,3 +374,62 @@ def test_a_stakeholder_file_larger_than_a_form_may_be_uploaded(
         "/alliances/north/organisations", data={"csrf_token": csrf, "notes": "x" * 1_100_000}
     )
     assert too_big_form.status_code == 413
+
+
+def test_the_export_holds_contact_details_only_when_asked_and_as_consent_allows(
+    client: TestClient, world: World
+) -> None:
+    # given an organisation with a contact, Rep One (consenting) and Rep Two, who withdrew
+    # consent to be contacted, both with e-mail and phone
+    from alliance_flow import privacy
+
+    with world.db.transaction() as session:
+        north = alliance_service.get_alliance(session=session, ref="north")
+        org = m.Organisation(
+            alliance_id=north.id,
+            name="Cap Sud",
+            contact_person="Desk Person",
+            phone="+33 5 00 00 00 01",
+            email="desk@cap.example",
+        )
+        session.add(org)
+        session.flush()
+        for name, mail, phone in (
+            ("Rep One", "one@cap.example", "+33 6 00 00 00 01"),
+            ("Rep Two", "two@cap.example", "+33 6 00 00 00 02"),
+        ):
+            session.add(
+                m.Member(
+                    alliance_id=north.id, organisation_id=org.id, name=name, email=mail, phone=phone
+                )
+            )
+        session.flush()
+        two = session.scalars(select(m.Member).where(m.Member.name == "Rep Two")).one()
+        privacy.set_consents(session=session, member=two, granted={"contact": False}, actor="t")
+
+    def cells(answer: Any) -> str:
+        assert answer.status_code == 200, answer.text
+        if answer.headers["content-type"].startswith("text/csv"):
+            return answer.content.decode("utf-8-sig")
+        book = openpyxl.load_workbook(io.BytesIO(answer.content))
+        return "\n".join(str(c.value) for s in book.worksheets for r in s.iter_rows() for c in r)
+
+    for who in ("coordinator", "member"):
+        csrf = login(client, who)
+        for fmt in ("csv", "xlsx"):
+            # when the table is exported as it comes: no contact details of anyone
+            plain = cells(client.get(f"/alliances/north/stakeholders.{fmt}"))
+            assert "Rep One" in plain and "Rep Two" in plain and "Cap Sud" in plain
+            for detail in ("@cap.example", "00 00 00", "Desk Person"):
+                assert detail not in plain, (who, fmt, detail)
+            # when asked for: the organisation's and Rep One's, never Rep Two's
+            asked = client.get(f"/alliances/north/stakeholders.{fmt}?contacts=yes")
+            assert "-contacts." in asked.headers["content-disposition"]
+            full = cells(asked)
+            for detail in ("one@cap.example", "+33 6 00 00 00 01", "desk@cap.example", "Desk"):
+                assert detail in full, (who, fmt, detail)
+            assert "two@cap.example" not in full and "00 00 00 02" not in full
+        client.post("/logout", data={"csrf_token": csrf})
+    # and a funder gets no table at all
+    login(client, "funder")
+    assert client.get("/alliances/north/stakeholders.csv?contacts=yes").status_code == 403
