@@ -101,6 +101,9 @@ def profile_published(f: AllianceFacts, t: Thresholds, today: date) -> tuple[boo
     if PublicationKind.ALLIANCE_PROFILE not in f.publications:
         return fail(
             _("The alliance's public profile has not been published."),
-            _("Publish a short profile of the alliance on a website and record its address."),
+            _(
+                "Choose what the alliance's public profile shows and publish it, or record the "
+                "address of a profile published on another website."
+            ),
         )
     return ok(_("The alliance profile is published."))
