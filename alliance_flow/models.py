@@ -454,6 +454,24 @@ class CharterVersion(Base):
     adopted_on: Mapped[date | None] = mapped_column(Date)
 
 
+class CharterDraft(Base):
+    """The charter text a coordinator is still writing: not a version, so nobody is asked to
+    sign it and no check counts it, until it is published as the next version."""
+
+    __tablename__ = "charter_drafts"
+
+    #: Optimistic locking: two coordinators editing the draft never overwrite each other.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it once)
+
+    alliance_id: Mapped[int] = mapped_column(
+        ForeignKey("alliances.id", ondelete="CASCADE"), primary_key=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    saved_by: Mapped[str] = mapped_column(String(200))
+
+
 class CharterSignature(Base):
     __tablename__ = "charter_signatures"
     __table_args__ = (UniqueConstraint("charter_version_id", "member_id"),)

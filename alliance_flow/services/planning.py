@@ -106,13 +106,24 @@ def action_plan(*, session: Session, alliance: m.Alliance) -> list[ActionRow]:
 
 
 def publish_charter(
-    *, session: Session, alliance: m.Alliance, text: str, today: date
+    *,
+    session: Session,
+    alliance: m.Alliance,
+    text: str,
+    today: date,
+    draft_version: int | None = None,
 ) -> m.CharterVersion:
     """A new version, adopted today: every active member is asked to sign it (the reminders
-    send the request), and the earlier signatures stay with the versions they signed."""
+    send the request), and the earlier signatures stay with the versions they signed.
+
+    Publishing ends the draft. `draft_version` is the draft the editor opened: a draft saved
+    by someone else since (or a draft the editor never saw) is refused, not thrown away."""
     clean = (text or "").strip()
     if not clean:
         raise InvalidInput([FieldProblem("text", _("required"))])
+    draft = session.get(m.CharterDraft, alliance.id)
+    if draft is not None and draft.version != draft_version:
+        raise Conflict(item_service.changed_by_someone_else())
     current = current_charter(session=session, alliance=alliance)
     if current is not None and current.text.strip() == clean:
         raise InvalidInput(
@@ -132,7 +143,54 @@ def publish_charter(
         item_in={"text": clean, "adopted_on": today.isoformat()},
         today=today,
     )
+    if draft is not None:  # published: it is a version now, no longer a draft
+        session.delete(draft)
     return row  # type: ignore[return-value]
+
+
+def charter_draft(*, session: Session, alliance: m.Alliance) -> m.CharterDraft | None:
+    """The text the coordinators are still writing, if any (never shown to members)."""
+    return session.get(m.CharterDraft, alliance.id)
+
+
+def save_charter_draft(
+    *,
+    session: Session,
+    alliance: m.Alliance,
+    text: str,
+    actor: str,
+    expected_version: int | None = None,
+) -> m.CharterDraft:
+    """Keep a charter text to publish later; nobody is asked to sign it and no check counts it.
+
+    `expected_version` is the draft's version the editor opened: when another coordinator saved
+    the draft since, the save is refused instead of overwriting their text."""
+    clean = (text or "").strip()
+    if not clean:
+        raise InvalidInput([FieldProblem("text", _("required"))])
+    draft = session.get(m.CharterDraft, alliance.id)
+    if draft is None:
+        if expected_version is not None:  # it was published or discarded meanwhile
+            raise Conflict(item_service.changed_by_someone_else())
+        draft = m.CharterDraft(alliance_id=alliance.id, text=clean, saved_by=actor)
+        session.add(draft)
+    else:
+        if expected_version is not None and draft.version != expected_version:
+            raise Conflict(item_service.changed_by_someone_else())
+        draft.text = clean
+        draft.saved_by = actor
+        draft.saved_at = m.utcnow()
+    session.flush()
+    return draft
+
+
+def discard_charter_draft(*, session: Session, alliance: m.Alliance) -> bool:
+    """Throw the draft away; the published versions stay as they are. False when none."""
+    draft = session.get(m.CharterDraft, alliance.id)
+    if draft is None:
+        return False
+    session.delete(draft)
+    return True
 
 
 @dataclass(frozen=True)

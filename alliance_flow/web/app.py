@@ -14,6 +14,7 @@ from alliance_flow.db import Database, open_database
 from alliance_flow.web import (
     alliance_edit,
     analysis,
+    annexes,
     api,
     dissemination,
     errors,
@@ -57,6 +58,7 @@ def create_app(db: Database | None = None, *, today: Callable[[], date] | None =
     app.include_router(analysis.router)
     app.include_router(planning.router)
     app.include_router(dissemination.router)
+    app.include_router(annexes.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     errors.install(app)
     app.add_api_route("/api/docs", api_docs, include_in_schema=False)

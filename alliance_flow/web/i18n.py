@@ -62,6 +62,13 @@ class Translator:
     """One request's language: gettext and locale-aware formatting for templates."""
 
     language: str
+    #: Where dates and numbers are written as in a country ("fr_FR", "en_IE"); the language's
+    #: own way when None.
+    locale: str | None = None
+
+    @property
+    def _where(self) -> str:
+        return self.locale or self.language
 
     @property
     def _catalog(self) -> NullTranslations:
@@ -74,12 +81,25 @@ class Translator:
         return self._catalog.ngettext(singular, plural, n)
 
     def date(self, value: date | None) -> str:
-        return "" if value is None else format_date(value, format="medium", locale=self.language)
+        return "" if value is None else format_date(value, format="medium", locale=self._where)
 
     def datetime(self, value: datetime | None) -> str:
         if value is None:
             return ""
-        return format_datetime(value, format="medium", tzinfo=value.tzinfo, locale=self.language)
+        return format_datetime(value, format="medium", tzinfo=value.tzinfo, locale=self._where)
 
     def number(self, value: float | int) -> str:
-        return format_decimal(value, locale=self.language)
+        return format_decimal(value, locale=self._where)
+
+
+def country_locale(language: str, country: str | None) -> str:
+    """The locale of a language as written in a country ("en" in "IE" is "en_IE"), or the
+    language alone when Babel knows no such pair."""
+    if country:
+        candidate = f"{language}_{country.upper()}"
+        try:
+            Locale.parse(candidate)
+        except (UnknownLocaleError, ValueError):
+            return language
+        return candidate
+    return language

@@ -613,30 +613,6 @@ def send_invitations(
     return _meeting_write(request, page, db, today, ref, meeting_id, form, "invitations", write)
 
 
-@router.get("/alliances/{ref}/meetings/{meeting_id}/invitation")
-def invitation_page(
-    request: Request, ref: str, meeting_id: ItemId, page: SignedInPage, db: DbDep
-) -> Response:
-    """The guide's invitation, filled in, ready to print (in the alliance's working language)."""
-    from alliance_flow.i18n import use_language
-
-    viewer = viewer_of(page)
-    with db.transaction() as session:
-        a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.VIEW_PEOPLE)
-        meeting = meeting_service.get_meeting(session=session, alliance=a, meeting_id=meeting_id)
-        agenda = meeting_service.agenda_of(session=session, meeting=meeting)
-        with use_language(page.tr.language):
-            letter = meeting_service.invitation(
-                alliance=a,
-                meeting=meeting,
-                agenda=agenda,
-                base_url=get_reminder_settings().public_url,
-            )
-    return render(
-        request, "meeting_invitation.html", page, alliance=a, meeting=meeting, letter=letter
-    )
-
-
 @router.get("/alliances/{ref}/meetings/{meeting_id}/calendar.ics")
 def meeting_calendar(ref: str, meeting_id: ItemId, page: SignedInPage, db: DbDep) -> Response:
     viewer = viewer_of(page)

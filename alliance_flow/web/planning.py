@@ -32,7 +32,7 @@ from alliance_flow.web.deps import (
 )
 from alliance_flow.web.forms import FormState, parse_dates, save_form
 from alliance_flow.web.i18n import N_
-from alliance_flow.web.pages import FormData, render
+from alliance_flow.web.pages import FormData, form_version, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -387,6 +387,7 @@ def _charter_page(
     status: int = 200,
     write_form: FormState | None = None,
     sign_form: FormState | None = None,
+    notice: str | None = None,
 ) -> Response:
     viewer = viewer_of(page)
     with db.transaction() as session:
@@ -394,7 +395,13 @@ def _charter_page(
         overview = planning.charter_overview(session=session, alliance=a, today=today)
         part = membership.my_part(session=session, viewer=viewer, alliance=a, today=today)
         may_manage = viewer.may(Permission.MANAGE, a.id)
+        # a draft is the coordinators' work in progress: members never see it
+        draft = planning.charter_draft(session=session, alliance=a) if may_manage else None
     current = overview[0] if overview else None
+    if draft is not None:
+        start = draft.text
+    else:
+        start = current.version.text if current else DEFAULT_CHARTER_TEXT(page)
     return render(
         request,
         "charter.html",
@@ -405,9 +412,11 @@ def _charter_page(
         current=current,
         part=part,
         may_manage=may_manage,
+        draft=draft,
+        notice=notice,
         write_form=write_form
         or FormState(
-            values={"text": current.version.text if current else DEFAULT_CHARTER_TEXT(page)},
+            values={"text": start, "version": draft.version if draft else ""},
             prefix="write-",
         ),
         sign_form=sign_form or FormState(prefix="sign-"),
@@ -430,11 +439,76 @@ def DEFAULT_CHARTER_TEXT(page: Page) -> str:
     )
 
 
+CHARTER_NOTICES = {
+    "draft-saved": N_(
+        "The draft is saved. Members do not see it and are not asked to sign it until you "
+        "publish it."
+    ),
+    "draft-discarded": N_("The draft was discarded; the published versions are unchanged."),
+}
+
+
 @router.get("/alliances/{ref}/charter")
 def charter_page(
-    request: Request, ref: str, page: SignedInPage, db: DbDep, today: TodayDep
+    request: Request,
+    ref: str,
+    page: SignedInPage,
+    db: DbDep,
+    today: TodayDep,
+    saved: str | None = None,
 ) -> Response:
-    return _charter_page(request, page, db, today, ref)
+    notice = page.tr.gettext(CHARTER_NOTICES[saved]) if saved in CHARTER_NOTICES else None
+    return _charter_page(request, page, db, today, ref, notice=notice)
+
+
+@router.post("/alliances/{ref}/charter/draft")
+def save_charter_draft(
+    request: Request, ref: str, page: SignedInPage, db: DbDep, today: TodayDep, form: FormData
+) -> Response:
+    """Keep the text as a draft: nobody is asked to sign it until it is published."""
+
+    def write(session: Session, a: Alliance) -> str:
+        planning.save_charter_draft(
+            session=session,
+            alliance=a,
+            text=str(form.get("text", "")),
+            actor=viewer_of(page).author,
+            expected_version=form_version(form),
+        )
+        return f"/alliances/{a.slug}/charter?saved=draft-saved#write"
+
+    return save_form(
+        db=db,
+        page=page,
+        ref=ref,
+        form=form,
+        prefix="write-",
+        write=write,
+        refused=lambda status, state: _charter_page(
+            request, page, db, today, ref, status=status, write_form=state
+        ),
+    )
+
+
+@router.post("/alliances/{ref}/charter/draft/discard")
+def discard_charter_draft(
+    request: Request, ref: str, page: SignedInPage, db: DbDep, today: TodayDep, form: FormData
+) -> Response:
+    def write(session: Session, a: Alliance) -> str:
+        planning.discard_charter_draft(session=session, alliance=a)
+        return f"/alliances/{a.slug}/charter?saved=draft-discarded#write"
+
+    return save_form(
+        db=db,
+        page=page,
+        ref=ref,
+        form=form,
+        prefix="write-",
+        write=write,
+        refused=lambda status, state: _charter_page(
+            request, page, db, today, ref, status=status, write_form=state
+        ),
+    )
 
 
 @router.post("/alliances/{ref}/charter")
@@ -445,7 +519,11 @@ def publish_charter(
 
     def write(session: Session, a: Alliance) -> str:
         planning.publish_charter(
-            session=session, alliance=a, text=str(form.get("text", "")), today=today
+            session=session,
+            alliance=a,
+            text=str(form.get("text", "")),
+            today=today,
+            draft_version=form_version(form),
         )
         return f"/alliances/{a.slug}/charter#signatures"
 

@@ -23,6 +23,7 @@ ALLIANCE_MENU: tuple[tuple[str, str, str, Permission], ...] = (
     ("me", "/me", N_("My part"), Permission.OWN_ITEMS),
     ("outbox", "/outbox", N_("Notifications"), Permission.MANAGE),
     ("report", "/report", N_("Progress report"), Permission.VIEW),
+    ("print", "/print", N_("Documents to print"), Permission.VIEW),
     ("edit", "/edit", N_("Alliance details"), Permission.MANAGE),
 )
 

@@ -657,22 +657,3 @@ def save_briefing(
             request, page, db, ref, status=status, problems=state.problems, values=form
         ),
     )
-
-
-@router.get("/alliances/{ref}/briefing/print")
-def briefing_print(request: Request, ref: str, page: SignedInPage, db: DbDep) -> Response:
-    """The briefing as it is sent to stakeholders: in the alliance's working language."""
-    viewer = viewer_of(page)
-    with db.transaction() as session:
-        a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.VIEW)
-        row = session.get(m.Briefing, a.id)
-        values = _briefing_values(row)
-    working = Page(page.viewer, page.csrf, Translator(a.language), page.withheld)
-    return _render(
-        request,
-        "briefing_print.html",
-        working,
-        alliance=a,
-        values=values,
-        reasons=[r for r in (row.reasons if row else [])],
-    )

@@ -124,7 +124,7 @@ def test_import_the_guide_table_through_the_preview_and_write_the_briefing(
     page.goto(alliance_url + "/briefing/print")
     expect(page.locator("ol li")).to_have_count(5)
     page.emulate_media(media="print")
-    expect(page.locator("nav.screen-only")).to_be_hidden()
+    expect(page.locator("nav.toolbar")).to_be_hidden()
     page.screenshot(path=str(artifacts / f"{shot}-4-print.png"), full_page=True)
 
 

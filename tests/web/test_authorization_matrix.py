@@ -342,6 +342,25 @@ EXPECT: dict[tuple[str, str], tuple[Payload, dict[str, int]]] = {
         lambda v: {"text": f"Charter written by {v}"},
         manage(303, anon=303),
     ),
+    # a draft: saved then discarded by each coordinator, before they publish above
+    ("POST", "/alliances/{ref}/charter/draft"): (
+        lambda v: {"text": f"Draft by {v}"},
+        manage(303, anon=303),
+    ),
+    ("POST", "/alliances/{ref}/charter/draft/discard"): (None, manage(303, anon=303)),
+    # the printable annexes: the people's documents for those who may see the people
+    ("GET", "/alliances/{ref}/print"): (None, view(anon=303)),
+    ("GET", "/alliances/{ref}/print/briefing"): (None, view(anon=303)),
+    ("GET", "/alliances/{ref}/meetings/{meeting_id}/print/invitation"): (
+        None,
+        people(anon=303),
+    ),
+    ("GET", "/alliances/{ref}/meetings/{meeting_id}/print/agenda"): (None, people(anon=303)),
+    ("GET", "/alliances/{ref}/meetings/{meeting_id}/print/minutes"): (None, people(anon=303)),
+    ("GET", "/alliances/{ref}/print/action-plan"): (None, people(anon=303)),
+    ("GET", "/alliances/{ref}/print/charter"): (None, people(anon=303)),
+    ("GET", "/alliances/{ref}/print/communication-plan"): (None, view(anon=303)),
+    ("GET", "/alliances/{ref}/print/swot"): (None, view(anon=303)),
     # Mia has signed v1 through the API row already
     ("POST", "/alliances/{ref}/charter/sign"): (
         lambda v: {"agree": "on"},
