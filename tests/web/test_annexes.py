@@ -391,3 +391,28 @@ def test_only_coordinators_write_drafts(client: TestClient, world: World, who: s
     assert _post(client, "/alliances/north/charter/draft", csrf, text="x").status_code == 403
     with world.db.transaction() as s:
         assert s.scalars(select(m.CharterDraft)).first() is None
+
+
+@pytest.mark.parametrize("language", ["fr", "nl", "sv"])
+def test_a_printed_annex_holds_no_english_and_no_code(
+    client: TestClient, world: World, language: str
+) -> None:
+    from alliance_flow.accounts import services as accounts
+    from tests.web.test_no_leftovers import _codes, _english_messages, _Texts
+
+    _fill_north(world)
+    _set(world, "north", language=language)
+    with world.db.transaction() as s:
+        accounts.get_user(session=s, login="coordinator").language = language
+    login(client, "coordinator")
+    english, codes = _english_messages(language), _codes()
+    leftovers: dict[str, set[str]] = {}
+    for url in [*_urls(world), "/alliances/north/print"]:
+        page = client.get(url)
+        assert page.status_code == 200, url
+        reader = _Texts()
+        reader.feed(page.text)
+        for text in reader.texts:
+            if text.rstrip(":.") in english or text in codes:
+                leftovers.setdefault(url, set()).add(text)
+    assert not leftovers, f"{language}: {leftovers}"

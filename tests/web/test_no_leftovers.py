@@ -48,6 +48,7 @@ PAGES = (
     "/alliances/north/actions",
     "/alliances/north/charter",
     "/alliances/north/dissemination",
+    "/alliances/north/print",
     "/alliances/north/no-such-page",
 )
 
