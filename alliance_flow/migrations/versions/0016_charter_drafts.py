@@ -1,7 +1,7 @@
 """a charter draft per alliance, published later as the next version
 
 Revision ID: 0016_charter_drafts
-Revises: 0014_row_versions
+Revises: 0015_dissemination
 Create Date: 2026-11-30 15:55:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0016_charter_drafts"
-down_revision: str | None = "0014_row_versions"
+down_revision: str | None = "0015_dissemination"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
