@@ -225,7 +225,7 @@ def main() -> None:
         f"receiver in a separate process. Medians of {args.rounds} rounds, outbox (A) and bare "
         "loop (B) taking turns, after one warm-up pair. Produced by `.venv/bin/python "
         f"benchmarks/delivery.py --messages {n} --concurrency {args.concurrency} "
-        f"--rounds {args.rounds}`{' --database-url …' if args.database_url else ''}.",
+        f"--rounds {args.rounds}{' --database-url …' if args.database_url else ''}`.",
         "",
         "| measure | wall (median) | CPU of this process (median) |",
         "|---|---|---|",
