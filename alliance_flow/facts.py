@@ -189,6 +189,8 @@ class AllianceFacts:
     region_boundary: str | None = None
     work_plan_start: date | None = None
     work_plan_end: date | None = None
+    #: months between evaluations for the reminders; None: the deployment's default
+    evaluation_cadence_months: int | None = None
     accountable: str | None = None
     channels: tuple[str, ...] = ()
     vision: str | None = None
@@ -416,6 +418,7 @@ def read_facts(
             A.region_boundary,
             A.work_plan_start,
             A.work_plan_end,
+            A.evaluation_cadence_months,
             A.accountable,
             A.communication_channels,
             A.vision,
@@ -857,6 +860,7 @@ def read_facts(
             region_boundary=a.region_boundary,
             work_plan_start=a.work_plan_start,
             work_plan_end=a.work_plan_end,
+            evaluation_cadence_months=a.evaluation_cadence_months,
             accountable=a.accountable,
             channels=tuple(a.communication_channels or ()),
             vision=a.vision,

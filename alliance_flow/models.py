@@ -101,6 +101,9 @@ class Alliance(Base):
     communication_channels: Mapped[list[str]] = mapped_column(JSON, default=list)
     vision: Mapped[str | None] = mapped_column(Text)
     vision_agreed_on: Mapped[date | None] = mapped_column(Date)
+    #: Months between two evaluations for the reminders; None: the deployment's default
+    #: (ALLIANCE_FLOW_REMINDERS_EVALUATION_CADENCE_MONTHS); 0: no evaluation reminders.
+    evaluation_cadence_months: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -569,6 +572,31 @@ class SustainabilityPlan(Base):
     decision: Mapped[str | None] = mapped_column(String(10))
     decided_on: Mapped[date | None] = mapped_column(Date)
     decision_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class Document(Base):
+    """A file someone brought (an external evaluator's report, the signed sustainability plan):
+    kept in the database, so the backups hold it; its type checked from its content; only
+    ever sent back as a download (see services/documents.py)."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alliance_id: Mapped[int] = mapped_column(
+        ForeignKey("alliances.id", ondelete="CASCADE"), index=True
+    )
+    #: what it is: "evaluation_report" (with evaluation_id) or "signed_plan"
+    purpose: Mapped[str] = mapped_column(String(30))
+    evaluation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("evaluations.id", ondelete="CASCADE"), index=True
+    )
+    filename: Mapped[str] = mapped_column(String(200))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_by: Mapped[str] = mapped_column(String(200))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class StageEvent(Base):

@@ -15,6 +15,8 @@ def plain(value: Any) -> Any:
         return str(value)
     if isinstance(value, Enum):
         return value.value
+    if isinstance(value, bytes):  # a file's content: its size, never the bytes themselves
+        return f"({len(value)} bytes)"
     if isinstance(value, list | tuple):
         return [plain(v) for v in value]
     return value

@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     #: Days a former member's e-mail, phone and channel are kept after they left (then erased by
     #: `alliance-flow privacy retention`); their name and part in the history stay.
     former_member_contact_days: int = Field(default=365, ge=0)
+    #: The largest file a person may upload (an evaluator's report, a signed plan), in bytes.
+    #: Files are kept in the database, so its backups hold them.
+    document_max_bytes: int = Field(default=10_000_000, ge=1_000, le=100_000_000)
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -157,3 +157,5 @@ class EventKind(StrEnum):
     ADVANCED = "advanced"
     MOVED_BACK = "moved_back"
     WAIVED = "waived"
+    #: the mandate renewed at the end of the work plan (stage 6): a new end, the same stage
+    RENEWED = "renewed"

@@ -115,6 +115,8 @@ class AllianceData:
     charter_adopted_on: date | None = None
     charter_signed_by: frozenset[int] = frozenset()
     evaluations: tuple[date, ...] = ()
+    #: this alliance's own months between evaluations; None: Rules.evaluation_cadence_months
+    evaluation_cadence_months: int | None = None
     plan_dated_on: date | None = None
     #: The current stage's gate report is clear (services.stages.gate_report(...).clear).
     ready_to_advance: bool = False
@@ -483,12 +485,15 @@ def _ready(a: AllianceData, moment: Moment, today: date, rules: Rules) -> Iterat
 
 def _evaluation(a: AllianceData, moment: Moment, today: date, rules: Rules) -> Iterator[Due]:
     """A periodic evaluation (e.g. a quarterly SWOT) once the cadence has passed since the last."""
-    if rules.evaluation_cadence_months <= 0:
+    months = a.evaluation_cadence_months
+    if months is None:
+        months = rules.evaluation_cadence_months
+    if months <= 0:
         return
     base = max([d for d in a.evaluations if d <= today], default=a.work_plan_start)
     if base is None or base > today:
         return
-    due_on = base + relativedelta(months=rules.evaluation_cadence_months)
+    due_on = base + relativedelta(months=months)
     if due_on > today:
         return
     yield from _to(

@@ -99,6 +99,7 @@ def alliance_data(
         charter_adopted_on=charter.adopted_on if charter else None,
         charter_signed_by=charter.signed_by if charter else frozenset(),
         evaluations=tuple(e.held_on for e in facts.evaluations),
+        evaluation_cadence_months=facts.evaluation_cadence_months,
         plan_dated_on=plan.dated_on if plan else None,
         ready_to_advance=ready,
         failing_checks=failing,

@@ -22,6 +22,7 @@ from alliance_flow.web import (
     pages,
     planning,
     stakeholders,
+    sustainability,
 )
 from alliance_flow.web import meetings as meeting_pages
 from alliance_flow.web import members as member_pages
@@ -59,6 +60,7 @@ def create_app(db: Database | None = None, *, today: Callable[[], date] | None =
     app.include_router(planning.router)
     app.include_router(dissemination.router)
     app.include_router(annexes.router)
+    app.include_router(sustainability.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     errors.install(app)
     app.add_api_route("/api/docs", api_docs, include_in_schema=False)

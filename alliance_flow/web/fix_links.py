@@ -71,6 +71,10 @@ FIX_LINKS: dict[str, FixLink] = {
         "/dissemination", "officer-communications-officer"
     ),
     "dissemination.profile_published": FixLink("/dissemination", "profile-parts"),
+    # sustainability: evaluations, the plan and the decision (sustainability.py)
+    "sustainability.evaluation_on_time": FixLink("/evaluations", "add"),
+    "sustainability.plan_on_time": FixLink("/sustainability", "plan-summary"),
+    "sustainability.decision_made": FixLink("/sustainability", "decision-decision"),
 }
 
 #: Shown for a check whose page is not built yet (stages 3-6 until their workspaces exist).

@@ -26,6 +26,7 @@ EVENTS: dict[str, str] = {
     "advanced": N_("Advanced"),
     "moved_back": N_("Moved back"),
     "waived": N_("Check waived"),
+    "renewed": N_("Mandate renewed"),
 }
 
 ACTION_STATUSES: dict[str, str] = {

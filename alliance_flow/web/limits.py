@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -17,6 +18,15 @@ MAX_BODY_BYTES = 1_000_000
 #: refused by the service with a sentence on the page rather than here.
 UPLOAD_PATHS = ("/organisations/import",)
 MAX_UPLOAD_BODY_BYTES = MAX_UPLOAD_BYTES + 100_000
+#: Forms that carry a file people bring (an evaluator's report, a signed plan): up to the
+#: document limit (ALLIANCE_FLOW_DOCUMENT_MAX_BYTES) plus the form, for the same reason.
+DOCUMENT_PATHS = re.compile(r"^/alliances/[^/]+/(evaluations(/\d+)?|sustainability/plan)$")
+
+
+def _document_limit() -> int:
+    from alliance_flow.services.documents import max_bytes
+
+    return max_bytes() + 200_000
 
 
 class BodyTooLarge(Exception):
@@ -37,6 +47,8 @@ class BodyLimit:
         limit = self.max_bytes
         if scope.get("method") == "POST" and str(scope.get("path", "")).endswith(UPLOAD_PATHS):
             limit = max(limit, MAX_UPLOAD_BODY_BYTES)
+        if scope.get("method") == "POST" and DOCUMENT_PATHS.match(str(scope.get("path", ""))):
+            limit = max(limit, _document_limit())
         headers = dict(scope["headers"])
         declared = headers.get(b"content-length", b"").decode("latin-1")
         if declared.isascii() and declared.isdecimal() and int(declared) > limit:

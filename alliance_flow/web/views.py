@@ -13,6 +13,7 @@ from alliance_flow import models as m
 from alliance_flow.facts import AllianceFacts, Include, read_facts
 from alliance_flow.gates import GateReport
 from alliance_flow.services import stages as stage_service
+from alliance_flow.services.sustainability import Countdown, countdown
 from alliance_flow.settings import get_thresholds
 from alliance_flow.vocabulary import STAGE_ORDER
 
@@ -36,6 +37,8 @@ class PortfolioRow:
     next_meeting: date | None
     overdue_actions: int
     days_to_sustainability_deadline: int | None
+    #: the sustainability plan's six-month deadline as the card counts it down (None: no end)
+    countdown: Countdown | None = None
 
 
 def stage_steps(stage: str, entered: dict[str, date] | None = None) -> list[StageStep]:
@@ -54,7 +57,8 @@ def stage_steps(stage: str, entered: dict[str, date] | None = None) -> list[Stag
 #: The current stage's checks, and every alliance's meetings and action plan (next meeting,
 #: overdue actions).
 PORTFOLIO = Include(
-    current_stage_only=True, everywhere=frozenset({"meetings", "action_plan_items"})
+    current_stage_only=True,
+    everywhere=frozenset({"meetings", "action_plan_items", "sustainability_plans"}),
 )
 
 
@@ -91,4 +95,9 @@ def _row(
         next_meeting=min(upcoming) if upcoming else None,
         overdue_actions=overdue,
         days_to_sustainability_deadline=deadline,
+        countdown=countdown(
+            work_plan_end=alliance.work_plan_end,
+            plan_dated_on=facts.sustainability.dated_on if facts.sustainability else None,
+            today=today,
+        ),
     )

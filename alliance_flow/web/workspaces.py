@@ -104,7 +104,22 @@ SECTIONS: dict[str, list[Section]] = {
         ),
         Section("/members", N_("Members and roles"), N_("The communications officer.")),
     ],
-    "sustainability": [],
+    "sustainability": [
+        Section(
+            "/evaluations",
+            N_("Evaluations"),
+            N_(
+                "The SWOT in four quadrants, joint interviews, an external evaluator's report, "
+                "and how often to evaluate."
+            ),
+        ),
+        Section(
+            "/sustainability",
+            N_("Sustainability plan and decision"),
+            N_("The six-month countdown, the plan for continuing, then close or renew."),
+            Permission.VIEW,
+        ),
+    ],
 }
 
 

@@ -13,8 +13,10 @@ from typing import Any
 import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from starlette.routing import Mount, Route
 
+from alliance_flow import models as m
 from alliance_flow.web import create_app
 from tests.conftest import TODAY
 from tests.web.conftest import World, login, token_for
@@ -399,6 +401,37 @@ EXPECT: dict[tuple[str, str], tuple[Payload, dict[str, int]]] = {
         manage(303, anon=303),
     ),
     ("GET", "/public/{ref}"): (None, _statuses(404, 404)),
+    # stage 6: members read the evaluations and open the files people brought, coordinators
+    # write; funders follow the sustainability page (no one's name on it) but neither the
+    # evaluations nor the files (interviews may quote members). North is in stage 1, so a
+    # decision to close or renew is refused (409) even for its coordinator.
+    ("GET", "/alliances/{ref}/evaluations"): (None, people(anon=303)),
+    ("POST", "/alliances/{ref}/evaluations"): (
+        lambda v: {"kind": "self_assessment", "held_on": "01/03/2026", "strengths": f"{v}"},
+        manage(303, anon=303),
+    ),
+    ("POST", "/alliances/{ref}/evaluations/cadence"): (
+        lambda v: {"months": "4"},
+        manage(303, anon=303),
+    ),
+    ("POST", "/alliances/{ref}/evaluations/{evaluation_id}"): (
+        lambda v: {"kind": "joint", "held_on": "02/03/2026"},
+        manage(303, anon=303),
+    ),
+    ("POST", "/alliances/{ref}/evaluations/{evaluation_id}/remove"): (
+        None,
+        manage(303, anon=303),
+    ),
+    ("GET", "/alliances/{ref}/documents/{document_id}"): (None, people(anon=303)),
+    ("GET", "/alliances/{ref}/sustainability"): (None, view(anon=303)),
+    ("POST", "/alliances/{ref}/sustainability/plan"): (
+        lambda v: {"summary": f"Plan by {v}", "continuation": "voluntary"},
+        manage(303, anon=303),
+    ),
+    ("POST", "/alliances/{ref}/sustainability/decision"): (
+        lambda v: {"decision": "close", "decision_reason": "The work is done, we close."},
+        manage(409, anon=303),
+    ),
     # last: it ends the session the other rows use
     ("POST", "/logout"): (None, _statuses(303, 303)),
 }
@@ -441,6 +474,7 @@ def test_authorization_matrix(visitor: str, world: World) -> None:
     client = TestClient(create_app(world.db, today=lambda: TODAY))
     org_id = _organisation_with_a_representative(world)
     plan_row, publication = _dissemination_rows(world)
+    evaluation_id, document_id = _evaluation_and_signed_plan(world)
     csrf = login(client, visitor) if visitor != "anonymous" else ""
     headers = token_for(world.db, visitor) if visitor != "anonymous" else {}
     wrong = []
@@ -465,6 +499,8 @@ def test_authorization_matrix(visitor: str, world: World) -> None:
             .replace("{plan_action}", str(world.action))
             .replace("{plan_row}", str(plan_row))
             .replace("{publication_id}", str(publication))
+            .replace("{evaluation_id}", str(evaluation_id))
+            .replace("{document_id}", str(document_id))
         )
         payload = payload_fn(visitor) if payload_fn else {}
         if path.startswith("/api/"):
@@ -526,3 +562,29 @@ def _dissemination_rows(world: World) -> tuple[int, int]:
             today=TODAY,
         )
         return int(row.id), int(publication.id)
+
+
+def _evaluation_and_signed_plan(world: World) -> tuple[int, int]:
+    """In north: an evaluation, and the signed sustainability plan as a (tiny) PDF."""
+    from alliance_flow.services import alliances as alliance_service
+    from alliance_flow.services import sustainability
+
+    with world.db.transaction() as session:
+        north = alliance_service.get_alliance(session=session, ref="north")
+        evaluation = sustainability.save_evaluation(
+            session=session,
+            alliance=north,
+            evaluation_in={"kind": "self_assessment", "held_on": "2026-02-20"},
+            today=TODAY,
+            by="setup",
+        )
+        sustainability.save_plan(
+            session=session,
+            alliance=north,
+            plan_in={"summary": "Go on as a network", "dated_on": "2026-02-25"},
+            today=TODAY,
+            by="setup",
+            signed=sustainability.Upload("plan.pdf", b"%PDF-1.4\n%%EOF\n"),
+        )
+        document = session.scalars(select(m.Document).where(m.Document.alliance_id == north.id))
+        return int(evaluation.id), int(document.one().id)
