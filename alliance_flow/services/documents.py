@@ -17,12 +17,13 @@ import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from babel.numbers import format_decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alliance_flow import models as m
 from alliance_flow.errors import FieldProblem, InvalidInput, NotFound
-from alliance_flow.i18n import _
+from alliance_flow.i18n import _, current_language
 from alliance_flow.settings import get_settings
 
 
@@ -152,11 +153,14 @@ def check_file(*, field: str, filename: str, content: bytes) -> tuple[str, FileT
 
 
 def human_size(size: int) -> str:
+    """A file's size the reader's way: "1,5 Mo" in French, "1.5 MB" in English."""
+    language = current_language()
     if size >= 1_000_000:
-        return f"{size / 1_000_000:.1f} MB"
+        number = format_decimal(size / 1_000_000, "#,##0.#", locale=language)
+        return _("{size} MB").format(size=number)
     if size >= 1_000:
-        return f"{size // 1_000} kB"
-    return f"{size} B"
+        return _("{size} kB").format(size=format_decimal(size // 1_000, locale=language))
+    return _("{size} bytes").format(size=format_decimal(size, locale=language))
 
 
 def store(

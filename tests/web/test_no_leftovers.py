@@ -49,6 +49,8 @@ PAGES = (
     "/alliances/north/charter",
     "/alliances/north/dissemination",
     "/alliances/north/print",
+    "/alliances/north/evaluations",
+    "/alliances/north/sustainability",
     "/alliances/north/no-such-page",
 )
 

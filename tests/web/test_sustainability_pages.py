@@ -607,3 +607,40 @@ def test_the_reminders_links_open_for_their_recipients(world: World, who: str) -
         for kind in ("evaluation_due", "sustainability_30d", "sustainability_escalation"):
             url = link_for(kind, {}, slug="north", base_url="http://testserver")
             assert client.get(url).status_code == 200, (who, kind)
+
+
+@pytest.mark.parametrize("language", ["fr", "nl", "sv"])
+def test_stage_6_pages_with_their_data_speak_the_readers_language(
+    client: TestClient, world: World, language: str
+) -> None:
+    from alliance_flow.accounts import services as accounts
+    from alliance_flow.services import sustainability
+    from tests.web.test_no_leftovers import _codes, _english_messages, _Texts
+
+    _into_stage_6(world, planned=True)
+    with world.db.transaction() as session:
+        north = alliance_service.get_alliance(session=session, ref="north")
+        e = sustainability.save_evaluation(
+            session=session,
+            alliance=north,
+            evaluation_in={"kind": "external", "held_on": "2026-02-10", "strengths": "Trust"},
+            today=TODAY,
+            by="setup",
+            report=sustainability.Upload("report.pdf", PDF),
+        )
+        evaluation_id = e.id
+        accounts.get_user(session=session, login="coordinator").language = language
+    login(client, "coordinator")
+    english, codes = _english_messages(language), _codes()
+    for path in (
+        "/alliances/north/evaluations",
+        f"/alliances/north/evaluations?edit={evaluation_id}",
+        "/alliances/north/sustainability",
+        "/",
+    ):
+        page = client.get(path)
+        assert page.status_code == 200, path
+        reader = _Texts()
+        reader.feed(page.text)
+        left = {t for t in reader.texts if t.rstrip(":.") in english or t in codes}
+        assert not left, (language, path, left)
