@@ -14,16 +14,27 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
 from alliance_flow.accounts.policy import Permission
-from alliance_flow.errors import AllianceFlowError, GateBlocked, InvalidInput, NotFound
+from alliance_flow.errors import Conflict, GateBlocked, NotFound
+from alliance_flow.models import Alliance
 from alliance_flow.reminders.config import get_reminder_settings
 from alliance_flow.services import documents
 from alliance_flow.services import sustainability as service
 from alliance_flow.vocabulary import Continuation, Decision, EvaluationKind, Stage
-from alliance_flow.web.deps import DbDep, Page, SignedInPage, TodayDep, alliance_for, viewer_of
-from alliance_flow.web.forms import FormState, parse_date, parse_dates
+from alliance_flow.web.deps import (
+    DbDep,
+    ItemId,
+    Page,
+    QueryId,
+    SignedInPage,
+    TodayDep,
+    alliance_for,
+    viewer_of,
+)
+from alliance_flow.web.forms import FormState, parse_date, parse_dates, save_form
 from alliance_flow.web.i18n import N_
 from alliance_flow.web.pages import FormData, check_titles, render
 
@@ -44,22 +55,19 @@ DECISIONS: dict[str, str] = {
 }
 
 
-def _refusal(exc: AllianceFlowError, tr: Any) -> tuple[int, list[Any]]:
-    if isinstance(exc, InvalidInput):
-        return 422, list(exc.problems)
-    if isinstance(exc, GateBlocked):
-        titles = check_titles(tr)
-        failing = "; ".join(
-            f"{titles.get(o.code, o.code)}: {o.result.reason}" for o in exc.report.blocking
-        )
-        return 409, [
-            tr.gettext(
-                "The alliance cannot close yet, so nothing was recorded. These checks of "
-                "stage 6 do not pass: {checks}. Fix them, or waive them with a reason on the "
-                "stage page, then decide again."
-            ).format(checks=failing)
-        ]
-    return 409, [exc.message]
+def _cannot_close(exc: GateBlocked, tr: Any) -> Conflict:
+    """GateBlocked in the coordinator's words: which checks of stage 6 still fail, and why."""
+    titles = check_titles(tr)
+    failing = "; ".join(
+        f"{titles.get(o.code, o.code)}: {o.result.reason}" for o in exc.report.blocking
+    )
+    return Conflict(
+        tr.gettext(
+            "The alliance cannot close yet, so nothing was recorded. These checks of "
+            "stage 6 do not pass: {checks}. Fix them, or waive them with a reason on the "
+            "stage page, then decide again."
+        ).format(checks=failing)
+    )
 
 
 async def _uploads(request: Request) -> dict[str, UploadFile]:
@@ -161,7 +169,7 @@ def evaluations_page(
     page: SignedInPage,
     db: DbDep,
     today: TodayDep,
-    edit: int | None = None,
+    edit: QueryId = None,
 ) -> Response:
     return _evaluations_page(request, page, db, today, ref, editing=edit)
 
@@ -176,38 +184,40 @@ def _save_evaluation(
     uploads: dict[str, UploadFile],
     evaluation_id: int | None,
 ) -> Response:
-    viewer = viewer_of(page)
     values = {n: str(form[n]).strip() for n in service.EVALUATION_FIELDS if n in form}
     data, problems = parse_dates(values, ("held_on",))
-    try:
-        with db.transaction() as session:
-            a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.MANAGE)
-            slug = a.slug
-            if problems:  # only once we know they may write here
-                raise InvalidInput(problems)
-            row = service.save_evaluation(
-                session=session,
-                alliance=a,
-                evaluation_in=data,
-                today=today,
-                by=viewer.author,
-                evaluation_id=evaluation_id,
-                report=_read(uploads, "report"),
-                remove_report=form.get("remove_report") == "on",
-            )
-            saved = row.id
-    except NotFound:
-        raise
-    except AllianceFlowError as exc:
-        status, found = _refusal(exc, page.tr)
-        prefix = "add-" if evaluation_id is None else "edit-"
-        state = FormState(values=form, problems=found, prefix=prefix)
+    by = viewer_of(page).author
+
+    def write(session: Session, a: Alliance) -> str:
+        row = service.save_evaluation(
+            session=session,
+            alliance=a,
+            evaluation_in=data,
+            today=today,
+            by=by,
+            evaluation_id=evaluation_id,
+            report=_read(uploads, "report"),
+            remove_report=form.get("remove_report") == "on",
+        )
+        return f"/alliances/{a.slug}/evaluations#evaluation-{row.id}"
+
+    def refused(status: int, state: FormState) -> Response:
         if evaluation_id is None:
             return _evaluations_page(request, page, db, today, ref, status=status, add_form=state)
         return _evaluations_page(
             request, page, db, today, ref, status=status, editing=evaluation_id, edit_form=state
         )
-    return RedirectResponse(f"/alliances/{slug}/evaluations#evaluation-{saved}", status_code=303)
+
+    return save_form(
+        db=db,
+        page=page,
+        ref=ref,
+        form=form,
+        prefix="add-" if evaluation_id is None else "edit-",
+        problems=problems,
+        write=write,
+        refused=refused,
+    )
 
 
 @router.post("/alliances/{ref}/evaluations")
@@ -228,26 +238,29 @@ def save_cadence(
     request: Request, ref: str, page: SignedInPage, db: DbDep, today: TodayDep, form: FormData
 ) -> Response:
     """How often the reminders ask this alliance for an evaluation."""
-    viewer = viewer_of(page)
-    try:
-        with db.transaction() as session:
-            a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.MANAGE)
-            slug = a.slug
-            service.set_cadence(session=session, alliance=a, months=str(form.get("months", "")))
-    except NotFound:
-        raise
-    except AllianceFlowError as exc:
-        status, found = _refusal(exc, page.tr)
-        state = FormState(values=form, problems=found, prefix="cadence-")
-        return _evaluations_page(request, page, db, today, ref, status=status, cadence_form=state)
-    return RedirectResponse(f"/alliances/{slug}/evaluations#cadence", status_code=303)
+
+    def write(session: Session, a: Alliance) -> str:
+        service.set_cadence(session=session, alliance=a, months=str(form.get("months", "")))
+        return f"/alliances/{a.slug}/evaluations#cadence"
+
+    return save_form(
+        db=db,
+        page=page,
+        ref=ref,
+        form=form,
+        prefix="cadence-",
+        write=write,
+        refused=lambda status, state: _evaluations_page(
+            request, page, db, today, ref, status=status, cadence_form=state
+        ),
+    )
 
 
 @router.post("/alliances/{ref}/evaluations/{evaluation_id}")
 def edit_evaluation(
     request: Request,
     ref: str,
-    evaluation_id: int,
+    evaluation_id: ItemId,
     page: SignedInPage,
     db: DbDep,
     today: TodayDep,
@@ -258,7 +271,7 @@ def edit_evaluation(
 
 
 @router.post("/alliances/{ref}/evaluations/{evaluation_id}/remove")
-def remove_evaluation(ref: str, evaluation_id: int, page: SignedInPage, db: DbDep) -> Response:
+def remove_evaluation(ref: str, evaluation_id: ItemId, page: SignedInPage, db: DbDep) -> Response:
     viewer = viewer_of(page)
     with db.transaction() as session:
         a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.MANAGE)
@@ -277,7 +290,7 @@ def content_disposition(filename: str) -> str:
 
 
 @router.get("/alliances/{ref}/documents/{document_id}")
-def download_document(ref: str, document_id: int, page: SignedInPage, db: DbDep) -> Response:
+def download_document(ref: str, document_id: ItemId, page: SignedInPage, db: DbDep) -> Response:
     """A file someone brought, only ever as a download, with the type found from its content."""
     viewer = viewer_of(page)
     with db.transaction() as session:
@@ -373,30 +386,33 @@ def save_plan(
     form: FormData,
     uploads: Uploads,
 ) -> Response:
-    viewer = viewer_of(page)
     values = {n: str(form.get(n, "")).strip() for n in service.PLAN_FIELDS}
     data, problems = parse_dates(values, ("dated_on",))
-    try:
-        with db.transaction() as session:
-            a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.MANAGE)
-            slug = a.slug
-            if problems:  # only once we know they may write here
-                raise InvalidInput(problems)
-            service.save_plan(
-                session=session,
-                alliance=a,
-                plan_in=data,
-                today=today,
-                by=viewer.author,
-                signed=_read(uploads, "signed"),
-            )
-    except NotFound:
-        raise
-    except AllianceFlowError as exc:
-        status, found = _refusal(exc, page.tr)
-        state = FormState(values=form, problems=found, prefix="plan-")
-        return _sustainability_page(request, page, db, today, ref, status=status, plan_form=state)
-    return RedirectResponse(f"/alliances/{slug}/sustainability#plan", status_code=303)
+    by = viewer_of(page).author
+
+    def write(session: Session, a: Alliance) -> str:
+        service.save_plan(
+            session=session,
+            alliance=a,
+            plan_in=data,
+            today=today,
+            by=by,
+            signed=_read(uploads, "signed"),
+        )
+        return f"/alliances/{a.slug}/sustainability#plan"
+
+    return save_form(
+        db=db,
+        page=page,
+        ref=ref,
+        form=form,
+        prefix="plan-",
+        problems=problems,
+        write=write,
+        refused=lambda status, state: _sustainability_page(
+            request, page, db, today, ref, status=status, plan_form=state
+        ),
+    )
 
 
 @router.post("/alliances/{ref}/sustainability/decision")
@@ -404,16 +420,13 @@ def decide(
     request: Request, ref: str, page: SignedInPage, db: DbDep, today: TodayDep, form: FormData
 ) -> Response:
     """Close the alliance, or renew its mandate, with the day and the reason."""
-    viewer = viewer_of(page)
     _, problems = parse_dates(form, ("decided_on", "new_end"))
     decided_text = str(form.get("decided_on", "")).strip()
     end_text = str(form.get("new_end", "")).strip()
-    try:
-        with db.transaction() as session:
-            a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.MANAGE)
-            slug = a.slug
-            if problems:  # only once we know they may write here
-                raise InvalidInput(problems)
+    author = viewer_of(page).author
+
+    def write(session: Session, a: Alliance) -> str:
+        try:
             outcome = service.decide(
                 session=session,
                 alliance=a,
@@ -421,17 +434,23 @@ def decide(
                 decided_on=parse_date(decided_text) if decided_text else None,
                 reason=str(form.get("decision_reason", "")),
                 new_end=parse_date(end_text) if end_text else None,
-                actor=viewer.author,
+                actor=author,
                 today=today,
             )
-    except NotFound:
-        raise
-    except AllianceFlowError as exc:
-        status, found = _refusal(exc, page.tr)
-        state = FormState(values=form, problems=found, prefix="decision-")
-        return _sustainability_page(
+        except GateBlocked as blocked:
+            raise _cannot_close(blocked, page.tr) from None
+        anchor = "closed" if outcome == Stage.CLOSED else "renewals"
+        return f"/alliances/{a.slug}/sustainability#{anchor}"
+
+    return save_form(
+        db=db,
+        page=page,
+        ref=ref,
+        form=form,
+        prefix="decision-",
+        problems=problems,
+        write=write,
+        refused=lambda status, state: _sustainability_page(
             request, page, db, today, ref, status=status, decision_form=state
-        )
-    if outcome == Stage.CLOSED:
-        return RedirectResponse(f"/alliances/{slug}/sustainability#closed", status_code=303)
-    return RedirectResponse(f"/alliances/{slug}/sustainability#renewals", status_code=303)
+        ),
+    )
