@@ -1,7 +1,7 @@
 """files people bring (evaluators' reports, signed plans) and each alliance's evaluation cadence
 
-Revision ID: 0016_documents_and_cadence
-Revises: 0015_dissemination
+Revision ID: 0017_documents_and_cadence
+Revises: 0016_charter_drafts
 Create Date: 2026-11-30 15:50:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0016_documents_and_cadence"
-down_revision: str | None = "0015_dissemination"
+revision: str = "0017_documents_and_cadence"
+down_revision: str | None = "0016_charter_drafts"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
