@@ -16,10 +16,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from alliance_flow import models as m
@@ -325,10 +336,10 @@ CURRENT_STAGE = Include(current_stage_only=True)
 Scope = Sequence[int] | ColumnElement[bool]
 
 
-def _ids_in(scope: Scope) -> Any:
-    if isinstance(scope, ColumnElement):
-        return select(m.Alliance.id).where(scope).scalar_subquery()
-    return list(scope)
+@lru_cache(maxsize=64)
+def _statements(include: Include, around: bool) -> dict[str, Any]:
+    """The statements of one kind of read (by name), for a list of ids given as a parameter."""
+    return {}
 
 
 _P = ParamSpec("_P")
@@ -384,20 +395,38 @@ def read_facts(
     session: Session, scope: Scope, include: Include = GATES
 ) -> dict[int, AllianceFacts]:
     """Facts for every alliance in `scope`, by id, in a fixed number of statements."""
-    ids = _ids_in(scope)
     # Core statements on the session's connection (in its transaction): the ORM's result
     # machinery is not needed for plain columns. Pending changes are flushed first, as the
     # ORM's own autoflush would.
     if session.new or session.dirty or session.deleted:
         session.flush()
     conn = session.connection()
+    params: dict[str, Any] = {}
+    cache: dict[str, Any] | None = None
+    if isinstance(scope, ColumnElement):
+        ids: Any = select(m.Alliance.id).where(scope).scalar_subquery()
+    else:
+        # Ids are a parameter: the statements are built once per kind of read and reused
+        # (building them costs more than running them for a page of alliances).
+        if not scope:
+            return {}
+        ids = bindparam("ids", expanding=True)
+        params["ids"] = list(scope)
+        cache = _statements(replace(include, around=None), include.around is not None)
+    if include.around is not None:
+        # Messages quote the agenda only of meetings still ahead (time zones apart).
+        params["since"] = datetime.combine(
+            include.around - timedelta(days=2), datetime.min.time(), UTC
+        )
 
-    def rows(statement: Any) -> Sequence[Any]:
+    def rows(name: str, build: Callable[[], Any]) -> Sequence[Any]:
+        statement = None if cache is None else cache.get(name)
+        if statement is None:
+            statement = build()
+            if cache is not None:
+                cache[name] = statement
         # Fetched at once: iterating a result fetches row by row, several times slower.
-        return conn.execute(statement).all()
-
-    if isinstance(ids, list) and not ids:
-        return {}
+        return conn.execute(statement, params).all()
 
     def where(col: Any, table: str | None = None) -> Any:
         if include.current_stage_only and table is not None and table not in include.everywhere:
@@ -409,28 +438,31 @@ def read_facts(
 
     A = m.Alliance
     alliances = rows(
-        select(
-            A.id,
-            A.slug,
-            A.name,
-            A.stage,
-            A.region,
-            A.region_boundary,
-            A.work_plan_start,
-            A.work_plan_end,
-            A.evaluation_cadence_months,
-            A.accountable,
-            A.communication_channels,
-            A.vision,
-            A.vision_agreed_on,
-            A.country,
-            A.language,
-            A.timezone,
-            A.created_at,
-            A.updated_at,
-        )
-        .where(where(A.id))
-        .order_by(A.id)
+        "alliances",
+        lambda: (
+            select(
+                A.id,
+                A.slug,
+                A.name,
+                A.stage,
+                A.region,
+                A.region_boundary,
+                A.work_plan_start,
+                A.work_plan_end,
+                A.evaluation_cadence_months,
+                A.accountable,
+                A.communication_channels,
+                A.vision,
+                A.vision_agreed_on,
+                A.country,
+                A.language,
+                A.timezone,
+                A.created_at,
+                A.updated_at,
+            )
+            .where(where(A.id))
+            .order_by(A.id)
+        ),
     )
     if not alliances:
         return {}
@@ -439,17 +471,23 @@ def read_facts(
     Org = m.Organisation
     org_sectors: dict[int, set[str]] = defaultdict(set)
     for org_id, sector in rows(
-        select(m.OrganisationSector.organisation_id, m.OrganisationSector.sector)
-        .join(Org, Org.id == m.OrganisationSector.organisation_id)
-        .where(where(Org.alliance_id, "organisation_sectors"))
+        "organisation_sectors",
+        lambda: (
+            select(m.OrganisationSector.organisation_id, m.OrganisationSector.sector)
+            .join(Org, Org.id == m.OrganisationSector.organisation_id)
+            .where(where(Org.alliance_id, "organisation_sectors"))
+        ),
     ):
         org_sectors[org_id].add(sector)
     orgs: dict[int, list[OrganisationFacts]] = defaultdict(list)
     org_of: dict[int, OrganisationFacts] = {}
     for oid, aid, name, group, lat, lon in rows(
-        select(Org.id, Org.alliance_id, Org.name, Org.group, Org.latitude, Org.longitude)
-        .where(where(Org.alliance_id, "organisations"))
-        .order_by(Org.alliance_id, Org.name)
+        "organisations",
+        lambda: (
+            select(Org.id, Org.alliance_id, Org.name, Org.group, Org.latitude, Org.longitude)
+            .where(where(Org.alliance_id, "organisations"))
+            .order_by(Org.alliance_id, Org.name)
+        ),
     ):
         org = OrganisationFacts(
             oid,
@@ -465,41 +503,47 @@ def read_facts(
     Mb = m.Member
     roles: dict[int, set[str]] = defaultdict(set)
     for member_id, role in rows(
-        select(m.MemberRole.member_id, m.MemberRole.role)
-        .join(Mb, Mb.id == m.MemberRole.member_id)
-        .where(where(Mb.alliance_id, "member_roles"))
+        "member_roles",
+        lambda: (
+            select(m.MemberRole.member_id, m.MemberRole.role)
+            .join(Mb, Mb.id == m.MemberRole.member_id)
+            .where(where(Mb.alliance_id, "member_roles"))
+        ),
     ):
         roles[member_id].add(role)
     people: dict[int, list[PersonFacts]] = defaultdict(list)
     member_names: dict[int, str] = {}
     for r1 in rows(
-        select(
-            Mb.id,
-            Mb.alliance_id,
-            Mb.name,
-            Mb.organisation_id,
-            Mb.group,
-            Mb.sector,
-            Mb.email,
-            Mb.phone,
-            Mb.preferred_channel,
-            Mb.language,
-            Mb.has_authority,
-            Mb.authority_granted_by,
-            Mb.participation_level,
-            Mb.joined_on,
-            Mb.left_on,
-            select(m.MemberConsent.member_id)
-            .where(
-                m.MemberConsent.member_id == Mb.id,
-                m.MemberConsent.purpose == "contact",
-                m.MemberConsent.granted.is_(False),
+        "members",
+        lambda: (
+            select(
+                Mb.id,
+                Mb.alliance_id,
+                Mb.name,
+                Mb.organisation_id,
+                Mb.group,
+                Mb.sector,
+                Mb.email,
+                Mb.phone,
+                Mb.preferred_channel,
+                Mb.language,
+                Mb.has_authority,
+                Mb.authority_granted_by,
+                Mb.participation_level,
+                Mb.joined_on,
+                Mb.left_on,
+                select(m.MemberConsent.member_id)
+                .where(
+                    m.MemberConsent.member_id == Mb.id,
+                    m.MemberConsent.purpose == "contact",
+                    m.MemberConsent.granted.is_(False),
+                )
+                .exists()
+                .label("contact_withdrawn"),
             )
-            .exists()
-            .label("contact_withdrawn"),
-        )
-        .where(where(Mb.alliance_id, "members"))
-        .order_by(Mb.alliance_id, Mb.name)
+            .where(where(Mb.alliance_id, "members"))
+            .order_by(Mb.alliance_id, Mb.name)
+        ),
     ):
         # Unpacked by position: thousands of rows, and attribute access by name costs twice.
         (mid, aid, m_name, m_org, m_group, m_sector, email, phone, channel, language) = r1[:10]
@@ -538,14 +582,15 @@ def read_facts(
             r2.expected_commitment,
         )
         for r2 in rows(
-            select(
+            "briefings",
+            lambda: select(
                 B.alliance_id,
                 B.why,
                 B.regional_situation,
                 B.why_mediation,
                 B.reasons,
                 B.expected_commitment,
-            ).where(where(B.alliance_id, "briefings"))
+            ).where(where(B.alliance_id, "briefings")),
         )
     }
 
@@ -554,19 +599,22 @@ def read_facts(
     zones: dict[str, ZoneInfo] = {}
     minuted = case((and_(Mt.minutes.is_not(None), Mt.minutes != ""), True), else_=False)
     for mid, aid, kind, title, starts_at, tz, status, has_minutes, place in rows(
-        select(
-            Mt.id,
-            Mt.alliance_id,
-            Mt.kind,
-            Mt.title,
-            Mt.starts_at,
-            Mt.timezone,
-            Mt.status,
-            minuted,
-            Mt.place,
-        )
-        .where(where(Mt.alliance_id, "meetings"))
-        .order_by(Mt.alliance_id, Mt.starts_at)
+        "meetings",
+        lambda: (
+            select(
+                Mt.id,
+                Mt.alliance_id,
+                Mt.kind,
+                Mt.title,
+                Mt.starts_at,
+                Mt.timezone,
+                Mt.status,
+                minuted,
+                Mt.place,
+            )
+            .where(where(Mt.alliance_id, "meetings"))
+            .order_by(Mt.alliance_id, Mt.starts_at)
+        ),
     ):
         zone = zones.get(tz) or zones.setdefault(tz, ZoneInfo(tz))
         meetings[aid].append(
@@ -587,40 +635,44 @@ def read_facts(
     counted = (m.SectorProfile, m.ResearchSource, m.Consultation, m.Gap)
     counts: dict[tuple[int, str], int] = {}
     for aid, table, n in rows(
-        union_all(
+        "counts",
+        lambda: union_all(
             *(
                 select(t.alliance_id, literal(t.__tablename__), func.count())
                 .where(where(t.alliance_id, "counts"))
                 .group_by(t.alliance_id)
                 for t in counted
             )
-        )
+        ),
     ):
         counts[(aid, table)] = n
 
     P = m.ActionPlanItem
     plan: dict[int, list[ActionFacts]] = defaultdict(list)
     for r3 in rows(
-        select(
-            P.id,
-            P.alliance_id,
-            P.number,
-            P.action,
-            P.status,
-            P.owner_member_id,
-            P.responsible,
-            P.starts_on,
-            P.ends_on,
-            P.resources,
-            P.obstacles,
-            P.obstacle_plan,
-            P.collaborators,
-            P.estimated_budget,
-            P.budget_committed,
-            P.completed_on,
-        )
-        .where(where(P.alliance_id, "action_plan_items"))
-        .order_by(P.alliance_id, P.number)
+        "action_plan",
+        lambda: (
+            select(
+                P.id,
+                P.alliance_id,
+                P.number,
+                P.action,
+                P.status,
+                P.owner_member_id,
+                P.responsible,
+                P.starts_on,
+                P.ends_on,
+                P.resources,
+                P.obstacles,
+                P.obstacle_plan,
+                P.collaborators,
+                P.estimated_budget,
+                P.budget_committed,
+                P.completed_on,
+            )
+            .where(where(P.alliance_id, "action_plan_items"))
+            .order_by(P.alliance_id, P.number)
+        ),
     ):
         plan[r3.alliance_id].append(
             ActionFacts(
@@ -656,24 +708,31 @@ def read_facts(
     current = and_(Cv.alliance_id == latest.c.alliance_id, Cv.version == latest.c.version)
     signed: dict[int, set[int]] = defaultdict(set)
     for version_id, member_id in rows(
-        select(m.CharterSignature.charter_version_id, m.CharterSignature.member_id)
-        .join(Cv, Cv.id == m.CharterSignature.charter_version_id)
-        .join(latest, current)
+        "charter_signatures",
+        lambda: (
+            select(m.CharterSignature.charter_version_id, m.CharterSignature.member_id)
+            .join(Cv, Cv.id == m.CharterSignature.charter_version_id)
+            .join(latest, current)
+        ),
     ):
         signed[version_id].add(member_id)
     charters = {
         aid: CharterFacts(version, frozenset(signed.get(cid, ())), adopted_on)
         for cid, aid, version, adopted_on in rows(
-            select(Cv.id, Cv.alliance_id, Cv.version, Cv.adopted_on).join(latest, current)
+            "charters",
+            lambda: select(Cv.id, Cv.alliance_id, Cv.version, Cv.adopted_on).join(latest, current),
         )
     }
 
     Cp = m.CommunicationPlanRow
     audiences: dict[int, set[str]] = defaultdict(set)
     for aid, audience in rows(
-        select(Cp.alliance_id, Cp.audience)
-        .where(where(Cp.alliance_id, "communication_plan_rows"))
-        .distinct()
+        "audiences",
+        lambda: (
+            select(Cp.alliance_id, Cp.audience)
+            .where(where(Cp.alliance_id, "communication_plan_rows"))
+            .distinct()
+        ),
     ):
         audiences[aid].add(audience)
 
@@ -682,9 +741,14 @@ def read_facts(
     publication_rows: dict[int, list[PublicationFacts]] = defaultdict(list)
     if include.report:
         for r4 in rows(
-            select(Pb.id, Pb.alliance_id, Pb.kind, Pb.title, Pb.url, Pb.audience, Pb.published_on)
-            .where(where(Pb.alliance_id))
-            .order_by(Pb.alliance_id, Pb.published_on.desc(), Pb.id.desc())
+            "publication_rows",
+            lambda: (
+                select(
+                    Pb.id, Pb.alliance_id, Pb.kind, Pb.title, Pb.url, Pb.audience, Pb.published_on
+                )
+                .where(where(Pb.alliance_id))
+                .order_by(Pb.alliance_id, Pb.published_on.desc(), Pb.id.desc())
+            ),
         ):
             publications[r4.alliance_id].add(r4.kind)
             publication_rows[r4.alliance_id].append(
@@ -692,7 +756,12 @@ def read_facts(
             )
     else:
         for aid, kind in rows(
-            select(Pb.alliance_id, Pb.kind).where(where(Pb.alliance_id, "publications")).distinct()
+            "publications",
+            lambda: (
+                select(Pb.alliance_id, Pb.kind)
+                .where(where(Pb.alliance_id, "publications"))
+                .distinct()
+            ),
         ):
             publications[aid].add(kind)
 
@@ -700,20 +769,23 @@ def read_facts(
     evaluations: dict[int, list[EvaluationFacts]] = defaultdict(list)
     if include.report:
         for r5 in rows(
-            select(
-                E.id,
-                E.alliance_id,
-                E.kind,
-                E.held_on,
-                E.evaluator,
-                E.strengths,
-                E.weaknesses,
-                E.opportunities,
-                E.threats,
-                E.findings,
-            )
-            .where(where(E.alliance_id))
-            .order_by(E.alliance_id, E.held_on, E.id)
+            "evaluation_rows",
+            lambda: (
+                select(
+                    E.id,
+                    E.alliance_id,
+                    E.kind,
+                    E.held_on,
+                    E.evaluator,
+                    E.strengths,
+                    E.weaknesses,
+                    E.opportunities,
+                    E.threats,
+                    E.findings,
+                )
+                .where(where(E.alliance_id))
+                .order_by(E.alliance_id, E.held_on, E.id)
+            ),
         ):
             evaluations[r5.alliance_id].append(
                 EvaluationFacts(
@@ -730,9 +802,12 @@ def read_facts(
             )
     else:
         for eid, aid, kind, held_on in rows(
-            select(E.id, E.alliance_id, E.kind, E.held_on)
-            .where(where(E.alliance_id, "evaluations"))
-            .order_by(E.alliance_id, E.held_on, E.id)
+            "evaluations",
+            lambda: (
+                select(E.id, E.alliance_id, E.kind, E.held_on)
+                .where(where(E.alliance_id, "evaluations"))
+                .order_by(E.alliance_id, E.held_on, E.id)
+            ),
         ):
             evaluations[aid].append(EvaluationFacts(kind, held_on, eid))
 
@@ -740,9 +815,10 @@ def read_facts(
     plans = {
         aid: SustainabilityFacts(dated_on, decision, decided_on)
         for aid, dated_on, decision, decided_on in rows(
-            select(S.alliance_id, S.dated_on, S.decision, S.decided_on).where(
+            "sustainability_plans",
+            lambda: select(S.alliance_id, S.dated_on, S.decision, S.decided_on).where(
                 where(S.alliance_id, "sustainability_plans")
-            )
+            ),
         )
     }
 
@@ -763,19 +839,22 @@ def read_facts(
             .exists(),
         )
     for r6 in rows(
-        select(
-            Ev.id,
-            Ev.alliance_id,
-            Ev.kind,
-            Ev.stage,
-            Ev.to_stage,
-            Ev.check_code,
-            Ev.actor,
-            Ev.reason,
-            Ev.at,
-        )
-        .where(where(Ev.alliance_id), *about_current_stage)
-        .order_by(Ev.alliance_id, Ev.at, Ev.id)
+        "history",
+        lambda: (
+            select(
+                Ev.id,
+                Ev.alliance_id,
+                Ev.kind,
+                Ev.stage,
+                Ev.to_stage,
+                Ev.check_code,
+                Ev.actor,
+                Ev.reason,
+                Ev.at,
+            )
+            .where(where(Ev.alliance_id), *about_current_stage)
+            .order_by(Ev.alliance_id, Ev.at, Ev.id)
+        ),
     ):
         event_id, aid, kind, stage, to_stage, code, actor, reason, at = r6
         history[aid].append(EventFacts(event_id, kind, stage, to_stage, code, actor, reason, at))
@@ -788,18 +867,21 @@ def read_facts(
     if include.reminders or include.report:
         Ma = m.MeetingAction
         for r7 in rows(
-            select(
-                Ma.id,
-                Mt.alliance_id,
-                Ma.meeting_id,
-                Ma.description,
-                Ma.owner_member_id,
-                Ma.due_on,
-                Ma.done_on,
-            )
-            .join(Mt, Mt.id == Ma.meeting_id)
-            .where(where(Mt.alliance_id))
-            .order_by(Mt.alliance_id, Ma.due_on, Ma.id)
+            "minutes_actions",
+            lambda: (
+                select(
+                    Ma.id,
+                    Mt.alliance_id,
+                    Ma.meeting_id,
+                    Ma.description,
+                    Ma.owner_member_id,
+                    Ma.due_on,
+                    Ma.done_on,
+                )
+                .join(Mt, Mt.id == Ma.meeting_id)
+                .where(where(Mt.alliance_id))
+                .order_by(Mt.alliance_id, Ma.due_on, Ma.id)
+            ),
         ):
             minutes_actions[r7.alliance_id].append(
                 MinutesActionFacts(
@@ -817,34 +899,44 @@ def read_facts(
         Ag = m.AgendaItem
         near = select(Mt.id).where(where(Mt.alliance_id))
         if include.around is not None:
-            # Messages quote the agenda only of meetings still ahead (time zones apart).
-            since = datetime.combine(include.around - timedelta(days=2), datetime.min.time(), UTC)
-            near = near.where(Mt.starts_at >= since)
+            near = near.where(Mt.starts_at >= bindparam("since"))
         for aid, meeting_id, time, item in rows(
-            select(Mt.alliance_id, Ag.meeting_id, Ag.time, Ag.item)
-            .join(Mt, Mt.id == Ag.meeting_id)
-            .where(Ag.meeting_id.in_(near.scalar_subquery()))
-            .order_by(Ag.meeting_id, Ag.position, Ag.id)
+            "agenda",
+            lambda: (
+                select(Mt.alliance_id, Ag.meeting_id, Ag.time, Ag.item)
+                .join(Mt, Mt.id == Ag.meeting_id)
+                .where(Ag.meeting_id.in_(near.scalar_subquery()))
+                .order_by(Ag.meeting_id, Ag.position, Ag.id)
+            ),
         ):
             agenda[aid][meeting_id].append(f"{time} {item}" if time else item)
         Ch = rm.AllianceChannel
         for aid, audience, url in rows(
-            select(Ch.alliance_id, Ch.audience, Ch.apprise_url).where(where(Ch.alliance_id))
+            "channels",
+            lambda: select(Ch.alliance_id, Ch.audience, Ch.apprise_url).where(
+                where(Ch.alliance_id)
+            ),
         ):
             channels[aid][audience] = url
         Ob = rm.OutboxMessage
         for aid, title, recipient in rows(
-            select(Ob.alliance_id, Ob.title, Ob.recipient)
-            .where(where(Ob.alliance_id), Ob.status == rm.FAILED)
-            .order_by(Ob.id)
+            "failed",
+            lambda: (
+                select(Ob.alliance_id, Ob.title, Ob.recipient)
+                .where(where(Ob.alliance_id), Ob.status == rm.FAILED)
+                .order_by(Ob.id)
+            ),
         ):
             failed[aid].append((title, recipient))
     if include.report:
         At = m.Attendance
         for aid, meeting_id, member_id, present in rows(
-            select(Mt.alliance_id, At.meeting_id, At.member_id, At.present)
-            .join(Mt, Mt.id == At.meeting_id)
-            .where(where(Mt.alliance_id), Mt.status == MeetingStatus.HELD)
+            "attendance",
+            lambda: (
+                select(Mt.alliance_id, At.meeting_id, At.member_id, At.present)
+                .join(Mt, Mt.id == At.meeting_id)
+                .where(where(Mt.alliance_id), Mt.status == MeetingStatus.HELD)
+            ),
         ):
             attendance[aid].append((meeting_id, member_id, bool(present)))
 
