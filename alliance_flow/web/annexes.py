@@ -34,6 +34,7 @@ from alliance_flow.reports.i18n import country_currency
 from alliance_flow.services import dissemination as dissemination_service
 from alliance_flow.services import meetings as meeting_service
 from alliance_flow.services import planning
+from alliance_flow.services.sustainability import SWOT
 from alliance_flow.web import dissemination
 from alliance_flow.web.deps import (
     DbDep,
@@ -73,47 +74,10 @@ ANNEXES: tuple[Annex, ...] = (
 )
 BY_KEY = {a.key: a for a in ANNEXES}
 
-#: The guide's SWOT: each quadrant with the questions that prompt it.
-SWOT_QUADRANTS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    (
-        "strengths",
-        N_("Strengths"),
-        (
-            N_("What are the advantages of your community?"),
-            N_("What do you do better than others?"),
-            N_("What do people see as your strengths?"),
-            N_("What is unique about your community?"),
-        ),
-    ),
-    (
-        "weaknesses",
-        N_("Weaknesses"),
-        (
-            N_("What could you improve? What should you avoid?"),
-            N_("What holds your community back?"),
-            N_("What do people see as your weaknesses and challenges?"),
-        ),
-    ),
-    (
-        "opportunities",
-        N_("Opportunities"),
-        (
-            N_("What good opportunities can you spot?"),
-            N_("Who could you work with?"),
-            N_("How can you use the interests of your stakeholders?"),
-            N_("How can you improve the community by looking outside?"),
-        ),
-    ),
-    (
-        "threats",
-        N_("Threats"),
-        (
-            N_("What obstacles do you face? Do you have funding?"),
-            N_("Do changes in policy and law affect your community?"),
-            N_("What are other groups and communities already doing?"),
-            N_("Is the community changing?"),
-        ),
-    ),
+#: The guide's SWOT: each quadrant with the questions that prompt it (one list, shared with the
+#: evaluations page that fills it in).
+SWOT_QUADRANTS: tuple[tuple[str, str, tuple[str, ...]], ...] = tuple(
+    (q.field, q.title, q.prompts) for q in SWOT
 )
 
 

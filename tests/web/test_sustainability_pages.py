@@ -168,6 +168,11 @@ def test_a_swot_is_recorded_refused_with_its_field_named_changed_and_removed(
     assert e.threats == ["Funding ends in 2027"]
     page = client.get("/alliances/north/evaluations")
     assert "New regional integration fund" in page.text
+    # its print view (the annex) shows the same quadrants, with the same questions
+    assert f"/alliances/north/print/swot?evaluation={e.id}" in page.text
+    printed = client.get(f"/alliances/north/print/swot?evaluation={e.id}")
+    assert printed.status_code == 200 and "New regional integration fund" in printed.text
+    assert "What do you do better than others?" in printed.text
     # an edit refused keeps what was typed and leaves what was saved
     answer = client.post(
         f"/alliances/north/evaluations/{e.id}",
