@@ -22,6 +22,7 @@ from alliance_flow.db import Database
 from alliance_flow.services import alliances as alliance_service
 from alliance_flow.web.i18n import Translator
 from tests.e2e.conftest import log_in
+from tests.e2e.test_accessibility import serious_violations
 
 pytestmark = pytest.mark.e2e
 
@@ -128,6 +129,7 @@ def test_evaluate_plan_and_close_in_the_browser(
     expect(page.locator(".govuk-error-summary")).to_contain_text(_("Evaluator's report (file)"))
     expect(page.locator("#add-threats")).to_have_value("Le financement européen s'arrête en 2027")
     shot("report-refused")
+    violations = {"evaluations (refused)": serious_violations(page)}
     report = tmp_path / "Rapport d'évaluation.pdf"
     report.write_bytes(PDF)
     page.set_input_files("#add-report", str(report))
@@ -138,6 +140,7 @@ def test_evaluate_plan_and_close_in_the_browser(
     link = evaluation.get_by_role("link", name="Rapport d'évaluation.pdf")
     expect(link).to_be_visible()
     shot("swot-recorded")
+    violations["evaluations"] = serious_violations(page)
     # the report comes back as a download, never as a page
     got = page.request.get(str(link.get_attribute("href")))
     assert got.status == 200 and got.body() == PDF
@@ -148,6 +151,7 @@ def test_evaluate_plan_and_close_in_the_browser(
     page.goto(f"/alliances/{slug}/sustainability")
     expect(page.locator(".af-countdown__days")).to_be_visible()
     shot("countdown")
+    violations["sustainability"] = serious_violations(page)
     page.fill(
         "#plan-summary",
         "Un sous-comité cherche des financements croisés; la mairie prête la salle.",
@@ -179,6 +183,8 @@ def test_evaluate_plan_and_close_in_the_browser(
     expect(page.locator(".af-countdown--done")).to_contain_text(_("The alliance is closed."))
     expect(page.locator("#closed")).to_contain_text("continuent dans leurs réseaux")
     shot("closed")
+    violations["sustainability (closed)"] = serious_violations(page)
+    assert not any(violations.values()), violations
     page.goto(f"/alliances/{slug}")
     expect(page.locator("#stage")).to_have_attribute("data-stage", "closed")
     shot("alliance-closed")
@@ -186,3 +192,25 @@ def test_evaluate_plan_and_close_in_the_browser(
     card = page.locator(".af-card", has_text=f"Alliance de Cenon {slug[-2:]}")
     expect(card).to_contain_text(_("closed"))
     context.close()
+
+
+@pytest.mark.parametrize("path", ["evaluations", "sustainability"])
+def test_stage_6_pages_fit_a_phone(
+    browser: Browser, browser_context_args: dict[str, Any], demo_db: Database, path: str
+) -> None:
+    slug = f"phone6-{path[:4]}"
+    _alliance_in_stage_6(demo_db, slug, date.today())
+    context = browser.new_context(
+        **browser_context_args, viewport={"width": 375, "height": 812}, is_mobile=True
+    )
+    try:
+        page = context.new_page()
+        log_in(page, f"coord-{slug}")
+        page.goto(f"/alliances/{slug}/{path}")
+        widths = page.evaluate(
+            "() => ({scroll: document.documentElement.scrollWidth,"
+            " client: document.documentElement.clientWidth})"
+        )
+        assert widths["scroll"] <= widths["client"], widths
+    finally:
+        context.close()
