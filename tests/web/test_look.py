@@ -179,12 +179,14 @@ def test_members_see_no_link_to_forms_they_cannot_use(client: TestClient) -> Non
     assert client.get("/alliances/north/edit").status_code == 403
 
 
-def test_later_stages_say_their_page_is_coming_not_a_code(client: TestClient) -> None:
+def test_later_stages_link_to_their_forms_not_a_code(client: TestClient) -> None:
     login(client, "coordinator")
     page = client.get("/alliances/north/stages/sustainability").text
     visible = re.sub(r"<[^>]+>", " ", page)
     assert "sustainability.decision_made" not in visible
-    assert "ask your administrator to record it" in page
+    # every stage has its pages now: no check says it cannot be recorded in the dashboard
+    assert "ask your administrator to record it" not in page
+    assert 'href="/alliances/north/sustainability#decision-decision"' in page
     # planning's checks have their pages: each links to the form that fixes it
     planning = client.get("/alliances/north/stages/planning").text
     assert 'href="/alliances/north/actions#action-plan"' in planning
