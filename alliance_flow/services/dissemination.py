@@ -19,12 +19,13 @@ from sqlalchemy.orm import Session
 from alliance_flow import models as m
 from alliance_flow.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from alliance_flow.facts import load_facts
-from alliance_flow.i18n import _
+from alliance_flow.i18n import _, use_language
 from alliance_flow.services import items as item_service
 from alliance_flow.services import members as member_service
 from alliance_flow.settings import Thresholds, get_thresholds
 from alliance_flow.stages.dissemination import unreached_audiences
 from alliance_flow.vocabulary import ActionStatus, PublicationKind, Role
+from alliance_flow.withholding import people_of
 
 # --- the communication plan -----------------------------------------------------------------
 
@@ -336,7 +337,7 @@ def public_profile(*, session: Session, slug: str, today: date) -> PublicProfile
         full.actions if "action_plan" in parts else [],
         full.publications if "publications" in parts else [],
     )
-    return PublicProfile(
+    shown = PublicProfile(
         alliance.name,
         alliance.region,
         alliance.language,
@@ -345,3 +346,7 @@ def public_profile(*, session: Session, slug: str, today: date) -> PublicProfile
         parts,
         content,
     )
+    # a public page names nobody: typed text that names a person the alliance records, or an
+    # e-mail address or phone number, reads "[withheld]" (withholding.py)
+    with use_language(alliance.language):
+        return people_of(session, [alliance.id]).deep(shown)

@@ -223,8 +223,9 @@ def analysis_page(
     editing = None
     if edit and ":" in edit:
         key, _sep, number = edit.partition(":")
-        if key in SECTIONS and number.isdigit():
-            editing = (key, int(number))
+        row_id = parse_id(number)  # "²".isdigit() is true and int() fails on it
+        if key in SECTIONS and row_id is not None:
+            editing = (key, row_id)
     return _analysis_page(request, page, db, today, ref, editing=editing, meeting_id=meeting)
 
 

@@ -265,3 +265,28 @@ def test_no_name_typed_anywhere_reaches_a_funder(world: World, tmp_path: Path) -
     ):
         assert expected in opened, f"{expected} was not opened by the funder"
     assert {path: found for path, found in seen.items() if found} == {}
+
+
+def test_no_name_typed_anywhere_reaches_the_public_profile(world: World) -> None:
+    # given the hostile dataset, and north's public profile published with every part
+    from alliance_flow.services import dissemination
+
+    type_names_everywhere(world.db, world)
+    with world.db.transaction() as session:
+        north = alliance_service.get_alliance(session=session, ref="north")
+        dissemination.save_profile(
+            session=session,
+            alliance=north,
+            introduction=HOSTILE,
+            parts=list(dissemination.PROFILE_PARTS),
+            action="publish",
+            today=TODAY,
+            base_url="https://alliances.example.org",
+        )
+    # when anybody opens it
+    with TestClient(create_app(world.db, today=lambda: TODAY)) as client:
+        page = client.get("/public/north")
+    # then it shows the alliance's work, and no one's name or contact
+    assert page.status_code == 200, page.text[:300]
+    assert "[withheld]" in page.text
+    assert _leaks(page.text) == []

@@ -118,3 +118,52 @@ def test_download_names_are_plain_ascii_whatever_the_alliance_is_called(
         assert answer.status_code == 200, path
         disposition = answer.headers["content-disposition"]
         assert re.fullmatch(r'attachment; filename="[A-Za-z0-9._-]+"', disposition), disposition
+
+
+def test_no_page_or_report_links_to_a_script_address_stored_in_any_url_column(
+    client: TestClient, world: World
+) -> None:
+    """Addresses saved before the input check (or by hand) are shown as text, never as links:
+    every url/website column of every table holds `javascript:`, every page is opened."""
+    from sqlalchemy import String
+
+    from tests.web.test_authorization_matrix import routes_of_app
+    from tests.web.test_funder_sees_no_names import _concrete_paths, type_names_everywhere
+
+    # given a row of every kind, and a script address in every column meant for an address
+    type_names_everywhere(world.db, world)
+    script = "javascript:alert(document.cookie)"
+    with world.db.transaction() as session:
+        for table in m.Base.metadata.sorted_tables:
+            columns = [
+                c.name
+                for c in table.columns
+                if isinstance(c.type, String) and c.name in ("url", "website")
+            ]
+            if columns:
+                session.execute(update(table).values(dict.fromkeys(columns, script)))
+    login(client, "coordinator")
+    opened = 0
+    # when the coordinator opens every page and report
+    for route in sorted({path for method, path in routes_of_app() if method == "GET"}):
+        if route.startswith("/api/"):
+            continue
+        for path in _concrete_paths(route, world):
+            answer = client.get(path)
+            if answer.status_code != 200 or "html" not in answer.headers.get("content-type", ""):
+                continue
+            opened += 1
+            # then no link, image or form points at the script
+            found = re.findall(r'(?:href|src|action)\s*=\s*"\s*javascript:', answer.text, re.I)
+            assert not found, path
+    assert opened > 20
+
+
+def test_an_edit_key_with_a_non_ascii_digit_or_a_huge_id_is_no_server_error(
+    client: TestClient, world: World
+) -> None:
+    login(client, "coordinator")
+    for edit in ("gaps:%C2%B3", "gaps:99999999999999999999", "plan:%C2%B3", "gaps:-1"):
+        for page in ("analysis", "dissemination"):
+            answer = client.get(f"/alliances/north/{page}?edit={edit}")
+            assert answer.status_code < 500, (page, edit, answer.status_code)
