@@ -367,7 +367,9 @@ def test_the_public_profile_shows_only_what_was_published_and_no_contact_details
     )
     assert saved.status_code == 303
     text = anonymous.get("/public/north").text
-    assert "Mia&#39;s action" in text and "&lt;b&gt;Sud Ouest&lt;/b&gt; article" in text
+    # the action plan is shown, but "Mia's action" names a member: a public page names nobody
+    assert "[withheld]&#39;s action" in text and "&lt;b&gt;Sud Ouest&lt;/b&gt; article" in text
+    assert "Mia" not in text
     assert "We mediate &lt;between&gt; families &amp; schools." in text
     assert 'href="https://press.example/a"' in text
     assert not EMAIL.search(text) and not PHONE.search(text)
