@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 from collections.abc import Iterable
+from functools import cached_property, lru_cache
 from typing import Any
 
 from pydantic import BaseModel
@@ -53,10 +55,22 @@ class Withholding:
     def pattern(self) -> re.Pattern[str]:
         return _compile(self.names, self.phones)
 
+    @cached_property
+    def _words(self) -> frozenset[str]:
+        """Every word of every name, folded: a text with none of them names nobody."""
+        return frozenset(_fold(w) for name in self.names for w in _WORD.findall(name))
+
     def text(self, value: str) -> str:
         """The text with every person's name, e-mail address and phone number withheld."""
         if not value:
             return value
+        # The pattern (thousands of names for a portfolio) is tried at every position of the
+        # text; most texts (labels, dates, titles) hold no word of a name, no "@" and no digit,
+        # and the pattern cannot match them: they are returned as they are, much sooner.
+        if "@" not in value and not _DIGIT.search(value):
+            words = self._words
+            if not any(_fold(w) in words for w in _WORD.findall(value)):
+                return value
         return self.pattern.sub(withheld_label(), value)
 
     def deep(self, value: Any) -> Any:
@@ -83,6 +97,19 @@ class Withholding:
         if isinstance(value, frozenset):
             return frozenset(self.deep(v) for v in value)
         return value
+
+
+_WORD = re.compile(r"\w+")
+_DIGIT = re.compile(r"\d")
+
+
+@lru_cache(maxsize=65536)
+def _fold(word: str) -> str:
+    """A word folded at least as far as a case-insensitive match folds it: compatibility forms
+    (the long s, the Kelvin sign), accents and dots ("İ") dropped, then case. Coarser is safe:
+    a text that only seems to name someone is still read by the pattern itself."""
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 _CACHE: dict[tuple[frozenset[str], frozenset[str]], re.Pattern[str]] = {}
