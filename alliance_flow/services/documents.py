@@ -14,6 +14,7 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -81,7 +82,18 @@ def _office_type(content: bytes) -> FileType | None:
                 return DOCX
             if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
                 return XLSX
-    except (zipfile.BadZipFile, OSError, ValueError, KeyError):
+    # an encrypted entry (RuntimeError), an unknown compression (NotImplementedError) or a
+    # broken stream (EOFError, zlib.error) is a file we refuse, not a server error
+    except (
+        zipfile.BadZipFile,
+        OSError,
+        ValueError,
+        KeyError,
+        RuntimeError,
+        NotImplementedError,
+        EOFError,
+        zlib.error,
+    ):
         return None
     return None
 

@@ -167,3 +167,32 @@ def test_an_edit_key_with_a_non_ascii_digit_or_a_huge_id_is_no_server_error(
         for page in ("analysis", "dissemination"):
             answer = client.get(f"/alliances/north/{page}?edit={edit}")
             assert answer.status_code < 500, (page, edit, answer.status_code)
+
+
+def _odt_with(how: dict[str, int]) -> bytes:
+    """An .odt whose 'mimetype' entry is marked encrypted, or uses an unknown compression."""
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+    raw = bytearray(buffer.getvalue())
+    central = raw.find(b"PK\x01\x02")
+    if "encrypted" in how:
+        raw[6] |= 1
+        raw[central + 8] |= 1
+    if "method" in how:
+        raw[8] = raw[central + 10] = how["method"]
+    return bytes(raw)
+
+
+def test_a_crafted_office_file_is_refused_naming_the_field_not_a_server_error() -> None:
+    import pytest
+
+    from alliance_flow.errors import InvalidInput
+    from alliance_flow.services import documents
+
+    for crafted in (_odt_with({"encrypted": 1}), _odt_with({"method": 99})):
+        with pytest.raises(InvalidInput) as refused:
+            documents.check_file(field="report", filename="report.odt", content=crafted)
+        assert refused.value.problems[0].field == "report"
