@@ -57,20 +57,53 @@ class Annex:
     key: str
     title: str
     permission: Permission
+    #: what it holds, in a sentence, for the list of documents
+    holds: str = ""
     #: True for a meeting's documents (printed per meeting)
     per_meeting: bool = False
 
 
 #: The annexes in the order of the guide's method.
 ANNEXES: tuple[Annex, ...] = (
-    Annex("briefing", N_("Briefing document"), Permission.VIEW),
+    Annex(
+        "briefing",
+        N_("Briefing document"),
+        Permission.VIEW,
+        N_(
+            "Why the alliance is set up, the situation in the region, why community mediation, "
+            "the reasons to get involved and what is asked of each organisation."
+        ),
+    ),
     Annex("invitation", N_("Invitation"), Permission.VIEW_PEOPLE, per_meeting=True),
     Annex("agenda", N_("Agenda"), Permission.VIEW_PEOPLE, per_meeting=True),
     Annex("minutes", N_("Minutes"), Permission.VIEW_PEOPLE, per_meeting=True),
-    Annex("action-plan", N_("Regional action plan"), Permission.VIEW_PEOPLE),
-    Annex("charter", N_("Charter of engagement"), Permission.VIEW_PEOPLE),
-    Annex("communication-plan", N_("Communication plan"), Permission.VIEW),
-    Annex("swot", N_("SWOT analysis"), Permission.VIEW),
+    Annex(
+        "action-plan",
+        N_("Regional action plan"),
+        Permission.VIEW_PEOPLE,
+        N_(
+            "The guide's action table: each action, the local problem, its budget and "
+            "resources, who is responsible and when, with the shared vision."
+        ),
+    ),
+    Annex(
+        "charter",
+        N_("Charter of engagement"),
+        Permission.VIEW_PEOPLE,
+        N_("The current version, with a signature block to sign on paper and who has signed."),
+    ),
+    Annex(
+        "communication-plan",
+        N_("Communication plan"),
+        Permission.VIEW,
+        N_("Who the alliance talks to, what for, with which message, how and how often."),
+    ),
+    Annex(
+        "swot",
+        N_("SWOT analysis"),
+        Permission.VIEW,
+        N_("Strengths, weaknesses, opportunities and threats from the latest evaluation."),
+    ),
 )
 BY_KEY = {a.key: a for a in ANNEXES}
 

@@ -18,6 +18,7 @@ from alliance_flow.db import Database
 from alliance_flow.services import alliances as alliance_service
 from alliance_flow.services import items as item_service
 from tests.e2e.conftest import log_in
+from tests.e2e.test_accessibility import serious_violations
 
 pytestmark = pytest.mark.e2e
 
@@ -384,9 +385,11 @@ def test_every_annex_prints_to_a_pdf_in_the_working_language(
     ):
         links[href.rsplit("/", 1)[1]] = href
     assert set(links) == set(EXPECT[slug]), links
+    violations: dict[str, list[str]] = {"list": serious_violations(page)}
     for key, url in links.items():
         # when the annex is printed to PDF, as "save as PDF" does
         page.goto(url)
+        violations[key] = serious_violations(page)  # on screen, as people read it first
         page.emulate_media(media="print")
         page.screenshot(path=str(artifacts / f"{shot}-{key}.png"), full_page=True)
         pdf = tmp_path / f"{slug}-{key}.pdf"
@@ -415,3 +418,4 @@ def test_every_annex_prints_to_a_pdf_in_the_working_language(
             ],
             check=True,
         )
+    assert not any(violations.values()), violations
