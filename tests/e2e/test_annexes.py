@@ -17,6 +17,7 @@ from alliance_flow.accounts import services as accounts
 from alliance_flow.db import Database
 from alliance_flow.services import alliances as alliance_service
 from alliance_flow.services import items as item_service
+from alliance_flow.web.i18n import Translator
 from tests.e2e.conftest import log_in
 from tests.e2e.test_accessibility import serious_violations
 
@@ -30,7 +31,7 @@ EXPECT: dict[str, dict[str, tuple[str, ...]]] = {
         "invitation": ("Invitation", "You are warmly invited", "Yours sincerely", "Arts Centre"),
         "agenda": ("Agenda", "Moderator", "Welcome and introduction", "Siobhan Kelly"),
         "minutes": ("Present (name / organisation)", "Agreed actions", "Book the library room"),
-        "action-plan": ("Local problem to solve", "Total estimated budget", "€12,500"),
+        "action-plan": ("Local problem to solve", "Total estimated budget", "€75,000"),
         "charter": ("Charter of engagement", "Version 1", "Signature:", "Siobhan Kelly"),
         "communication-plan": ("Content of the message", "County councillors"),
         "swot": ("Strengths", "Weaknesses", "Opportunities", "Threats", "Trusted mediators"),
@@ -40,7 +41,7 @@ EXPECT: dict[str, dict[str, tuple[str, ...]]] = {
         "invitation": ("Invitation", "cordialement invité", "Sincèrement", "Salle Jean Vilar"),
         "agenda": ("Ordre du jour", "Modérateur", "Accueil et introduction", "Amina Diallo"),
         "minutes": ("Personnes présentes", "Actions convenues", "Réserver la salle"),
-        "action-plan": ("Problème local à résoudre", "Budget estimé total", "12 500,00 €"),
+        "action-plan": ("Problème local à résoudre", "Budget estimé total", "75 000,00 €"),
         "charter": ("Charte d'engagement", "Version 1", "Signature :", "Amina Diallo"),
         "communication-plan": ("Contenu du message", "Élus de la métropole"),
         "swot": ("Forces", "Faiblesses", "Opportunités", "Menaces", "Médiateurs reconnus"),
@@ -238,6 +239,8 @@ DATA: dict[str, dict[str, Any]] = {
     },
 }
 DAY = date(2026, 3, 2)
+#: The action plan holds its rows this many times over: long enough to run over pages.
+PLAN_ROUNDS = 6
 
 
 def _build(db: Database, slug: str, data: dict[str, Any], login: str) -> None:
@@ -298,7 +301,7 @@ def _build(db: Database, slug: str, data: dict[str, Any], login: str) -> None:
             resources,
             responsible,
             indicator,
-        ) in enumerate(data["plan"], start=1):
+        ) in enumerate(data["plan"] * PLAN_ROUNDS, start=1):
             add(
                 "action",
                 number=number,
@@ -311,7 +314,7 @@ def _build(db: Database, slug: str, data: dict[str, Any], login: str) -> None:
                 indicator=indicator,
                 starts_on="2026-04-01",
                 ends_on="2026-12-31",
-                owner_member_id=members[number - 1],
+                owner_member_id=members[(number - 1) % len(members)],
             )
         add("charter", text=data["charter"], adopted_on="2026-02-15")
         for member in members[:2]:
@@ -341,6 +344,35 @@ def _build(db: Database, slug: str, data: dict[str, Any], login: str) -> None:
             },
         )
         accounts.grant_role(session=s, login=login, alliance_ref=slug, role="coordinator")
+
+
+def _rows_are_never_split(pdf: Path, data: dict[str, Any]) -> None:
+    """Every page repeats the table's header, a row's first line (the action) and last (its
+    status) are on the same page (no row is cut in two by a page break), and the total comes
+    once, at the end."""
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    pages = int(re.search(r"Pages:\s+(\d+)", info.stdout).group(1))  # type: ignore[union-attr]
+    assert pages >= 2, "the test plan should run over more than one page"
+    tr = Translator(data["alliance"]["language"])
+    header, status = tr.gettext("Local problem to solve"), tr.gettext("Planned")
+    names = {row[0] for row in data["plan"]}
+    total = tr.gettext("Total estimated budget")
+    seen = totals = 0
+    for number in range(1, pages + 1):
+        text = subprocess.run(
+            ["pdftotext", "-f", str(number), "-l", str(number), str(pdf), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        flat = " ".join(text.split())
+        actions = sum(flat.count(name) for name in names)
+        assert flat.count(header) == 1, (number, flat[:300])
+        assert actions == flat.count(status), (number, actions, flat.count(status))
+        seen += actions
+        totals += flat.count(total)
+    assert seen == len(data["plan"]) * PLAN_ROUNDS
+    assert totals == 1  # once, at the end: not repeated on every page
 
 
 @pytest.fixture(scope="module")
@@ -400,6 +432,8 @@ def test_every_annex_prints_to_a_pdf_in_the_working_language(
             assert expected in text, (slug, key, expected, text[:800])
         assert "Nothing recorded yet" not in text and "Rien n’est encore" not in text, key
         assert "Print or save as PDF" not in text and "All documents to print" not in text
+        if key == "action-plan":
+            _rows_are_never_split(pdf, DATA[slug.removeprefix("annexes-")])
         width, height = _page_size(pdf)
         a4 = (595, 842) if key not in LANDSCAPE else (842, 595)
         assert (round(width), round(height)) == a4, (key, width, height)
