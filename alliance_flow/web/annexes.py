@@ -34,8 +34,8 @@ from alliance_flow.reports.i18n import country_currency
 from alliance_flow.services import dissemination as dissemination_service
 from alliance_flow.services import meetings as meeting_service
 from alliance_flow.services import planning
-from alliance_flow.services.sustainability import SWOT
-from alliance_flow.web import dissemination
+from alliance_flow.services import sustainability as sustainability_service
+from alliance_flow.web import dissemination, sustainability
 from alliance_flow.web.deps import (
     DbDep,
     ItemId,
@@ -106,13 +106,6 @@ ANNEXES: tuple[Annex, ...] = (
     ),
 )
 BY_KEY = {a.key: a for a in ANNEXES}
-
-#: The guide's SWOT: each quadrant with the questions that prompt it (one list, shared with the
-#: evaluations page that fills it in).
-SWOT_QUADRANTS: tuple[tuple[str, str, tuple[str, ...]], ...] = tuple(
-    (q.field, q.title, q.prompts) for q in SWOT
-)
-
 
 #: The toolbar above a printed annex speaks the reader's language, the annex the alliance's.
 TOOLBAR: dict[str, str] = {
@@ -434,7 +427,7 @@ def _swot_of(session: Session, alliance: m.Alliance, chosen: int | None) -> m.Ev
             if row.id == chosen:
                 return row
             continue
-        if any(getattr(row, key) for key, _title, _questions in SWOT_QUADRANTS):
+        if any(getattr(row, q.field) for q in sustainability_service.SWOT):
             return row
     if chosen is not None:
         raise NotFound(f"no evaluation {chosen} in '{alliance.slug}'")
@@ -462,6 +455,7 @@ def print_swot(
         a,
         "swot",
         evaluation=row,
-        quadrants=SWOT_QUADRANTS,
+        quadrants=sustainability_service.SWOT,
+        kinds=sustainability.EVALUATION_KINDS,
         show_evaluator=show_evaluator,
     )
