@@ -25,6 +25,7 @@ from alliance_flow.accounts.demo import DEMO_PASSWORD, create_demo_accounts
 from alliance_flow.db import Database
 from alliance_flow.demo import load_demo
 from alliance_flow.web import create_app
+from alliance_flow.web.settings import get_web_settings
 
 CHROMIUM = Path("/usr/bin/chromium")
 #: Flags tried with Debian's chromium (see STACK_NOTES §6): headless, and nothing phoning home.
@@ -133,3 +134,17 @@ def log_in(page: Any, login: str, password: str = DEMO_PASSWORD) -> None:
     page.fill("#password", password)
     page.click("form[action='/login'] button[type=submit]")
     page.wait_for_url("**/")
+
+
+@pytest.fixture(scope="module")
+def unreachable_tiles() -> Iterator[None]:
+    """Tests run offline: point the map at a closed port so the failure is immediate."""
+    before = os.environ.get("ALLIANCE_FLOW_WEB_MAP_TILES")
+    os.environ["ALLIANCE_FLOW_WEB_MAP_TILES"] = "http://127.0.0.1:9/{z}/{x}/{y}.png"
+    get_web_settings.cache_clear()
+    yield
+    if before is None:
+        os.environ.pop("ALLIANCE_FLOW_WEB_MAP_TILES", None)
+    else:
+        os.environ["ALLIANCE_FLOW_WEB_MAP_TILES"] = before
+    get_web_settings.cache_clear()
