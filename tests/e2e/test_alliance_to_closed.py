@@ -61,6 +61,9 @@ def test_an_alliance_from_analysis_to_closed_in_the_browser(
     stage = page.locator("#stage")
     expect(stage).to_have_attribute("data-stage", "closed")
     expect(stage).to_have_text(_(labels.STAGES["closed"]))
+    # no checklist and no "advance" past the last stage
+    expect(page.locator("#closed-note")).to_be_visible()
+    expect(page.locator(f"form[action='/alliances/{slug}/advance']")).to_have_count(0)
     history = page.locator("section[aria-labelledby=history-title] tbody")
     for before, after in pairwise(STAGES):
         move = f"{_(labels.STAGES[before])} → {_(labels.STAGES[after])}"
