@@ -25,6 +25,7 @@ from alliance_flow.services import alliances as alliance_service
 from alliance_flow.services import items as item_service
 from alliance_flow.web.i18n import Translator
 from tests.e2e.conftest import log_in
+from tests.e2e.test_accessibility import serious_violations
 
 #: The members, each with an account and with contact details the public profile must not show.
 MEMBERS = [
@@ -506,7 +507,8 @@ def walk_sustainability(w: Walk) -> None:
     """From the stage's failing check the coordinator opens the evaluations, fills a SWOT in its
     four quadrants, has a disguised web page refused as a report, uploads the real report and
     downloads it back; writes the sustainability plan with its signed copy under the countdown
-    (the portfolio says it is on time); and decides to close, which closes the alliance."""
+    (the portfolio says it is on time); and decides to close, which closes the alliance. axe
+    finds no serious violation on the stage's pages, refused, filled and closed."""
     page, slug, _, shot, tmp_path = w.page, w.slug, w._, w.shot, w.tmp_path
     page.goto(f"/alliances/{slug}")
     expect(page.locator(".af-interim")).to_have_count(0)
@@ -537,6 +539,7 @@ def walk_sustainability(w: Walk) -> None:
     expect(page.locator(".govuk-error-summary")).to_contain_text(_("Evaluator's report (file)"))
     expect(page.locator("#add-threats")).to_have_value("Le financement européen s'arrête en 2027")
     shot(page, "report-refused")
+    violations = {"evaluations (refused)": serious_violations(page)}
     report = tmp_path / "Rapport d'évaluation.pdf"
     report.write_bytes(PDF)
     page.set_input_files("#add-report", str(report))
@@ -547,6 +550,7 @@ def walk_sustainability(w: Walk) -> None:
     link = evaluation.get_by_role("link", name="Rapport d'évaluation.pdf")
     expect(link).to_be_visible()
     shot(page, "swot-recorded")
+    violations["evaluations"] = serious_violations(page)
     # the report comes back as a download, never as a page
     got = page.request.get(str(link.get_attribute("href")))
     assert got.status == 200 and got.body() == PDF
@@ -557,6 +561,7 @@ def walk_sustainability(w: Walk) -> None:
     page.goto(f"/alliances/{slug}/sustainability")
     expect(page.locator(".af-countdown__days")).to_be_visible()
     shot(page, "countdown")
+    violations["sustainability"] = serious_violations(page)
     page.fill(
         "#plan-summary",
         "Un sous-comité cherche des financements croisés; la mairie prête la salle.",
@@ -587,3 +592,5 @@ def walk_sustainability(w: Walk) -> None:
     expect(page.locator(".af-countdown--done")).to_contain_text(_("The alliance is closed."))
     expect(page.locator("#closed")).to_contain_text("continuent dans leurs réseaux")
     shot(page, "closed")
+    violations["sustainability (closed)"] = serious_violations(page)
+    assert not any(violations.values()), violations
