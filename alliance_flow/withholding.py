@@ -148,67 +148,73 @@ def _compile(names: frozenset[str], phones: frozenset[str]) -> re.Pattern[str]:
 
 
 def people_of(session: Session, alliance_ids: Iterable[int]) -> Withholding:
-    """Everyone the alliances record as a person, and the phone numbers they hold (a few
-    statements whatever the number of alliances)."""
+    """Everyone the alliances record as a person, and the phone numbers they hold, together."""
+    names: set[str] = set()
+    phones: set[str] = set()
+    for found in people_by_alliance(session, alliance_ids).values():
+        names |= found.names
+        phones |= found.phones
+    return Withholding(frozenset(names), frozenset(phones))
+
+
+def people_by_alliance(session: Session, alliance_ids: Iterable[int]) -> dict[int, Withholding]:
+    """For each alliance, the people it records and their phone numbers: a few statements
+    whatever the number of alliances, and one short pattern per alliance (a portfolio of
+    hundreds of alliances withholds each report with its own people, not everybody's)."""
     from alliance_flow.accounts.models import AllianceRole, User, UserAllianceRole
 
     ids = sorted(set(alliance_ids))
+    names: dict[int, set[str]] = {aid: set() for aid in ids}
+    phones: dict[int, set[str]] = {aid: set() for aid in ids}
     if not ids:
-        return Withholding()
-    names: set[str] = set()
-    phones: set[str] = set()
-    for name, phone, granted_by in session.execute(
-        select(m.Member.name, m.Member.phone, m.Member.authority_granted_by).where(
-            m.Member.alliance_id.in_(ids)
-        )
+        return {}
+    for aid, name, phone, granted_by in session.execute(
+        select(
+            m.Member.alliance_id, m.Member.name, m.Member.phone, m.Member.authority_granted_by
+        ).where(m.Member.alliance_id.in_(ids))
     ):
-        names.update(v for v in (name, granted_by) if v)
+        names[aid].update(v for v in (name, granted_by) if v)
         if phone:
-            phones.add(phone)
-    for person, phone in session.execute(
-        select(m.Organisation.contact_person, m.Organisation.phone).where(
-            m.Organisation.alliance_id.in_(ids)
-        )
+            phones[aid].add(phone)
+    for aid, person, phone in session.execute(
+        select(
+            m.Organisation.alliance_id, m.Organisation.contact_person, m.Organisation.phone
+        ).where(m.Organisation.alliance_id.in_(ids))
     ):
         if person:
-            names.add(person)
+            names[aid].add(person)
         if phone:
-            phones.add(phone)
-    names.update(
-        session.scalars(
-            select(m.Consultation.interviewee).where(m.Consultation.alliance_id.in_(ids))
+            phones[aid].add(phone)
+    named: list[Any] = [
+        select(m.Consultation.alliance_id, m.Consultation.interviewee).where(
+            m.Consultation.alliance_id.in_(ids)
+        ),
+        select(m.Meeting.alliance_id, m.AgendaItem.moderator)
+        .join(m.Meeting, m.Meeting.id == m.AgendaItem.meeting_id)
+        .where(m.Meeting.alliance_id.in_(ids), m.AgendaItem.moderator.is_not(None)),
+        select(m.Evaluation.alliance_id, m.Evaluation.evaluator).where(
+            m.Evaluation.alliance_id.in_(ids), m.Evaluation.evaluator.is_not(None)
+        ),
+        select(UserAllianceRole.alliance_id, User.name)
+        .join(User, User.id == UserAllianceRole.user_id)
+        .where(
+            UserAllianceRole.alliance_id.in_(ids),
+            UserAllianceRole.role != AllianceRole.FUNDER,
+        ),
+        select(m.StageEvent.alliance_id, m.StageEvent.actor)
+        .where(m.StageEvent.alliance_id.in_(ids))
+        .distinct(),
+    ]
+    for statement in named:
+        for aid, name in session.execute(statement):
+            if name:
+                names[aid].add(name)
+    return {
+        aid: Withholding(
+            frozenset(n.strip() for n in names[aid] if n.strip()), frozenset(phones[aid])
         )
-    )
-    names.update(
-        session.scalars(
-            select(m.AgendaItem.moderator)
-            .join(m.Meeting, m.Meeting.id == m.AgendaItem.meeting_id)
-            .where(m.Meeting.alliance_id.in_(ids), m.AgendaItem.moderator.is_not(None))
-        )
-    )
-    names.update(
-        session.scalars(
-            select(m.Evaluation.evaluator).where(
-                m.Evaluation.alliance_id.in_(ids), m.Evaluation.evaluator.is_not(None)
-            )
-        )
-    )
-    names.update(
-        session.scalars(
-            select(User.name)
-            .join(UserAllianceRole, UserAllianceRole.user_id == User.id)
-            .where(
-                UserAllianceRole.alliance_id.in_(ids),
-                UserAllianceRole.role != AllianceRole.FUNDER,
-            )
-        )
-    )
-    names.update(
-        session.scalars(
-            select(m.StageEvent.actor).where(m.StageEvent.alliance_id.in_(ids)).distinct()
-        )
-    )
-    return Withholding(frozenset(n.strip() for n in names if n and n.strip()), frozenset(phones))
+        for aid in ids
+    }
 
 
 def for_viewer(session: Session, viewer: Viewer | None) -> Withholding | None:

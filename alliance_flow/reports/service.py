@@ -24,7 +24,7 @@ from alliance_flow.reports.portfolio import (
     funded_alliances,
 )
 from alliance_flow.reports.settings import ReportSettings, get_report_settings
-from alliance_flow.withholding import people_of
+from alliance_flow.withholding import people_by_alliance, people_of
 
 
 @dataclass(frozen=True)
@@ -106,8 +106,9 @@ def portfolio_of(
                 generated_at=generated_at,
                 options=settings.options(),
             )
-            withheld = people_of(session, [a.id for a in alliances])
-            return withheld.deep(portfolio), withheld.deep(reports)
+            # each report with its own alliance's people; the rows hold figures and codes
+            withheld = people_by_alliance(session, [a.id for a in alliances])
+            return portfolio, [withheld[r.id].deep(r) for r in reports]
     except ValueError as exc:
         raise InvalidInput([FieldProblem("period", str(exc))]) from None
 
