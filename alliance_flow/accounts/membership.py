@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from alliance_flow import models as m
 from alliance_flow.accounts.errors import Forbidden
@@ -106,6 +106,20 @@ def linked_members(*, session: Session, alliance_ids: list[int]) -> dict[tuple[i
         .where(UserAllianceRole.alliance_id.in_(alliance_ids))
     )
     return {(user_id, alliance_id): name for user_id, alliance_id, name in rows}
+
+
+def members_by_alliance(*, session: Session, alliance_ids: list[int]) -> dict[int, list[m.Member]]:
+    """alliance id -> its members by name (with their organisation), for picking from a list."""
+    out: dict[int, list[m.Member]] = {}
+    query = (
+        select(m.Member)
+        .where(m.Member.alliance_id.in_(alliance_ids))
+        .options(selectinload(m.Member.organisation))
+        .order_by(m.Member.name, m.Member.id)
+    )
+    for member in session.scalars(query):
+        out.setdefault(member.alliance_id, []).append(member)
+    return out
 
 
 # --- the member's own part ------------------------------------------------------------------------

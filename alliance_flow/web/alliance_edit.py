@@ -1,6 +1,9 @@
 """The alliance itself, edited by its coordinators: identity, region, time zone, language,
-work plan, accountability, communication channels and funders. One transaction: a bad value
-refuses the whole form and nothing saved before is touched."""
+work plan and funders. One transaction: a bad value refuses the whole form and nothing saved
+before is touched.
+
+Accountability and communication channels are shown here but owned by the launch workspace
+(`/launch`, where their gate checks link): one form per field, so two forms never disagree."""
 
 from __future__ import annotations
 
@@ -32,15 +35,12 @@ FIELDS = (
     "language",
     "work_plan_start",
     "work_plan_end",
-    "accountable",
-    "communication_channels",
 )
 DATES = ("work_plan_start", "work_plan_end")
 
 
 def _saved_values(a: m.Alliance, funders: list[str]) -> dict[str, Any]:
     values: dict[str, Any] = {name: getattr(a, name) for name in FIELDS}
-    values["communication_channels"] = ", ".join(a.communication_channels or [])
     values["funders"] = funders
     return values
 

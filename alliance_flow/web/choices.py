@@ -24,6 +24,11 @@ def country_name(code: str, language: str) -> str:
     return Locale.parse(language).territories.get(code.upper(), code)
 
 
+def language_read_as(code: str, language: str) -> str:
+    """A language named as the reader says it inside a sentence ("French", "français")."""
+    return str(Locale.parse(language).languages.get(code, code))
+
+
 def language_options(language: str) -> list[tuple[str, str]]:
     locale = Locale.parse(language)
     return [(code, locale.languages.get(code, code).capitalize()) for code in WORKING_LANGUAGES]

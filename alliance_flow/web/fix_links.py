@@ -43,7 +43,7 @@ FIX_LINKS: dict[str, FixLink] = {
     "scope.briefing_reasons": FixLink("/briefing", "b-reasons"),
     "scope.sectors_spanned": FixLink("/organisations", "add-org"),
     "scope.enough_candidates": FixLink("/members", "add-member"),
-    "scope.migrant_communities_included": FixLink("/members", "add-member"),
+    "scope.migrant_communities_included": FixLink("/members", "m-group"),
     "scope.contacts_complete": FixLink("/members", "member-list", Permission.VIEW_PEOPLE),
     "scope.authority_checked": FixLink("/members", "member-list", Permission.VIEW_PEOPLE),
     # launch: meetings and the launch plan (meetings.py), members and their roles (members.py)

@@ -26,6 +26,7 @@ from alliance_flow.settings import get_thresholds
 from alliance_flow.stages import checks_for
 from alliance_flow.vocabulary import MeetingKind, MeetingStatus, Stage
 from alliance_flow.web import labels
+from alliance_flow.web.choices import language_read_as
 from alliance_flow.web.deps import (
     DbDep,
     ItemId,
@@ -320,6 +321,9 @@ def _meeting_page(
         may_manage=may_manage,
         mine=mine,
         today=today,
+        # the agenda is a document of the alliance: its template text is in the alliance's
+        # working language, named here in the reader's language
+        working_language=language_read_as(a.language, page.tr.language),
         **_options(page.tr),
     )
 

@@ -21,10 +21,11 @@ from alliance_flow import privacy
 from alliance_flow.accounts import membership
 from alliance_flow.accounts import services as accounts
 from alliance_flow.accounts.errors import Forbidden, TooManyAttempts
-from alliance_flow.accounts.models import AllianceRole
+from alliance_flow.accounts.models import AllianceRole, UserAllianceRole
 from alliance_flow.accounts.policy import Permission
 from alliance_flow.errors import (
     AllianceFlowError,
+    Conflict,
     FieldProblem,
     GateBlocked,
     InvalidInput,
@@ -32,7 +33,8 @@ from alliance_flow.errors import (
 )
 from alliance_flow.reminders import outbox
 from alliance_flow.reminders.models import STATUSES
-from alliance_flow.safety import safe_url
+from alliance_flow.safety import parse_id, safe_url
+from alliance_flow.services import alliances as alliance_service
 from alliance_flow.services import stages as stage_service
 from alliance_flow.stages import STAGE_CHECKS
 from alliance_flow.vocabulary import (
@@ -782,15 +784,36 @@ def _users_page(
     status: int = 200,
     problems: list[Any] | None = None,
     values: dict[str, Any] | None = None,
+    section: str | None = None,
 ) -> Response:
+    """The administrator's page; a refused form (`section`) shows again with what was chosen."""
     viewer = viewer_of(page)
     require_admin(viewer)
+    tr = page.tr
     with db.transaction() as session:
         users = accounts.list_users(session=session)
         roles = {u.id: accounts.viewer_of(session=session, user=u).roles for u in users}
         alliances = accounts.visible_alliances(session=session, viewer=viewer)
-        links = membership.linked_members(session=session, alliance_ids=[a.id for a in alliances])
-    names = {a.id: a.slug for a in alliances}
+        ids = [a.id for a in alliances]
+        links = membership.linked_members(session=session, alliance_ids=ids)
+        people = membership.members_by_alliance(session=session, alliance_ids=ids)
+        member_groups = [
+            (a.name, [(mb.id, _member_text(mb, tr)) for mb in people[a.id]])
+            for a in alliances
+            if people.get(a.id)
+        ]
+
+    # a password is never written back into the page
+    typed = {k: v for k, v in (values or {}).items() if k != "password"}
+
+    def state(name: str, prefix: str) -> FormState:
+        mine = section == name
+        return FormState(
+            values=typed if mine else {},
+            problems=(problems or []) if mine else [],
+            prefix=prefix,
+        )
+
     return render(
         request,
         "admin_users.html",
@@ -798,13 +821,24 @@ def _users_page(
         status=status,
         users=users,
         roles=roles,
-        alliance_slugs=names,
+        alliance_slugs={a.id: a.slug for a in alliances},
         links=links,
-        alliances=alliances,
-        alliance_roles=[r.value for r in AllianceRole],
-        problems=problems or [],
-        values=values or {},
+        user_form=state("users", "u-"),
+        grant_form=state("roles", "g-"),
+        link_form=state("links", "l-"),
+        account_options=[(u.login, f"{u.name} ({u.login})") for u in users],
+        alliance_options=[(a.slug, a.name) for a in alliances],
+        role_options=[(r.value, tr.gettext(labels.ROLES[r.value])) for r in AllianceRole],
+        member_groups=member_groups,
     )
+
+
+def _member_text(mb: m.Member, tr: Translator) -> str:
+    """A member as the administrator picks them: name, organisation, and whether they left."""
+    text = mb.name + (f" ({mb.organisation.name})" if mb.organisation else "")
+    if mb.left_on is not None:
+        text += " · " + tr.gettext("left on %(date)s") % {"date": tr.date(mb.left_on)}
+    return text
 
 
 @router.get("/admin/users")
@@ -814,58 +848,111 @@ def users_page(request: Request, page: SignedInPage, db: DbDep) -> Response:
 
 @router.post("/admin/users")
 def create_user(request: Request, page: SignedInPage, db: DbDep, form: FormData) -> Response:
-    require_admin(viewer_of(page))
-    data = _fields(form, ("login", "name", "password", "language"))
-    data["is_admin"] = form.get("is_admin") == "on"
-    try:
-        with db.transaction() as session:
+    def create(session: Session) -> None:
+        data = _fields(form, ("login", "name", "password", "language"))
+        data["is_admin"] = form.get("is_admin") == "on"
+        try:
+            accounts.get_user(session=session, login=str(data.get("login", "")))
+        except NotFound:
             accounts.create_user(session=session, user_in=data)
-    except InvalidInput as exc:
-        return _users_page(request, page, db, status=422, problems=exc.problems, values=form)
-    except AllianceFlowError as exc:
-        return _users_page(request, page, db, status=409, problems=[exc.message], values=form)
-    return RedirectResponse("/admin/users", status_code=303)
+            return
+        raise InvalidInput([FieldProblem("login", page.tr.gettext("this login is already taken"))])
+
+    return _admin_write(request, page, db, form, "users", create)
 
 
 @router.post("/admin/roles")
 def grant_role(request: Request, page: SignedInPage, db: DbDep, form: FormData) -> Response:
     def grant(session: Session) -> None:
+        user, alliance = _account_and_alliance(session, form, page.tr)
         accounts.grant_role(
             session=session,
-            login=str(form.get("login", "")),
-            alliance_ref=str(form.get("alliance", "")),
+            login=user.login,
+            alliance_ref=alliance.id,
             role=str(form.get("role", "")),
         )
 
-    return _admin_write(request, page, db, grant)
+    return _admin_write(request, page, db, form, "roles", grant)
 
 
 @router.post("/admin/links")
 def link_member(request: Request, page: SignedInPage, db: DbDep, form: FormData) -> Response:
-    """Say which member of an alliance an account speaks for (empty member: unlink)."""
+    """Say which member of an alliance an account speaks for (no member chosen: unlink)."""
 
     def link(session: Session) -> None:
-        membership.link_member(
-            session=session,
-            login=str(form.get("login", "")),
-            alliance_ref=str(form.get("alliance", "")),
-            member_ref=str(form.get("member", "")),
-        )
+        tr = page.tr
+        user, alliance = _account_and_alliance(session, form, tr)
+        if session.get(UserAllianceRole, (user.id, alliance.id)) is None:
+            message = tr.gettext(
+                "%(account)s has no role on %(alliance)s: give the account a role there first"
+            )
+            raise InvalidInput(
+                [FieldProblem("login", message % {"account": user.name, "alliance": alliance.name})]
+            )
+        chosen = str(form.get("member", "")).strip()
+        member = None
+        if chosen:
+            number = parse_id(chosen)
+            member = session.get(m.Member, number) if number is not None else None
+            if member is None or member.alliance_id != alliance.id:
+                message = tr.gettext("choose a member of %(alliance)s from the list")
+                raise InvalidInput([FieldProblem("member", message % {"alliance": alliance.name})])
+        try:
+            membership.link_member(
+                session=session,
+                login=user.login,
+                alliance_ref=alliance.id,
+                member_ref=member.id if member else None,
+            )
+        except Conflict:
+            message = tr.gettext("%(member)s is already linked to another account")
+            raise InvalidInput(
+                [FieldProblem("member", message % {"member": member.name if member else chosen})]
+            ) from None
 
-    return _admin_write(request, page, db, link)
+    return _admin_write(request, page, db, form, "links", link)
+
+
+def _account_and_alliance(
+    session: Session, form: dict[str, Any], tr: Translator
+) -> tuple[Any, m.Alliance]:
+    """The account and the alliance chosen in an admin form, or each missing one named."""
+    problems = []
+    user = alliance = None
+    try:
+        user = accounts.get_user(session=session, login=str(form.get("login", "")))
+    except NotFound:
+        problems.append(FieldProblem("login", tr.gettext("choose an account from the list")))
+    try:
+        alliance = alliance_service.get_alliance(session=session, ref=str(form.get("alliance", "")))
+    except NotFound:
+        problems.append(FieldProblem("alliance", tr.gettext("choose an alliance from the list")))
+    if user is None or alliance is None:
+        raise InvalidInput(problems)
+    return user, alliance
 
 
 def _admin_write(
-    request: Request, page: Page, db: Any, write: Callable[[Session], None]
+    request: Request,
+    page: Page,
+    db: Any,
+    form: dict[str, Any],
+    section: str,
+    write: Callable[[Session], None],
 ) -> Response:
-    """One admin use case: back to the Users page, or the page again with what went wrong."""
+    """One admin use case: back to the Users page, or the page again with what was chosen and
+    what went wrong next to its field."""
     require_admin(viewer_of(page))
     try:
         with db.transaction() as session:
             write(session)
     except InvalidInput as exc:
-        return _users_page(request, page, db, status=422, problems=exc.problems)
+        return _users_page(
+            request, page, db, status=422, problems=exc.problems, values=form, section=section
+        )
     except AllianceFlowError as exc:
         status = 404 if isinstance(exc, NotFound) else 409
-        return _users_page(request, page, db, status=status, problems=[exc.message])
-    return RedirectResponse("/admin/users", status_code=303)
+        return _users_page(
+            request, page, db, status=status, problems=[exc.message], values=form, section=section
+        )
+    return RedirectResponse(f"/admin/users#{section}", status_code=303)

@@ -293,7 +293,7 @@ EXPECT: dict[tuple[str, str], tuple[Payload, dict[str, int]]] = {
         admin_only(303),
     ),
     ("POST", "/admin/links"): (
-        lambda v: {"login": "member", "alliance": "north", "member": "Mia Member"},
+        lambda v: {"login": "member", "alliance": "north", "member": ""},  # unlinks
         admin_only(303),
     ),
     # stage 3, analysis: members read it, coordinators write it; funders see no names

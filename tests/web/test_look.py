@@ -25,8 +25,6 @@ GOOD = {
     "language": "nl",
     "work_plan_start": "01/02/2026",
     "work_plan_end": "2027-07-31",
-    "accountable": "The steering group",
-    "communication_channels": "group e-mail, shared folder",
     "funders": ["funder"],
 }
 
@@ -65,11 +63,41 @@ def test_coordinator_saves_the_alliance_details(client: TestClient, world: World
         "nl",
     )
     assert a.work_plan_start == date(2026, 2, 1) and a.work_plan_end == date(2027, 7, 31)
-    assert a.communication_channels == ["group e-mail", "shared folder"]
     assert _funders(world) == {"funder"}
     again = client.get(answer.headers["location"])
     assert "The alliance details were saved." in again.text
     assert 'value="01/02/2026"' in again.text  # a saved date shows as day/month/year
+
+
+def test_accountability_and_channels_have_one_form_on_the_launch_page(
+    client: TestClient, world: World
+) -> None:
+    """The details page shows them read-only with a link to the launch workspace's form (the
+    one the checks link to), and a value posted to the details form changes nothing."""
+    csrf = login(client, "coordinator")
+    saved = client.post(
+        "/alliances/north/launch/rules",
+        data={"accountable": "The steering group", "csrf_token": csrf},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    client.post(
+        "/alliances/north/launch/channels",
+        data={"communication_channels": "Group e-mail\nShared folder", "csrf_token": csrf},
+    )
+    details = client.get("/alliances/north/edit").text
+    assert 'name="accountable"' not in details and 'name="communication_channels"' not in details
+    assert "The steering group" in details and "Shared folder" in details
+    assert 'href="/alliances/north/launch#r-accountable"' in details
+    assert 'href="/alliances/north/launch#c-communication-channels"' in details
+    forged = {**GOOD, "accountable": "Someone else", "communication_channels": "Fax"}
+    answer = client.post("/alliances/north/edit", data={**forged, "csrf_token": csrf})
+    assert answer.status_code in (200, 303)
+    a = _saved(world)
+    assert a.accountable == "The steering group"
+    assert a.communication_channels == ["Group e-mail", "Shared folder"]
+    launch = client.get("/alliances/north/launch").text
+    assert 'id="r-accountable"' in launch and 'id="c-communication-channels"' in launch
 
 
 def test_refused_details_keep_what_was_typed_and_change_nothing(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
 from icalendar import Calendar
@@ -412,3 +413,38 @@ def test_invitations_without_any_channel_say_to_print_them(
     assert "Nobody can be reached through the reminders channels yet" in sent.text
     with world.db.transaction() as s:
         assert not list(s.scalars(select(rm.OutboxMessage)))
+
+
+@pytest.mark.parametrize(
+    ("working", "reader", "item", "labels", "named"),
+    [
+        ("fr", "en", "Accueil et introduction", ("Save the agenda", "Moderator"), "French"),
+        ("en", "sv", "Welcome and introductions", ("Spara dagordningen", "Moderator"), "engelska"),
+    ],
+)
+def test_the_agenda_template_is_in_the_working_language_and_the_page_in_the_readers(
+    client: TestClient,
+    world: World,
+    working: str,
+    reader: str,
+    item: str,
+    labels: tuple[str, str],
+    named: str,
+) -> None:
+    """An agenda is a document of the alliance: written in its working language, whoever
+    starts it; the labels, buttons and the note saying so are in the reader's language."""
+    with world.db.transaction() as s:
+        alliance_service.update_alliance(session=s, ref="north", changes={"language": working})
+    csrf = login(client, "coordinator")
+    client.post("/language", data={"language": reader, "next": "/", "csrf_token": csrf})
+    url = f"/alliances/north/meetings/{world.meeting}"
+    before = client.get(url).text
+    assert 'id="agenda-language"' in before and named in before
+    assert _post(client, url + "/agenda/template", csrf).status_code == 303
+    page = client.get(url).text
+    assert f'id="agenda-0-item" name="agenda-0-item" value="{item}"' in page
+    for label in labels:
+        assert label in page
+    assert named in page  # the note under the agenda names the working language
+    other = "Welcome and introductions" if working != "en" else "Accueil et introduction"
+    assert other not in page

@@ -227,13 +227,18 @@ def test_api_refusals_carry_codes_and_fields(client: TestClient, world: World) -
 
 def test_admin_links_and_unlinks_an_account(client: TestClient, world: World) -> None:
     csrf = login(client, "admin")
+    page = client.get("/admin/users").text
+    # members are picked by name from a list grouped by alliance, never typed as ids
+    assert '<optgroup label="North">' in page
+    assert f'<option value="{world.olle}">Olle Other</option>' in page
+    assert 'name="member" type="text"' not in page
     linked = client.post(
         "/admin/links",
         data={
             "csrf_token": csrf,
             "login": "coordinator",
             "alliance": "north",
-            "member": "olle other",
+            "member": str(world.olle),
         },
         follow_redirects=False,
     )
@@ -243,12 +248,20 @@ def test_admin_links_and_unlinks_an_account(client: TestClient, world: World) ->
         "/admin/links",
         data={"csrf_token": csrf, "login": "funder", "alliance": "north", "member": str(world.mia)},
     )
-    assert taken.status_code == 409 and "already linked to the account" in taken.text
+    assert taken.status_code == 422
+    assert 'id="l-member-error"' in taken.text
+    assert "Mia Member is already linked to another account" in taken.text
     no_role = client.post(
         "/admin/links",
-        data={"csrf_token": csrf, "login": "outsider", "alliance": "north", "member": "Mia Member"},
+        data={
+            "csrf_token": csrf,
+            "login": "outsider",
+            "alliance": "north",
+            "member": str(world.mia),
+        },
     )
-    assert no_role.status_code == 404 and "no role" in no_role.text
+    assert no_role.status_code == 422 and 'id="l-login-error"' in no_role.text
+    assert "has no role on North" in no_role.text
     unlinked = client.post(
         "/admin/links",
         data={"csrf_token": csrf, "login": "coordinator", "alliance": "north", "member": ""},
@@ -256,6 +269,67 @@ def test_admin_links_and_unlinks_an_account(client: TestClient, world: World) ->
     )
     assert unlinked.status_code == 303
     assert "(as Olle Other)" not in client.get("/admin/users").text
+
+
+def test_a_refused_admin_form_keeps_every_choice_and_names_the_field_in_french(
+    client: TestClient, world: World
+) -> None:
+    csrf = login(client, "admin")
+    client.post("/language", data={"language": "fr", "next": "/", "csrf_token": csrf})
+    # a member of north chosen while south is the alliance: refused next to the member field
+    answer = client.post(
+        "/admin/links",
+        data={
+            "csrf_token": csrf,
+            "login": "outsider",
+            "alliance": "south",
+            "member": str(world.mia),
+        },
+    )
+    assert answer.status_code == 422
+    page = answer.text
+    assert 'id="l-member-error"' in page and "choisissez un membre de South" in page
+    assert 'href="#l-member"' in page  # the error summary links to the field
+    for chosen in (
+        '<option value="outsider" selected>',
+        '<option value="south" selected>',
+        f'<option value="{world.mia}" selected>',
+    ):
+        assert chosen in page, chosen
+    # the other forms of the page are not marked
+    assert 'id="g-login-error"' not in page and 'id="u-login-error"' not in page
+    with world.db.transaction() as session:
+        row = session.scalars(
+            select(UserAllianceRole)
+            .join(User, User.id == UserAllianceRole.user_id)
+            .where(User.login == "outsider")
+        ).one()
+        assert row.member_id is None
+    # a new user refused: what was typed and chosen is kept, never the password
+    refused = client.post(
+        "/admin/users",
+        data={
+            "csrf_token": csrf,
+            "login": "member",  # taken
+            "name": "Nouvelle Personne",
+            "password": "a secret phrase",
+            "language": "sv",
+            "is_admin": "on",
+        },
+    )
+    assert refused.status_code == 422
+    assert "cet identifiant est déjà pris" in refused.text and 'id="u-login-error"' in refused.text
+    assert 'value="Nouvelle Personne"' in refused.text
+    assert '<option value="sv" selected>' in refused.text
+    assert 'id="u-is-admin" name="is_admin" type="checkbox" checked' in refused.text
+    assert "a secret phrase" not in refused.text
+    # a role with an unknown alliance: the alliance field is named, the role kept
+    role = client.post(
+        "/admin/roles",
+        data={"csrf_token": csrf, "login": "funder", "alliance": "nowhere", "role": "member"},
+    )
+    assert role.status_code == 422 and 'id="g-alliance-error"' in role.text
+    assert '<option value="member" selected>' in role.text
 
 
 def test_link_finds_members_by_id_or_name_in_that_alliance_only(world: World) -> None:
