@@ -61,7 +61,7 @@ from alliance_flow.web.deps import (
     viewer_of,
 )
 from alliance_flow.web.fix_links import INTERIM, fix_url
-from alliance_flow.web.forms import FormState, parse_dates, save_form, show_date
+from alliance_flow.web.forms import FormState, parse_dates, refusal, save_form, show_date
 from alliance_flow.web.i18n import Translator, language_name, languages
 from alliance_flow.web.settings import get_web_settings
 from alliance_flow.web.shell import shell_context
@@ -946,13 +946,11 @@ def _admin_write(
     try:
         with db.transaction() as session:
             write(session)
-    except InvalidInput as exc:
-        return _users_page(
-            request, page, db, status=422, problems=exc.problems, values=form, section=section
-        )
     except AllianceFlowError as exc:
-        status = 404 if isinstance(exc, NotFound) else 409
+        status, problems = refusal(exc)
+        if isinstance(exc, NotFound):
+            status = 404
         return _users_page(
-            request, page, db, status=status, problems=[exc.message], values=form, section=section
+            request, page, db, status=status, problems=problems, values=form, section=section
         )
     return RedirectResponse(f"/admin/users#{section}", status_code=303)
