@@ -29,7 +29,7 @@ from alliance_flow.web.deps import (
     viewer_of,
 )
 from alliance_flow.web.forms import FormState, parse_dates, save_form
-from alliance_flow.web.i18n import Translator
+from alliance_flow.web.i18n import N_, Translator
 from alliance_flow.web.pages import FormData, _fields, form_version, render
 
 router = APIRouter(include_in_schema=False)
@@ -81,6 +81,22 @@ def _label(mb: Any, tr: Translator) -> str:
     return text if mb.joined_on else f"{text} · {tr.gettext('candidate')}"
 
 
+def _still_to_record(members: list[Any]) -> dict[int, list[tuple[str, str]]]:
+    """member id -> what the scope checks still miss for them, with the field that records it
+    (the "Every candidate can be reached" and "Authority checked" checks link to this list)."""
+    out: dict[int, list[tuple[str, str]]] = {}
+    for mb in members:
+        missing = []
+        if not (mb.email or mb.phone):
+            missing.append((N_("an e-mail or a phone"), "m-email"))
+        no_grantor = mb.has_authority == "no" and not (mb.authority_granted_by or "").strip()
+        if mb.has_authority is None or no_grantor:
+            missing.append((N_("their authority to be involved"), "m-has-authority"))
+        if missing:
+            out[mb.id] = missing
+    return out
+
+
 def _members_page(
     request: Request,
     page: Page,
@@ -106,6 +122,7 @@ def _members_page(
             session=session, member_ids=[mb.id for mb in rows], purpose="contact"
         )
     current = [mb for mb in rows if mb.left_on is None or mb.left_on > today]
+    to_record = _still_to_record(current) if may_manage else {}
     saved_roles = {role: str(mb_id) for role, mb_id in holders_ids.items()}
     return render(
         request,
@@ -115,6 +132,7 @@ def _members_page(
         alliance=a,
         rows=rows,
         no_contact=no_contact,
+        to_record=to_record,
         current=current,
         active_count=sum(1 for mb in rows if mb.is_active(today)),
         organisations=organisations,

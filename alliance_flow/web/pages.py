@@ -446,7 +446,7 @@ def _workflow_action(
         notice=notice,
     )
     if _is_htmx(request):  # htmx swaps only 2xx answers: the refusal is in the fragment
-        return render(request, "_workflow.html", page, **context)
+        return render(request, "_workflow.html", page, fragment=True, **context)
     status = 422 if isinstance(error, InvalidInput) else 409
     return render(request, "alliance.html", page, status=status, **context)
 

@@ -20,6 +20,7 @@ from alliance_flow.services import items as item_service
 from alliance_flow.services import stakeholders as service
 from alliance_flow.settings import get_thresholds
 from alliance_flow.vocabulary import Influence, Sector, StakeholderGroup
+from alliance_flow.web import labels
 from alliance_flow.web.deps import (
     DbDep,
     ItemId,
@@ -52,7 +53,12 @@ SECTOR_LABELS = {
 }
 LEVEL_LABELS = {"low": N_("Low"), "medium": N_("Medium"), "high": N_("High")}
 #: Other coded fields of a representative, shown as their words ("deciding together").
-CODED_FIELDS = {"roles", "has_authority", "participation_level"}
+#: Coded member fields the preview shows in words (the organisation's are in `value` below).
+CODED_FIELDS: dict[str, dict[str, str]] = {
+    "roles": labels.MEMBER_ROLES,
+    "has_authority": {"yes": N_("yes"), "no": N_("no")},
+    "participation_level": labels.PARTICIPATION_LEVELS,
+}
 #: Field names as the import preview and its problems show them.
 FIELD_LABELS = {
     "name": N_("Name"),
@@ -135,8 +141,9 @@ class StakeholderLabels:
             return self.tr.gettext(table[str(value)])
         if isinstance(value, date):
             return self.tr.date(value)
-        if field in CODED_FIELDS:
-            return str(value).replace("_", " ")
+        words = CODED_FIELDS.get(field.removeprefix("representative."), {})
+        if str(value) in words:
+            return self.tr.gettext(words[str(value)])
         return str(value)
 
     def field(self, name: str) -> str:

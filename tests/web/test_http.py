@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from fastapi.testclient import TestClient
 
 from tests.web.conftest import PASSWORD, World, login, token_for
@@ -349,3 +351,30 @@ def test_member_page_records_the_group_of_an_individual_member(
         "/alliances/north/members", data={"csrf_token": csrf, "name": "X", "group": "aliens"}
     )
     assert bad.status_code == 422 and "group" in bad.text
+
+
+def test_an_advance_through_htmx_also_renames_the_stage_outside_the_swapped_part(
+    client: TestClient,
+) -> None:
+    """htmx swaps #workflow only; the stage named above the alliance's name and in the context
+    bar come with it (out-of-band), or the page would say "Scope" under a Launch stepper."""
+    csrf = login(client, "coordinator")
+    page = client.get("/alliances/north").text
+    for code in set(re.findall(r'data-code="(scope\.[a-z_]+)"', page)):
+        client.post(
+            "/alliances/north/waive",
+            data={"csrf_token": csrf, "code": code, "reason": "agreed with the funder in writing"},
+        )
+    fragment = client.post(
+        "/alliances/north/advance", headers={"HX-Request": "true", "X-CSRF-Token": csrf}
+    )
+    assert fragment.status_code == 200
+    assert 'data-stage="launch"' in fragment.text
+    caption = re.search(
+        r'<span[^>]*id="stage-caption" hx-swap-oob="true">([^<]*)</span>', fragment.text
+    )
+    assert caption and caption.group(1).strip() == "Stage 2 of 6: Launch"
+    context = re.search(r'id="shell-stage" hx-swap-oob="true">[^<]*<strong>([^<]*)<', fragment.text)
+    assert context and context.group(1) == "Launch"
+    whole = client.get("/alliances/north").text  # the full page names the same stage
+    assert 'id="stage-caption">Stage 2 of 6: Launch</span>' in whole
