@@ -155,7 +155,7 @@ def accountability_stated(f: AllianceFacts, t: Thresholds, today: date) -> tuple
     if not (f.accountable and f.accountable.strip()):
         return fail(
             _("Nobody is recorded as ultimately accountable for the alliance."),
-            _("In the alliance details, state who is ultimately accountable for the alliance."),
+            _("In the launch plan, state who is ultimately accountable for the alliance."),
         )
     return ok(_("Accountable: {who}.").format(who=f.accountable))
 

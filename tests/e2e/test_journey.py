@@ -444,3 +444,34 @@ def test_a_new_alliance_from_creation_through_the_launch_gate_in_the_browser_alo
     assert not j.violations, "\n".join(
         f"{where}:\n  " + "\n  ".join(found) for where, found in j.violations.items()
     )
+
+
+@pytest.mark.parametrize(
+    ("login", "path"),
+    [("coordinator-bordeaux", "/alliances/bordeaux/edit"), ("admin", "/admin/users")],
+)
+def test_the_details_and_users_pages_fit_a_phone_and_pass_the_scan(
+    browser: Any, browser_context_args: dict[str, Any], login: str, path: str, artifacts: Path
+) -> None:
+    """The alliance details (with the read-only rules and channels) and the users page (with
+    the member picker), at 375 px and under axe."""
+    context = browser.new_context(
+        **browser_context_args,
+        viewport={"width": 375, "height": 812},
+        is_mobile=True,
+        bypass_csp=True,
+    )
+    try:
+        page = context.new_page()
+        log_in(page, login)
+        page.goto(path)
+        widths = page.evaluate(
+            "() => ({scroll: document.documentElement.scrollWidth,"
+            " client: document.documentElement.clientWidth})"
+        )
+        name = path.strip("/").replace("/", "-")
+        page.screenshot(path=str(artifacts / f"phone-{name}.png"), full_page=True)
+        assert widths["scroll"] <= widths["client"], widths
+        assert not serious_violations(page)
+    finally:
+        context.close()
