@@ -50,10 +50,13 @@ class Withholding:
 
     names: frozenset[str] = frozenset()
     phones: frozenset[str] = frozenset()
+    #: words never withheld alone: the reader's own name ("Demo funder" is not a person to hide
+    #: from themselves because a "Demo coordinator" exists)
+    spare: frozenset[str] = frozenset()
 
     @property
     def pattern(self) -> re.Pattern[str]:
-        return _compile(self.names, self.phones)
+        return _compile(self.names, self.phones, self.spare)
 
     @cached_property
     def _words(self) -> frozenset[str]:
@@ -112,11 +115,13 @@ def _fold(word: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-_CACHE: dict[tuple[frozenset[str], frozenset[str]], re.Pattern[str]] = {}
+_CACHE: dict[tuple[frozenset[str], ...], re.Pattern[str]] = {}
 
 
-def _compile(names: frozenset[str], phones: frozenset[str]) -> re.Pattern[str]:
-    key = (names, phones)
+def _compile(
+    names: frozenset[str], phones: frozenset[str], spare: frozenset[str] = frozenset()
+) -> re.Pattern[str]:
+    key = (names, phones, spare)
     if key in _CACHE:
         return _CACHE[key]
     full: set[str] = set()
@@ -127,7 +132,7 @@ def _compile(names: frozenset[str], phones: frozenset[str]) -> re.Pattern[str]:
             full.add(" ".join(words))
         for word in words:
             word = word.strip(".,;:()'\"")
-            if len(word) >= MIN_PART and word[0].isupper():
+            if len(word) >= MIN_PART and word[0].isupper() and word not in spare:
                 parts.add(word)
     alternatives = [EMAIL]
     # full names first and longest first, so "Anna Berg" goes whole before "Anna" alone
@@ -223,4 +228,8 @@ def for_viewer(session: Session, viewer: Viewer | None) -> Withholding | None:
     if viewer is None:
         return None
     hidden = [aid for aid in viewer.roles if not viewer.may(Permission.VIEW_PEOPLE, aid)]
-    return people_of(session, hidden) if hidden else None
+    if not hidden:
+        return None
+    found = people_of(session, hidden)
+    own = frozenset(w.strip(".,;:()'\"") for w in viewer.name.split())
+    return dataclasses.replace(found, names=found.names - {viewer.name}, spare=own)

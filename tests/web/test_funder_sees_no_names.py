@@ -290,3 +290,17 @@ def test_no_name_typed_anywhere_reaches_the_public_profile(world: World) -> None
     assert page.status_code == 200, page.text[:300]
     assert "[withheld]" in page.text
     assert _leaks(page.text) == []
+
+
+def test_a_funder_still_reads_their_own_name(world: World) -> None:
+    # given the funder and a coordinator whose names share a word, as the demo accounts do
+    with world.db.transaction() as session:
+        for login_, name in (("funder", "Demo funder north"), ("coordinator", "Demo coordinator")):
+            session.execute(update(User).where(User.login == login_).values(name=name))
+    with TestClient(create_app(world.db, today=lambda: TODAY)) as client:
+        login(client, "funder")
+        # when they open the page that names them (the header's "My account")
+        page = client.get("/").text
+    # then their own name is whole; the coordinator's would be withheld
+    assert "Demo funder north" in page
+    assert "[withheld] funder" not in page
