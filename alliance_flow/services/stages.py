@@ -84,16 +84,20 @@ def advance_stage(
     today: date,
     thresholds: Thresholds | None = None,
     recorded_at: datetime | None = None,
+    reason: str | None = None,
 ) -> GateReport:
     """Move to the next stage if every check passed or was waived; GateBlocked otherwise.
 
     `recorded_at` back-fills the history of an alliance that existed before it was recorded
-    here (the demo does); by default the change is stamped now.
+    here (the demo does); by default the change is stamped now. `reason`, when the move follows
+    the members' decision (to close), goes into the history with it.
     """
     report = gate_report(session=session, alliance=alliance, today=today, thresholds=thresholds)
     current = Stage(alliance.stage)
     target = lifecycle.advance(current, report)
-    _move(session, alliance, current, target, EventKind.ADVANCED, actor, report, at=recorded_at)
+    _move(
+        session, alliance, current, target, EventKind.ADVANCED, actor, report, reason, recorded_at
+    )
     return report
 
 

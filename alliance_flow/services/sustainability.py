@@ -361,7 +361,9 @@ def decide(
     plan.decision_reason = reason
     session.flush()
     if decision == Decision.CLOSE:
-        stage_service.advance_stage(session=session, alliance=alliance, actor=actor, today=today)
+        stage_service.advance_stage(
+            session=session, alliance=alliance, actor=actor, today=today, reason=reason
+        )
         return Stage.CLOSED
     old_end = alliance.work_plan_end
     alliance_service.update_alliance(

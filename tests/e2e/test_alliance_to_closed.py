@@ -68,6 +68,8 @@ def test_an_alliance_from_analysis_to_closed_in_the_browser(
     for before, after in pairwise(STAGES):
         move = f"{_(labels.STAGES[before])} → {_(labels.STAGES[after])}"
         expect(history.locator("tr", has_text=move)).to_have_count(1)
+    # the members' decision to close says why, in the history too
+    expect(history.locator("tr").first).to_contain_text("continuent dans leurs réseaux")
     w.shot(page, "alliance-closed")
     page.goto("/")
     expect(page.locator(".af-card", has_text=name)).to_contain_text(_("closed"))
