@@ -20,7 +20,15 @@ from rich.table import Table
 from rich.text import Text
 
 from alliance_flow.accounts.cli import app as user_app
+from alliance_flow.cli_language import (
+    LocalizedGroup,
+    error_label,
+    field_problem,
+    stage_name,
+    wanted_language,
+)
 from alliance_flow.errors import AllianceFlowError, FieldProblem, GateBlocked, InvalidInput
+from alliance_flow.i18n import N_, _, local_date, ngettext
 from alliance_flow.lazy import lazy_module
 from alliance_flow.plain import plain
 from alliance_flow.reminders.cli import reminders_app, serve_command
@@ -50,13 +58,16 @@ else:
     stage_service = lazy_module("alliance_flow.services.stages")
 
 app = typer.Typer(
+    cls=LocalizedGroup,  # help, Click's messages and output in the operator's language
     rich_markup_mode=None,  # plain help: Rich's help renderer costs 0.1 s a start
-    help="alliance_flow: carry a Regional Alliance through its six stages, gate by gate.",
+    help=N_("alliance_flow: carry a Regional Alliance through its six stages, gate by gate."),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
 db_app = typer.Typer(
-    rich_markup_mode=None, help="Database schema (Alembic migrations).", no_args_is_help=True
+    rich_markup_mode=None,
+    help=N_("Database schema (Alembic migrations)."),
+    no_args_is_help=True,
 )
 app.add_typer(db_app, name="db")
 
@@ -68,15 +79,15 @@ def _language(
         typer.Option(
             "--lang",
             envvar="ALLIANCE_FLOW_LANGUAGE",
-            help="Language of the checks and messages (en, fr); default from $LANG.",
+            help=N_(
+                "Language of the help, checks and messages (en, fr, nl, sv); default from $LANG."
+            ),
         ),
     ] = None,
 ) -> None:
-    """alliance_flow: carry a Regional Alliance through its six stages, gate by gate."""
     from alliance_flow.i18n import set_language
 
-    wanted = lang or os.environ.get("LANG", "").split("_")[0].split(".")[0].lower() or None
-    set_language(wanted)
+    set_language(wanted_language(["--lang", lang] if lang else [], os.environ))
     audit.set_actor(_actor())  # every write of this command is logged under the operator's name
 
 
@@ -94,10 +105,12 @@ EXIT_REFUSED = 2
 
 Today = Annotated[
     datetime | None,
-    typer.Option("--today", formats=["%Y-%m-%d"], help="Evaluate as of this date (YYYY-MM-DD)."),
+    typer.Option(
+        "--today", formats=["%Y-%m-%d"], help=N_("Evaluate as of this date (YYYY-MM-DD).")
+    ),
 ]
-AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-AllianceRef = Annotated[str, typer.Argument(help="Alliance id or slug.")]
+AsJson = Annotated[bool, typer.Option("--json", help=N_("Print JSON instead of a table."))]
+AllianceRef = Annotated[str, typer.Argument(help=N_("Alliance id or slug."))]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -134,22 +147,28 @@ def reports_errors(fn: F) -> F:
         except GateBlocked as exc:
             err.print(
                 styled(
-                    ("Refused: ", "bold red"),
-                    f"{exc.report.stage} has checks that have not passed.",
+                    (_("Refused: "), "bold red"),
+                    _("the stage {stage} has checks that have not passed.").format(
+                        stage=stage_name(exc.report.stage)
+                    ),
                 )
             )
             _print_report(exc.report, only_blocking=True, to=err)
             raise typer.Exit(EXIT_REFUSED) from None
         except InvalidInput as exc:
-            err.print(styled((f"Error ({exc.code}): ", "bold red"), "nothing was saved."))
+            err.print(styled((error_label(exc), "bold red"), _("nothing was saved.")))
             for problem in exc.problems:
-                err.print(f"  - {problem}")
+                err.print(f"  - {field_problem(problem)}")
             raise typer.Exit(EXIT_ERROR) from None
         except AllianceFlowError as exc:
-            err.print(styled((f"Error ({exc.code}): ", "bold red"), exc.message))
+            err.print(styled((error_label(exc), "bold red"), exc.message))
             raise typer.Exit(EXIT_ERROR) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def yes_no(value: bool) -> str:
+    return _("yes") if value else ""
 
 
 def _cell(value: Any) -> str:
@@ -172,7 +191,7 @@ def _parse_fields(pairs: list[str]) -> dict[str, Any]:
     problems = []
     for pair in pairs:
         if "=" not in pair:
-            problems.append((pair, "expected FIELD=VALUE"))
+            problems.append((pair, _("expected FIELD=VALUE")))
             continue
         key, value = pair.split("=", 1)
         out[key.strip()] = value
@@ -189,8 +208,8 @@ def _parse_fields(pairs: list[str]) -> dict[str, Any]:
 @app.command("list")
 @reports_errors
 def list_command(
-    country: Annotated[str | None, typer.Option(help="Only this country (FR, IE...).")] = None,
-    stage: Annotated[str | None, typer.Option(help="Only alliances in this stage.")] = None,
+    country: Annotated[str | None, typer.Option(help=N_("Only this country (FR, IE...)."))] = None,
+    stage: Annotated[str | None, typer.Option(help=N_("Only alliances in this stage."))] = None,
     as_json: AsJson = False,
     today: Today = None,
 ) -> None:
@@ -229,12 +248,21 @@ def _stage_bar(stage: str) -> str:
 
 
 def _print_alliances(rows: list[tuple[m.Alliance, GateReport]]) -> None:
-    table = Table(title="Regional alliances", show_lines=False)
-    for col in ("id", "slug", "name", "country", "region", "stage", "progress", "checks"):
+    table = Table(title=_("Regional alliances"), show_lines=False)
+    for col in (
+        _("id"),
+        _("slug"),
+        _("name"),
+        _("country"),
+        _("region"),
+        _("stage"),
+        _("progress"),
+        _("checks"),
+    ):
         table.add_column(col)
     for a, r in rows:
         checks = f"{r.passed_count}/{len(r.outcomes)}" + (
-            " ready" if r.clear and r.outcomes else ""
+            " " + _("ready") if r.clear and r.outcomes else ""
         )
         table.add_row(
             str(a.id),
@@ -242,27 +270,31 @@ def _print_alliances(rows: list[tuple[m.Alliance, GateReport]]) -> None:
             a.name,
             a.country,
             a.region or "",
-            a.stage,
+            stage_name(a.stage),
             _stage_bar(a.stage),
             checks,
         )
     console.print(
-        table if rows else "No alliance yet: `alliance-flow create` or `alliance-flow demo`."
+        table if rows else _("No alliance yet: `alliance-flow create` or `alliance-flow demo`.")
     )
 
 
 @app.command()
 @reports_errors
 def create(
-    name: Annotated[str, typer.Argument(help="The alliance's name.")],
-    country: Annotated[str, typer.Option(help="Two-letter country code (FR, IE, NL, SE...).")],
-    fields: Annotated[list[str] | None, typer.Argument(help="More FIELD=VALUE pairs.")] = None,
+    name: Annotated[str, typer.Argument(help=N_("The alliance's name."))],
+    country: Annotated[str, typer.Option(help=N_("Two-letter country code (FR, IE, NL, SE...)."))],
+    fields: Annotated[list[str] | None, typer.Argument(help=N_("More FIELD=VALUE pairs."))] = None,
 ) -> None:
     """Create an alliance (it starts in the scope stage)."""
     data = {"name": name, "country": country, **_parse_fields(fields or [])}
     with use_case() as session:
         a = alliance_service.create_alliance(session=session, alliance_in=data, actor=_actor())
-        console.print(f"Created alliance {a.id} '{a.slug}' in stage {a.stage}.")
+        console.print(
+            _("Created alliance {id} '{slug}' in the stage {stage}.").format(
+                id=a.id, slug=a.slug, stage=stage_name(a.stage)
+            )
+        )
 
 
 @app.command()
@@ -273,7 +305,7 @@ def update(alliance: AllianceRef, fields: Annotated[list[str], typer.Argument()]
         a = alliance_service.update_alliance(
             session=session, ref=alliance, changes=_parse_fields(fields)
         )
-        console.print(f"Updated alliance '{a.slug}'.")
+        console.print(_("Updated alliance '{slug}'.").format(slug=a.slug))
 
 
 @app.command()
@@ -299,17 +331,21 @@ def show(alliance: AllianceRef, as_json: AsJson = False, today: Today = None) ->
             }
         )
         return
-    table = Table(
-        title=f"{a.name} ({a.slug}) — stage {a.stage} {_stage_bar(a.stage)}", show_header=False
+    title = _("{name} ({slug}) — stage: {stage}").format(
+        name=a.name, slug=a.slug, stage=stage_name(a.stage)
     )
-    table.add_column("field", style="bold")
-    table.add_column("value")
+    table = Table(title=f"{title} {_stage_bar(a.stage)}", show_header=False)
+    table.add_column(_("field"), style="bold")
+    table.add_column(_("value"))
     for key, value in details.items():
         table.add_row(key, _cell(value))
     for stage in STAGE_ORDER:
         if stage.value in entered:
-            table.add_row(f"entered {stage.value}", entered[stage.value].isoformat())
-    table.add_row("recorded", ", ".join(f"{k}: {n}" for k, n in counts.items() if n))
+            table.add_row(
+                _("entered {stage}").format(stage=stage_name(stage.value)),
+                entered[stage.value].isoformat(),
+            )
+    table.add_row(_("recorded"), ", ".join(f"{k}: {n}" for k, n in counts.items() if n))
     console.print(table)
     _print_report(report)
 
@@ -321,8 +357,8 @@ def show(alliance: AllianceRef, as_json: AsJson = False, today: Today = None) ->
 @reports_errors
 def add(
     alliance: AllianceRef,
-    kind: Annotated[str, typer.Argument(help="What to add (see `alliance-flow fields`).")],
-    fields: Annotated[list[str], typer.Argument(help="FIELD=VALUE pairs.")],
+    kind: Annotated[str, typer.Argument(help=N_("What to add (see `alliance-flow fields`)."))],
+    fields: Annotated[list[str], typer.Argument(help=N_("FIELD=VALUE pairs."))],
     today: Today = None,
 ) -> None:
     """Add an item to an alliance: an organisation, a member, a meeting, an action..."""
@@ -336,18 +372,22 @@ def add(
             today=_today(today),
         )
         ident = getattr(row, "id", None)
-        console.print(f"Saved {kind}" + (f" {ident}" if ident else "") + f" in '{a.slug}'.")
+        console.print(
+            _("Saved {kind} {id} in '{slug}'.").format(kind=kind, id=ident, slug=a.slug)
+            if ident
+            else _("Saved {kind} in '{slug}'.").format(kind=kind, slug=a.slug)
+        )
 
 
 @app.command()
 @reports_errors
 def edit(
     alliance: AllianceRef,
-    kind: Annotated[str, typer.Argument(help="What to edit.")],
+    kind: Annotated[str, typer.Argument(help=N_("What to edit."))],
     item_and_fields: Annotated[
         list[str],
         typer.Argument(
-            help="The item's id (not for briefing/sustainability), then FIELD=VALUE pairs."
+            help=N_("The item's id (not for briefing/sustainability), then FIELD=VALUE pairs.")
         ),
     ],
     today: Today = None,
@@ -364,7 +404,11 @@ def edit(
             changes=_parse_fields(fields),
             today=_today(today),
         )
-        console.print(f"Updated {kind}" + (f" {item_id}" if item_id else "") + f" in '{a.slug}'.")
+        console.print(
+            _("Updated {kind} {id} in '{slug}'.").format(kind=kind, id=item_id, slug=a.slug)
+            if item_id
+            else _("Updated {kind} in '{slug}'.").format(kind=kind, slug=a.slug)
+        )
 
 
 def _split_id(args: list[str]) -> tuple[int | None, list[str]]:
@@ -373,7 +417,9 @@ def _split_id(args: list[str]) -> tuple[int | None, list[str]]:
         if number is None:
             from alliance_flow.errors import FieldProblem
 
-            raise InvalidInput([FieldProblem("id", f"'{args[0]}' is not an item id")])
+            raise InvalidInput(
+                [FieldProblem("id", _("'{value}' is not an item id").format(value=args[0]))]
+            )
         return number, args[1:]
     return None, args
 
@@ -382,19 +428,27 @@ def _split_id(args: list[str]) -> tuple[int | None, list[str]]:
 @reports_errors
 def remove(
     alliance: AllianceRef,
-    kind: Annotated[str, typer.Argument(help="What to remove.")],
-    item_id: Annotated[int | None, typer.Argument(help="The item's id.")] = None,
+    kind: Annotated[str, typer.Argument(help=N_("What to remove."))],
+    item_id: Annotated[int | None, typer.Argument(help=N_("The item's id."))] = None,
 ) -> None:
     """Remove one item (a member with history is kept: record when they left instead)."""
     with use_case() as session:
         a = alliance_service.get_alliance(session=session, ref=alliance)
         item_service.remove_item(session=session, alliance=a, kind=kind, item_id=item_id)
-        console.print(f"Removed {kind}" + (f" {item_id}" if item_id else "") + f" from '{a.slug}'.")
+        console.print(
+            _("Removed {kind} {id} from '{slug}'.").format(kind=kind, id=item_id, slug=a.slug)
+            if item_id
+            else _("Removed {kind} from '{slug}'.").format(kind=kind, slug=a.slug)
+        )
 
 
 @app.command("items")
 @reports_errors
-def items_command(alliance: AllianceRef, kind: str, as_json: AsJson = False) -> None:
+def items_command(
+    alliance: AllianceRef,
+    kind: Annotated[str, typer.Argument(help=N_("Which kind (see `alliance-flow fields`)."))],
+    as_json: AsJson = False,
+) -> None:
     """List the items of one kind in an alliance."""
     with use_case() as session:
         a = alliance_service.get_alliance(session=session, ref=alliance)
@@ -406,7 +460,7 @@ def items_command(alliance: AllianceRef, kind: str, as_json: AsJson = False) -> 
         _print_json(rows)
         return
     k = item_service.kind_of(kind)
-    table = Table(title=f"{k.label} — {a.name}")
+    table = Table(title=f"{_(k.label)} — {a.name}")
     for col in k.columns:
         table.add_column(col)
     for row in rows:
@@ -417,7 +471,7 @@ def items_command(alliance: AllianceRef, kind: str, as_json: AsJson = False) -> 
 @app.command()
 @reports_errors
 def fields(
-    kind: Annotated[str | None, typer.Argument(help="alliance, or a kind of item.")] = None,
+    kind: Annotated[str | None, typer.Argument(help=N_("alliance, or a kind of item."))] = None,
 ) -> None:
     """The fields each kind of item takes, and the values they accept."""
     from pydantic import BaseModel
@@ -429,22 +483,22 @@ def fields(
         **{k: v.schema for k, v in item_service.KINDS.items()},
     }
     if kind is None:
-        table = Table(title="Kinds of item (use with add / edit / remove / items)")
-        table.add_column("kind")
-        table.add_column("what")
-        table.add_row("alliance", "The alliance itself (create / update)")
+        table = Table(title=_("Kinds of item (use with add / edit / remove / items)"))
+        table.add_column(_("kind"))
+        table.add_column(_("what"))
+        table.add_row("alliance", _("The alliance itself (create / update)"))
         for k in item_service.KINDS.values():
-            table.add_row(k.name, k.label)
+            table.add_row(k.name, _(k.label))
         console.print(table)
         return
     if kind not in schemas:
         item_service.kind_of(kind)  # raises with the list of kinds
     schema = schemas[kind]
-    table = Table(title=f"Fields of {kind}")
-    for col in ("field", "required", "accepts"):
+    table = Table(title=_("Fields of {kind}").format(kind=kind))
+    for col in (_("field"), _("required"), _("accepts")):
         table.add_column(col)
     for name, info in schema.model_fields.items():
-        table.add_row(name, "yes" if info.is_required() else "", _accepts(info.annotation))
+        table.add_row(name, yes_no(info.is_required()), _accepts(info.annotation))
     console.print(table)
 
 
@@ -456,21 +510,21 @@ def _accepts(annotation: Any) -> str:
         if isinstance(t, type) and issubclass(t, Enum):
             found.append(" | ".join(str(e.value) for e in t))
         elif t in (date,):
-            found.append("YYYY-MM-DD")
+            found.append(_("YYYY-MM-DD"))
         elif t in (datetime,):
-            found.append("YYYY-MM-DDTHH:MM (local time)")
+            found.append(_("YYYY-MM-DDTHH:MM (local time)"))
         elif t in (int, float, Decimal):
-            found.append("number")
+            found.append(_("number"))
         elif t is bool:
             found.append("yes | no")
         for arg in get_args(t):
             walk(arg)
 
     walk(annotation)
-    text = "; ".join(dict.fromkeys(found)) or "text"
+    text = "; ".join(dict.fromkeys(found)) or _("text")
     origin = getattr(annotation, "__origin__", None)
     if origin is list or "list[" in str(annotation):
-        text += " (several: comma-separated)"
+        text += " " + _("(several: comma-separated)")
     return text
 
 
@@ -478,9 +532,13 @@ def _accepts(annotation: Any) -> str:
 @reports_errors
 def sign(
     alliance: AllianceRef,
-    member_id: Annotated[int, typer.Argument(help="The member who signs.")],
-    version: Annotated[int | None, typer.Option(help="Charter version (default: current).")] = None,
-    on: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Date signed.")] = None,
+    member_id: Annotated[int, typer.Argument(help=N_("The member who signs."))],
+    version: Annotated[
+        int | None, typer.Option(help=N_("Charter version (default: current)."))
+    ] = None,
+    on: Annotated[
+        datetime | None, typer.Option(formats=["%Y-%m-%d"], help=N_("Date signed."))
+    ] = None,
     today: Today = None,
 ) -> None:
     """Record a member's signature of the charter of engagement."""
@@ -494,7 +552,7 @@ def sign(
             signed_on=on.date() if on else None,
             today=_today(today),
         )
-        console.print(f"Recorded the signature of member {member_id}.")
+        console.print(_("Recorded the signature of member {id}.").format(id=member_id))
 
 
 @app.command("import")
@@ -507,11 +565,11 @@ def import_command(
             exists=True,
             dir_okay=False,
             readable=True,
-            help="CSV or XLSX with the stakeholder-table columns.",
+            help=N_("CSV or XLSX with the stakeholder-table columns."),
         ),
     ],
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Only say what would change; write nothing.")
+        bool, typer.Option("--dry-run", help=N_("Only say what would change; write nothing."))
     ] = False,
     today: Today = None,
 ) -> None:
@@ -521,7 +579,7 @@ def import_command(
     from alliance_flow.errors import ImportRejected
     from alliance_flow.importer import apply_import, plan_import
 
-    phases = {"check": "Checking rows", "write": "Writing"}
+    phases = {"check": _("Checking rows"), "write": _("Writing")}
     with (
         use_case() as session,
         Progress(
@@ -557,15 +615,37 @@ def import_command(
 
 def _print_preview(preview: Any, slug: str, *, dry_run: bool, shown: int = 15) -> None:
     """What an import changes (or would change), in counts and then item by item."""
-    verb = "Would import" if dry_run else "Imported"
-    console.print(
-        f"{verb} {preview.rows} rows into '{slug}': organisations "
-        f"{preview.count('organisation', 'new')} new, "
-        f"{preview.count('organisation', 'update')} updated, "
-        f"{preview.count('organisation', 'unchanged')} unchanged; members "
-        f"{preview.count('member', 'new')} new, {preview.count('member', 'update')} updated, "
-        f"{preview.count('member', 'unchanged')} unchanged."
+    counts = {
+        "rows": preview.rows,
+        "slug": slug,
+        **{
+            f"{kind}_{action}": preview.count(kind, action)
+            for kind in ("organisation", "member")
+            for action in ("new", "update", "unchanged")
+        },
+    }
+    summary = (
+        ngettext(
+            "Would import {rows} row into '{slug}'",
+            "Would import {rows} rows into '{slug}'",
+            preview.rows,
+        )
+        if dry_run
+        else ngettext(
+            "Imported {rows} row into '{slug}'", "Imported {rows} rows into '{slug}'", preview.rows
+        )
     )
+    console.print(
+        summary.format(**counts)
+        + _(
+            ": organisations {organisation_new} new, {organisation_update} updated, "
+            "{organisation_unchanged} unchanged; members {member_new} new, "
+            "{member_update} updated, {member_unchanged} unchanged."
+        ).format(**counts)
+    )
+    what = {"organisation": _("organisation"), "member": _("member")}
+    more = {"organisation": _("more organisations"), "member": _("more members")}
+    actions = {"new": _("new"), "update": _("updated")}
     for kind in ("organisation", "member"):
         for action, mark in (("new", "+"), ("update", "~")):
             changes = preview.of(kind, action)
@@ -576,12 +656,23 @@ def _print_preview(preview: Any, slug: str, *, dry_run: bool, shown: int = 15) -
                     else f"{name}: {_plain_value(new)}"
                     for name, old, new in change.fields
                 )
-                console.print(f"  {mark} {kind} '{change.name}' (line {change.line}) {detail}")
+                line = _("line {line}").format(line=change.line)
+                console.print(f"  {mark} {what[kind]} '{change.name}' ({line}) {detail}")
             if len(changes) > shown:
-                console.print(f"  ... and {len(changes) - shown} more {kind}s ({action})")
+                console.print(
+                    "  "
+                    + _("... and {count} {more} ({action})").format(
+                        count=len(changes) - shown, more=more[kind], action=actions[action]
+                    )
+                )
     for change in preview.merged[:shown]:
         lines = ", ".join(map(str, change.lines))
-        console.print(f"  = '{change.name}' is listed on lines {lines}: merged into one")
+        console.print(
+            "  = "
+            + _("'{name}' is listed on lines {lines}: merged into one").format(
+                name=change.name, lines=lines
+            )
+        )
 
 
 def _plain_value(value: Any) -> str:
@@ -595,27 +686,34 @@ def _print_report(
     report: GateReport, *, only_blocking: bool = False, to: Console = console
 ) -> None:
     if not report.outcomes:
-        to.print(f"Stage {report.stage}: no checks (the alliance is closed).")
+        to.print(
+            _("Stage {stage}: no checks (the alliance is closed).").format(
+                stage=stage_name(report.stage)
+            )
+        )
         return
     table = Table(
-        title=f"Checks to leave {report.stage}: {report.passed_count}/"
-        f"{len(report.outcomes)} passed",
+        title=_("Checks to leave the stage {stage}: {passed}/{total} passed").format(
+            stage=stage_name(report.stage), passed=report.passed_count, total=len(report.outcomes)
+        ),
         show_lines=True,
     )
     table.add_column("")
-    table.add_column("check", overflow="fold", min_width=24)
-    table.add_column("why")
-    table.add_column("what to do")
+    table.add_column(_("check"), overflow="fold", min_width=24)
+    table.add_column(_("why"))
+    table.add_column(_("what to do"))
     for o in report.outcomes:
         if only_blocking and not o.blocks:
             continue
         mark = styled(
-            ("✓", "green") if o.passed else ("waived", "yellow") if o.waived else ("✗", "red")
+            ("✓", "green") if o.passed else (_("waived"), "yellow") if o.waived else ("✗", "red")
         )
         why: str | Text = o.result.reason
         if o.waived and o.waiver:
             w = o.waiver
-            waived = f"\nWaived by {w.actor} on {w.at.date()}: {w.reason}"
+            waived = "\n" + _("Waived by {actor} on {date}: {reason}").format(
+                actor=w.actor, date=local_date(w.at.date()), reason=w.reason
+            )
             why = styled(o.result.reason, (waived, "yellow"))
         table.add_row(mark, styled(o.result.title + "\n", (o.code, "dim")), why, o.result.fix)
     to.print(table)
@@ -633,15 +731,22 @@ def status(alliance: AllianceRef, as_json: AsJson = False, today: Today = None) 
         return
     console.print(
         styled(
-            (a.name, "bold"), f" ({a.slug}) — stage ", (a.stage, "bold"), f" {_stage_bar(a.stage)}"
+            (a.name, "bold"),
+            f" ({a.slug}) — " + _("stage: "),
+            (stage_name(a.stage), "bold"),
+            f" {_stage_bar(a.stage)}",
         )
     )
     _print_report(report)
     if report.outcomes:
         console.print(
-            styled(("Ready to advance.", "green"))
+            styled((_("Ready to advance."), "green"))
             if report.clear
-            else f"{len(report.blocking)} checks still block `alliance-flow advance`."
+            else ngettext(
+                "{count} check still blocks `alliance-flow advance`.",
+                "{count} checks still block `alliance-flow advance`.",
+                len(report.blocking),
+            ).format(count=len(report.blocking))
         )
 
 
@@ -655,15 +760,21 @@ def advance(alliance: AllianceRef, today: Today = None) -> None:
         stage_service.advance_stage(
             session=session, alliance=a, actor=_actor(), today=_today(today)
         )
-        console.print(f"'{a.slug}' moved from {before} to {a.stage}.")
+        console.print(
+            _("'{slug}' moved from {before} to {after}.").format(
+                slug=a.slug, before=stage_name(before), after=stage_name(a.stage)
+            )
+        )
 
 
 @app.command()
 @reports_errors
 def waive(
     alliance: AllianceRef,
-    code: Annotated[str, typer.Argument(help="The check's code, as `status` shows it.")],
-    reason: Annotated[str, typer.Option(help="Why this check may be skipped (kept in history).")],
+    code: Annotated[str, typer.Argument(help=N_("The check's code, as `status` shows it."))],
+    reason: Annotated[
+        str, typer.Option(help=N_("Why this check may be skipped (kept in history)."))
+    ],
     today: Today = None,
 ) -> None:
     """Waive one failed check of the current stage, with a written reason."""
@@ -677,14 +788,16 @@ def waive(
             actor=_actor(),
             today=_today(today),
         )
-        console.print(f"Waived {code} for '{a.slug}'.")
+        console.print(_("Waived {code} for '{slug}'.").format(code=code, slug=a.slug))
 
 
 @app.command()
 @reports_errors
 def back(
     alliance: AllianceRef,
-    reason: Annotated[str, typer.Option(help="Why the alliance returns to the previous stage.")],
+    reason: Annotated[
+        str, typer.Option(help=N_("Why the alliance returns to the previous stage."))
+    ],
     today: Today = None,
 ) -> None:
     """Move the alliance back one stage, with a reason."""
@@ -694,7 +807,11 @@ def back(
         stage_service.move_back(
             session=session, alliance=a, reason=reason, actor=_actor(), today=_today(today)
         )
-        console.print(f"'{a.slug}' moved back from {before} to {a.stage}.")
+        console.print(
+            _("'{slug}' moved back from {before} to {after}.").format(
+                slug=a.slug, before=stage_name(before), after=stage_name(a.stage)
+            )
+        )
 
 
 @app.command()
@@ -722,18 +839,30 @@ def history(alliance: AllianceRef, as_json: AsJson = False) -> None:
             ]
         )
         return
-    table = Table(title=f"History of {a.name}")
-    for col in ("when (UTC)", "what", "who", "details"):
+    from alliance_flow.web.labels import EVENTS
+
+    table = Table(title=_("History of {name}").format(name=a.name))
+    for col in (_("when (UTC)"), _("what"), _("who"), _("details")):
         table.add_column(col)
+    pair = _("{field}: {problem}")
     for e in events:
+        event = _(EVENTS[e.kind]) if e.kind in EVENTS else e.kind
         if e.kind == "waived":
-            what, details = f"waived {e.check_code}", e.reason or ""
+            what, details = pair.format(field=event, problem=e.check_code), e.reason or ""
         elif e.kind == "created":
-            what, details = "created", ""
+            what, details = event, ""
         else:
-            what = f"{e.kind.replace('_', ' ')}: {e.from_stage} → {e.to_stage}"
+            moved = f"{stage_name(e.from_stage or '')} → {stage_name(e.to_stage or '')}"
+            what = pair.format(field=event, problem=moved)
             waived = [g["code"] for g in e.gate_results if g.get("waived")]
-            details = (e.reason or "") + (f"with waivers: {', '.join(waived)}" if waived else "")
+            details = " ".join(
+                part
+                for part in (
+                    e.reason or "",
+                    _("with waivers: {codes}").format(codes=", ".join(waived)) if waived else "",
+                )
+                if part
+            )
         table.add_row(e.at.strftime("%Y-%m-%d %H:%M"), what, e.actor, details)
     console.print(table)
 
@@ -742,7 +871,7 @@ def history(alliance: AllianceRef, as_json: AsJson = False) -> None:
 @reports_errors
 def audit_command(
     alliance: AllianceRef,
-    limit: Annotated[int, typer.Option(help="At most this many writes, newest first.")] = 50,
+    limit: Annotated[int, typer.Option(help=N_("At most this many writes, newest first."))] = 50,
     as_json: AsJson = False,
 ) -> None:
     """Who changed what in an alliance's records, and when."""
@@ -764,15 +893,16 @@ def audit_command(
             ]
         )
         return
-    table = Table(title=f"Writes to {a.name}")
-    for col in ("when (UTC)", "who", "what", "changes"):
+    actions = {"insert": _("added"), "update": _("changed"), "delete": _("removed")}
+    table = Table(title=_("Writes to {name}").format(name=a.name))
+    for col in (_("when (UTC)"), _("who"), _("what"), _("changes")):
         table.add_column(col)
     for e in events:
         changed = ", ".join(sorted(e.changes)) if e.action == "update" else ""
         table.add_row(
             e.at.strftime("%Y-%m-%d %H:%M"),
             e.actor,
-            f"{e.action} {e.table_name} {e.row_key}",
+            f"{actions.get(e.action, e.action)}: {e.table_name} {e.row_key}",
             changed,
         )
     console.print(table)
@@ -805,24 +935,41 @@ def demo(today: Today = None) -> None:
         db.dispose()
     _print_alliances(rows)
     for a, report in rows:
-        console.print(styled("\n", (a.name, "bold"), f" ({a.slug}) — stage ", (a.stage, "bold")))
+        console.print(
+            styled(
+                "\n",
+                (a.name, "bold"),
+                f" ({a.slug}) — " + _("stage: "),
+                (stage_name(a.stage), "bold"),
+            )
+        )
         _print_report(report)
+    from alliance_flow.web.labels import ROLES
+
     table = Table(
-        title="Demo logins for the dashboard (`alliance-flow web`, then open http://127.0.0.1:8000)"
+        title=_(
+            "Demo logins for the dashboard (`alliance-flow web`, then open http://127.0.0.1:8000)"
+        )
     )
-    for col in ("login", "password", "role", "alliance"):
+    for col in (_("login"), _("password"), _("role"), _("alliance")):
         table.add_column(col)
-    for row in logins:
-        table.add_row(*row)
+    for login, password, role, slug in logins:
+        table.add_row(login, password, _(ROLES[role]) if role in ROLES else role, slug)
     console.print(table)
     console.print(
-        f"\nThe demo alliances' reminders are e-mailed to a local mailbox, {mailbox} "
-        "(no outside service): `alliance-flow reminders run`, then "
-        "`alliance-flow reminders mailbox` shows what arrived."
+        "\n"
+        + _(
+            "The demo alliances' reminders are e-mailed to a local mailbox, {mailbox} "
+            "(no outside service): `alliance-flow reminders run`, then "
+            "`alliance-flow reminders mailbox` shows what arrived."
+        ).format(mailbox=mailbox)
     )
     console.print(
-        "\nNext: `alliance-flow status roscommon`, `alliance-flow advance roscommon`, "
-        "`alliance-flow history bordeaux`, `alliance-flow web`."
+        "\n"
+        + _(
+            "Next: `alliance-flow status roscommon`, `alliance-flow advance roscommon`, "
+            "`alliance-flow history bordeaux`, `alliance-flow web`."
+        )
     )
 
 
@@ -852,7 +999,11 @@ def db_upgrade() -> None:
     try:
         before = db.current_revision()
         db.upgrade()
-        console.print(f"Database at {db.current_revision()} (was {before or 'empty'}).")
+        console.print(
+            _("Database at {revision} (was {before}).").format(
+                revision=db.current_revision(), before=before or _("empty")
+            )
+        )
     finally:
         db.dispose()
 
@@ -862,14 +1013,24 @@ def db_current() -> None:
     """Show the schema revision of the database and whether it is up to date."""
     db = database.open_database(migrate=False)
     try:
-        state = "up to date" if db.is_current() else f"behind (head is {db.head_revision()})"
-        console.print(f"{db.url.split('@')[-1]}: revision {db.current_revision()} — {state}")
+        state = (
+            _("up to date")
+            if db.is_current()
+            else _("behind (head is {head})").format(head=db.head_revision())
+        )
+        console.print(
+            _("{database}: revision {revision} — {state}").format(
+                database=db.url.split("@")[-1], revision=db.current_revision(), state=state
+            )
+        )
     finally:
         db.dispose()
 
 
 @db_app.command("backup")
-def db_backup(target: Annotated[Path, typer.Argument(help="File to write the copy to.")]) -> None:
+def db_backup(
+    target: Annotated[Path, typer.Argument(help=N_("File to write the copy to."))],
+) -> None:
     """Copy the whole database (audit log and outbox included) to a file."""
     from alliance_flow.backup import BackupError, backup
     from alliance_flow.settings import get_settings
@@ -878,23 +1039,25 @@ def db_backup(target: Annotated[Path, typer.Argument(help="File to write the cop
     try:
         backup(url, target)
     except BackupError as exc:
-        err.print(styled(("Error: ", "bold red"), str(exc)))
+        err.print(styled((_("Error: "), "bold red"), str(exc)))
         raise typer.Exit(EXIT_ERROR) from None
-    console.print(f"Backed up {url.split('@')[-1]} to {target}.")
+    console.print(
+        _("Backed up {database} to {file}.").format(database=url.split("@")[-1], file=target)
+    )
 
 
 @db_app.command("restore")
 def db_restore(
-    source: Annotated[Path, typer.Argument(help="A file written by `db backup`.")],
-    yes: Annotated[bool, typer.Option("--yes", help="Confirm: the current data is replaced.")] = (
-        False
-    ),
+    source: Annotated[Path, typer.Argument(help=N_("A file written by `db backup`."))],
+    yes: Annotated[
+        bool, typer.Option("--yes", help=N_("Confirm: the current data is replaced."))
+    ] = False,
 ) -> None:
     """Replace the database by a backup (stop the dashboard and the flows first)."""
     from alliance_flow.backup import BackupError, restore
 
     if not yes:
-        err.print("Restoring replaces every record by the backup's; add --yes to confirm.")
+        err.print(_("Restoring replaces every record by the backup's; add --yes to confirm."))
         raise typer.Exit(EXIT_ERROR)
     from alliance_flow.settings import get_settings
 
@@ -902,9 +1065,11 @@ def db_restore(
     try:
         restore(url, source)
     except BackupError as exc:
-        err.print(styled(("Error: ", "bold red"), str(exc)))
+        err.print(styled((_("Error: "), "bold red"), str(exc)))
         raise typer.Exit(EXIT_ERROR) from None
-    console.print(f"Restored {url.split('@')[-1]} from {source}.")
+    console.print(
+        _("Restored {database} from {file}.").format(database=url.split("@")[-1], file=source)
+    )
 
 
 if __name__ == "__main__":
@@ -914,11 +1079,11 @@ if __name__ == "__main__":
 # --- personal data ------------------------------------------------------------------------------
 
 privacy_app = typer.Typer(
-    help="Members' personal data: export, erasure and the retention of contact details.",
+    help=N_("Members' personal data: export, erasure and the retention of contact details."),
     no_args_is_help=True,
 )
 app.add_typer(privacy_app, name="privacy")
-MemberRef = Annotated[str, typer.Argument(help="Member id or exact name.")]
+MemberRef = Annotated[str, typer.Argument(help=N_("Member id or exact name."))]
 
 
 @privacy_app.command("export")
@@ -926,15 +1091,17 @@ MemberRef = Annotated[str, typer.Argument(help="Member id or exact name.")]
 def privacy_export(
     alliance: AllianceRef,
     member: MemberRef,
-    fmt: Annotated[str, typer.Option("--format", help="json or csv.")] = "json",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help=N_("json or csv."))] = "json",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help=N_("File to write."))
+    ] = None,
 ) -> None:
     """Everything the alliance holds about one member (to answer an access request)."""
     from alliance_flow import privacy
     from alliance_flow.accounts.membership import find_member
 
     if fmt not in ("json", "csv"):
-        raise InvalidInput([FieldProblem("format", "use json or csv")])
+        raise InvalidInput([FieldProblem("format", _("use json or csv"))])
     with use_case() as session:
         a = alliance_service.get_alliance(session=session, ref=alliance)
         data = privacy.export_member(
@@ -945,7 +1112,7 @@ def privacy_export(
         typer.echo(body.decode("utf-8-sig"))
     else:
         output.write_bytes(body)
-        console.print(f"Wrote {output}.")
+        console.print(_("Wrote {file}.").format(file=output))
 
 
 @privacy_app.command("erase")
@@ -953,20 +1120,26 @@ def privacy_export(
 def privacy_erase(
     alliance: AllianceRef,
     member: MemberRef,
-    yes: Annotated[bool, typer.Option("--yes", help="Confirm: this cannot be undone.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", help=N_("Confirm: this cannot be undone."))] = False,
 ) -> None:
     """Erase a member's personal data; their part in the history stays, under a pseudonym."""
     from alliance_flow import privacy
     from alliance_flow.accounts.membership import find_member
 
     if not yes:
-        raise InvalidInput([FieldProblem("yes", "add --yes to confirm; erasure cannot be undone")])
+        raise InvalidInput(
+            [FieldProblem("yes", _("add --yes to confirm; erasure cannot be undone"))]
+        )
     with use_case() as session:
         a = alliance_service.get_alliance(session=session, ref=alliance)
         found = find_member(session=session, alliance=a, ref=member)
         privacy.erase_member(session=session, member=found)
         ident = found.id
-    console.print(f"Erased the personal data of member {ident} in '{alliance}'.")
+    console.print(
+        _("Erased the personal data of member {id} in '{alliance}'.").format(
+            id=ident, alliance=alliance
+        )
+    )
 
 
 @privacy_app.command("retention")
@@ -979,4 +1152,10 @@ def privacy_retention(today: Today = None) -> None:
     days = get_settings().former_member_contact_days
     with use_case() as session:
         count = privacy.apply_retention(session=session, today=_today(today), days=days)
-    console.print(f"Contact details erased for {count} former members (kept {days} days).")
+    console.print(
+        ngettext(
+            "Contact details erased for {count} former member (kept {days} days).",
+            "Contact details erased for {count} former members (kept {days} days).",
+            count,
+        ).format(count=count, days=days)
+    )

@@ -43,7 +43,7 @@ def test_create_list_show(cli):
         "region=County Roscommon",
         "slug=roscommon",
     )
-    assert "Created alliance 1 'roscommon' in stage scope" in out
+    assert "Created alliance 1 'roscommon' in the stage Scope" in out
     listing = json.loads(cli("list", "--json", *TODAY))
     assert listing == [
         {
@@ -57,7 +57,7 @@ def test_create_list_show(cli):
         }
     ]
     shown = cli("show", "roscommon", *TODAY)
-    assert "County Roscommon" in shown and "Checks to leave scope" in shown
+    assert "County Roscommon" in shown and "Checks to leave the stage Scope" in shown
 
 
 def test_bad_input_is_explained_and_nothing_saved(cli):
@@ -106,18 +106,18 @@ def test_advance_refused_then_waive_then_back_and_history(cli):
         cli("waive", "roscommon", f"scope.{code}", "--reason", "Testing the whole flow", *TODAY)
     waived = json.loads(cli("status", "roscommon", "--json", *TODAY))["gates"]
     assert all(g["waived"] for g in waived)
-    assert "moved from scope to launch" in cli("advance", "roscommon", *TODAY)
+    assert "moved from Scope to Launch" in cli("advance", "roscommon", *TODAY)
     assert "reason: too short (at least 10 characters)" in cli(
         "back", "roscommon", "--reason", "x", code=1
     )
-    assert "moved back from launch to scope" in cli(
+    assert "moved back from Launch to Scope" in cli(
         "back", "roscommon", "--reason", "Two partners must still be found", *TODAY
     )
     events = json.loads(cli("history", "roscommon", "--json"))
     assert [e["kind"] for e in events] == ["created"] + ["waived"] * 8 + ["advanced", "moved_back"]
     assert events[-1]["reason"] == "Two partners must still be found"
     assert events[-1]["actor"] == "claire"
-    assert "waived scope.briefing_reasons" in cli("history", "roscommon")
+    assert "Check waived: scope.briefing_reasons" in cli("history", "roscommon")
 
 
 def test_edit_remove_and_sign(cli):
@@ -169,7 +169,7 @@ def test_demo_twice_then_status_and_refused_advance(cli):
     refused = cli("advance", "roscommon", *TODAY, code=2)
     assert "launch.chair_and_secretary" in refused and "No secretary is named" in refused
     assert json.loads(cli("status", "roscommon", "--json"))["alliance"]["stage"] == "launch"
-    assert "waived launch.membership_size" in cli("history", "bordeaux")
+    assert "Check waived: launch.membership_size" in cli("history", "bordeaux")
 
 
 def test_import_all_or_nothing_and_idempotent(cli, tmp_path):

@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
+from alliance_flow.i18n import N_, _, ngettext
 from alliance_flow.lazy import lazy_module
+from alliance_flow.reminders import reasons
 from alliance_flow.terminal import make_console, styled
 
 if TYPE_CHECKING:
@@ -31,14 +33,14 @@ else:  # loaded when a command runs, not for --help (Apprise, the database, Pref
 
 reminders_app = typer.Typer(
     rich_markup_mode=None,  # plain help: Rich's help renderer costs 0.1 s a start
-    help="Reminders: what is due, the outbox, and the channels alliances are reached on.",
+    help=N_("Reminders: what is due, the outbox, and the channels alliances are reached on."),
     no_args_is_help=True,
 )
 console = make_console()
 
 Today = Annotated[
     datetime | None,
-    typer.Option("--today", formats=["%Y-%m-%d"], help="Sweep as if it were this day."),
+    typer.Option("--today", formats=["%Y-%m-%d"], help=N_("Sweep as if it were this day.")),
 ]
 
 
@@ -66,7 +68,7 @@ def load_flow_module(name: str) -> ModuleType:
     return module
 
 
-IN_PROCESS = (
+IN_PROCESS = N_(
     "No Prefect server is configured (PREFECT_API_URL) or started by `alliance-flow serve`: "
     "this sweep runs in this process, and no Prefect run is recorded."
 )
@@ -96,8 +98,12 @@ def run_sweep(
     api = prefect_api_url()
     if api is None:
         if os.environ.get("PREFECT_API_URL"):
-            echo(f"The Prefect server at {os.environ['PREFECT_API_URL']} does not answer.")
-        echo(IN_PROCESS)
+            echo(
+                _("The Prefect server at {url} does not answer.").format(
+                    url=os.environ["PREFECT_API_URL"]
+                )
+            )
+        echo(_(IN_PROCESS))
         result: dict[str, Any] = module.sweep_in_process(today=today, database_url=database_url)
         return result
     from prefect.settings import (
@@ -106,7 +112,7 @@ def run_sweep(
         temporary_settings,
     )
 
-    echo(f"Running the sweep as a flow run on the Prefect server at {api}.")
+    echo(_("Running the sweep as a flow run on the Prefect server at {url}.").format(url=api))
     with temporary_settings(
         updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None, PREFECT_API_URL: api}
     ):
@@ -119,7 +125,7 @@ def run_sweep(
     return data
 
 
-NO_CHANNEL_HINT = (
+NO_CHANNEL_HINT = N_(
     "People and audiences without a channel cannot get reminders: point an alliance at one with "
     "`alliance-flow reminders channel ALLIANCE members|coordinators|funders|email URL` "
     "(any Apprise URL; see the README)."
@@ -130,7 +136,7 @@ NO_CHANNEL_HINT = (
 def run_command(
     today: Today = None,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="List what would go to whom; send nothing.")
+        bool, typer.Option("--dry-run", help=N_("List what would go to whom; send nothing."))
     ] = False,
 ) -> None:
     """One sweep: record what is due in the outbox, then deliver what is pending."""
@@ -141,21 +147,28 @@ def run_command(
             planned = outbox.plan(db=db, moment=outbox.as_moment(day))
         finally:
             db.dispose()
-        table = Table(title="Would be sent (dry run: nothing recorded, nothing sent)")
-        for col in ("alliance", "kind", "to", "channel", "title", "already recorded"):
+        table = Table(title=_("Would be sent (dry run: nothing recorded, nothing sent)"))
+        for col in (
+            _("alliance"),
+            _("to"),
+            _("channel"),
+            _("title"),
+            _("already recorded"),
+        ):
             table.add_column(col, overflow="fold")
         for p in planned:
-            channel = p.channel if p.reachable else "cannot be reached: in the digest"
+            channel = p.channel if p.reachable else _("cannot be reached: in the digest")
             table.add_row(
-                p.alliance, p.kind, p.recipient, channel, p.title, "yes" if p.recorded else ""
+                p.alliance,
+                p.recipient,
+                channel,
+                p.title,
+                _("yes") if p.recorded else "",
             )
-        console.print(table if planned else "Nothing is due.")
+        console.print(table if planned else _("Nothing is due."))
         unreachable = sum(1 for p in planned if not p.reachable)
         if unreachable:
-            console.print(
-                f"{unreachable} message(s) cannot be reached: those people are named in the "
-                f"coordinators' weekly digest. {NO_CHANNEL_HINT}"
-            )
+            console.print(unreachable_text(unreachable, "cannot be reached"))
         return
     # SIGTERM (a service manager stopping us) ends the sweep the way Ctrl-C does: the messages
     # being sent are finished and settled, the others released for the next sweep at once.
@@ -164,42 +177,92 @@ def run_command(
         result = run_sweep(today=day.isoformat() if day else None, echo=console.print)
     except KeyboardInterrupt:
         console.print(
-            "Stopped: the messages being sent were finished; the others are released for the "
-            "next sweep."
+            _(
+                "Stopped: the messages being sent were finished; the others are released for the "
+                "next sweep."
+            )
         )
         raise typer.Exit(130) from None
     finally:
         signal.signal(signal.SIGTERM, previous)
     console.print(
-        f"Recorded {result['recorded']} new of {result['decided']} due "
-        f"({result['alliances']} alliances)."
+        ngettext(
+            "Recorded {recorded} new of {decided} due ({alliances} alliance).",
+            "Recorded {recorded} new of {decided} due ({alliances} alliances).",
+            result["alliances"],
+        ).format(
+            recorded=result["recorded"], decided=result["decided"], alliances=result["alliances"]
+        )
     )
     if result["sent"] or not (result["retrying"] or result["failed"]):
-        console.print(f"Sent {result['sent']}.")
+        console.print(_("Sent: {count}.").format(count=result["sent"]))
     if result["retrying"]:
         console.print(
             styled(
                 (
-                    f"{result['retrying']} message(s) could not be delivered yet: waiting for "
-                    f"retry at {result['next_retry_at']}",
+                    ngettext(
+                        "{count} message could not be delivered yet: waiting for retry at {at}",
+                        "{count} messages could not be delivered yet: waiting for retry at {at}",
+                        result["retrying"],
+                    ).format(count=result["retrying"], at=_moment(result["next_retry_at"])),
                     "yellow",
                 ),
-                " (see `alliance-flow reminders outbox --status pending`).",
+                " " + _("(see `alliance-flow reminders outbox --status pending`)."),
             )
         )
     if result["failed"]:
         console.print(
-            styled((f"{result['failed']} message(s) failed for good", "red"), " (see the outbox).")
+            styled(
+                (
+                    ngettext(
+                        "{count} message failed for good",
+                        "{count} messages failed for good",
+                        result["failed"],
+                    ).format(count=result["failed"]),
+                    "red",
+                ),
+                " " + _("(see the outbox)."),
+            )
         )
     if result.get("unreachable"):
-        console.print(
-            f"{result['unreachable']} message(s) have nobody to carry them: those people are "
-            f"named in the coordinators' weekly digest. {NO_CHANNEL_HINT}"
-        )
+        console.print(unreachable_text(result["unreachable"], "nobody to carry them"))
     for slug, error in result["errors"].items():
-        console.print(styled((slug, "red"), f": reminders not decided: {error}"))
+        console.print(
+            styled((slug, "red"), ": " + _("reminders not decided: {error}").format(error=error))
+        )
     if result["errors"] or result["failed"]:
         raise typer.Exit(1)
+
+
+def _moment(value: Any) -> str:
+    if not isinstance(value, datetime):
+        return str(value or "")
+    from babel.dates import format_datetime
+
+    from alliance_flow.i18n import current_language
+
+    return format_datetime(value, format="short", locale=current_language())
+
+
+def unreachable_text(count: int, why: str) -> str:
+    """Who cannot get their reminders, and how to give them a channel."""
+    if why == "cannot be reached":
+        said = ngettext(
+            "{count} message cannot be reached: those people are named in the coordinators' "
+            "weekly digest.",
+            "{count} messages cannot be reached: those people are named in the coordinators' "
+            "weekly digest.",
+            count,
+        )
+    else:
+        said = ngettext(
+            "{count} message has nobody to carry it: those people are named in the "
+            "coordinators' weekly digest.",
+            "{count} messages have nobody to carry them: those people are named in the "
+            "coordinators' weekly digest.",
+            count,
+        )
+    return said.format(count=count) + " " + _(NO_CHANNEL_HINT)
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -208,13 +271,18 @@ def _interrupt(signum: int, frame: object) -> None:
 
 @reminders_app.command("outbox")
 def outbox_command(
-    status: Annotated[str | None, typer.Option(help="pending | sent | failed | cancelled")] = None,
-    limit: Annotated[int, typer.Option(help="At most this many rows, newest first.")] = 100,
+    status: Annotated[
+        str | None, typer.Option(help=N_("Only this status: pending | sent | failed | cancelled."))
+    ] = None,
+    limit: Annotated[int, typer.Option(help=N_("At most this many rows, newest first."))] = 100,
 ) -> None:
     """List the outbox: what was recorded, for whom, and how its delivery went."""
     if status and status not in rm.STATUSES:
         console.print(
-            styled((f"Unknown status '{status}'", "red"), f"; use one of {', '.join(rm.STATUSES)}.")
+            styled(
+                (_("Unknown status '{status}'").format(status=status), "red"),
+                "; " + _("use one of {choices}.").format(choices=", ".join(rm.STATUSES)),
+            )
         )
         raise typer.Exit(1)
     db = database.open_database()
@@ -223,37 +291,64 @@ def outbox_command(
             rows = outbox.list_outbox(session=session, status=status, limit=limit)
     finally:
         db.dispose()
-    table = Table(title="Reminder outbox" + (f" ({status})" if status else ""))
-    for col in ("id", "alliance", "kind", "subject", "due", "to", "status", "tries", "error"):
+    from alliance_flow.web.labels import OUTBOX_STATUSES
+
+    def status_name(code: str) -> str:
+        return _(OUTBOX_STATUSES[code]) if code in OUTBOX_STATUSES else code
+
+    title = _("Reminder outbox")
+    table = Table(title=title + (f" ({status_name(status)})" if status else ""))
+    for col in (
+        _("id"),
+        _("alliance"),
+        _("message"),
+        _("due"),
+        _("to"),
+        _("status"),
+        _("tries"),
+        _("error"),
+    ):
         table.add_column(col, overflow="fold")
     for row, slug in rows:
         table.add_row(
             str(row.id),
             slug,
-            row.kind,
-            row.subject,
+            row.title,
             row.due_on.isoformat(),
             row.recipient,
-            row.status,
+            status_name(row.status),
             str(row.attempts),
-            row.last_error or "",
+            reasons.describe(row.last_error),
         )
-    console.print(table if rows else "The outbox is empty" + (f" for {status}." if status else "."))
+    if rows:
+        console.print(table)
+    elif status:
+        console.print(
+            _("The outbox has no message with the status {status}.").format(
+                status=status_name(status)
+            )
+        )
+    else:
+        console.print(_("The outbox is empty."))
 
 
 @reminders_app.command("channel")
 def channel_command(
-    alliance: Annotated[str, typer.Argument(help="Alliance id or slug.")],
-    audience: Annotated[str, typer.Argument(help="coordinators | members | funders | email")],
+    alliance: Annotated[str, typer.Argument(help=N_("Alliance id or slug."))],
+    audience: Annotated[
+        str, typer.Argument(help=N_("Who: coordinators | members | funders | email"))
+    ],
     apprise_url: Annotated[
-        str, typer.Argument(help="Apprise URL(s); for `email` a mailto URL with {email}.")
+        str, typer.Argument(help=N_("Apprise URL(s); for `email` a mailto URL with {email}."))
     ],
 ) -> None:
     """Point one audience of an alliance at a channel; the URL is shown back redacted."""
     from alliance_flow.services.alliances import get_alliance
 
     if audience not in (*due.AUDIENCES, "email"):
-        console.print(styled((f"Unknown audience '{audience}'", "red"), "."))
+        console.print(
+            styled((_("Unknown audience '{audience}'.").format(audience=audience), "red"))
+        )
         raise typer.Exit(1)
     from alliance_flow.errors import InvalidInput
 
@@ -281,9 +376,9 @@ def local_mailbox() -> Path:
 @reminders_app.command("mailbox")
 def mailbox_command(
     path: Annotated[
-        Path | None, typer.Argument(help="An mbox file; default: the demo's local mailbox.")
+        Path | None, typer.Argument(help=N_("An mbox file; default: the demo's local mailbox."))
     ] = None,
-    last: Annotated[int, typer.Option(help="Show the last N messages in full.")] = 3,
+    last: Annotated[int, typer.Option(help=N_("Show the last N messages in full."))] = 3,
 ) -> None:
     """What arrived in a local mailbox (the `mbox://` channel): every subject, the last in full."""
     import email.policy
@@ -291,15 +386,21 @@ def mailbox_command(
 
     box_path = path or local_mailbox()
     if not box_path.exists():
-        console.print(f"No mailbox at {box_path} yet: nothing was delivered there.")
+        console.print(
+            _("No mailbox at {path} yet: nothing was delivered there.").format(path=box_path)
+        )
         return
     box = mailbox.mbox(str(box_path), factory=None, create=False)
     messages = [
         email.message_from_bytes(box.get_bytes(k), policy=email.policy.default)
         for k in box.iterkeys()
     ]
-    table = Table(title=f"{len(messages)} message(s) in {box_path}")
-    for col in ("to", "subject"):
+    table = Table(
+        title=ngettext(
+            "{count} message in {path}", "{count} messages in {path}", len(messages)
+        ).format(count=len(messages), path=box_path)
+    )
+    for col in (_("to"), _("subject")):
         table.add_column(col, overflow="fold")
     for msg in messages:
         table.add_row(str(msg["To"] or ""), str(msg["Subject"] or ""))

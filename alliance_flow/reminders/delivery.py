@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from alliance_flow.lazy import lazy_module
+from alliance_flow.reminders import reasons
 
 if TYPE_CHECKING:
     import apprise
@@ -412,9 +413,9 @@ class AppriseNotifier:
     ) -> Delivery:
         services, invalid = self.services(target)
         delivered = set(skip)
-        errors = [f"not a valid Apprise URL: {u}" for u in invalid]
+        errors = [f"{reasons.INVALID_URL}: {redact(u)}" for u in invalid]
         if not services and not invalid:
-            return Delivery(False, "no channel", frozenset(delivered))
+            return Delivery(False, reasons.NO_CHANNEL, frozenset(delivered))
         for service in services:
             if service.key in delivered:
                 continue  # this URL accepted the message on an earlier attempt
@@ -460,7 +461,7 @@ def _send_one(service: _Service, *, title: str, body: str, language: str) -> tup
         _sending.language = None
     if ok:
         return True, ""
-    reason = "; ".join(line.split(" - ", 2)[-1] for line in lines[-2:]) or "refused"
+    reason = "; ".join(line.split(" - ", 2)[-1] for line in lines[-2:]) or reasons.REFUSED
     return False, reason
 
 

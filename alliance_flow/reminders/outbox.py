@@ -40,12 +40,14 @@ from alliance_flow.facts import (
     read_facts,
     without_gc,
 )
+from alliance_flow.i18n import _
 from alliance_flow.models import utcnow
 from alliance_flow.reminders import models as rm
+from alliance_flow.reminders import reasons
 from alliance_flow.reminders.config import ReminderSettings, get_reminder_settings
 from alliance_flow.reminders.delivery import Delivery, Notifier, Target, invalid_urls, scrub
 from alliance_flow.reminders.due import AUDIENCES, Due, Moment, due_for, local_today
-from alliance_flow.reminders.messages import render
+from alliance_flow.reminders.messages import recipient_name, render
 from alliance_flow.reminders.snapshot import alliance_data
 from alliance_flow.vocabulary import Stage
 
@@ -161,7 +163,7 @@ def resolve_target(
 
     `members` (id -> (own channel, e-mail)) saves a query per member when a batch has them.
     """
-    what, _, ident = recipient.partition(":")
+    what, _sep, ident = recipient.partition(":")
     if what == "member":
         if members is not None:
             own, email = members.get(int(ident), (None, None))
@@ -359,7 +361,7 @@ def _cancel_moved_meetings(
         session.execute(
             update(rm.OutboxMessage)
             .where(rm.OutboxMessage.id.in_(stale), rm.OutboxMessage.claimed_by.is_(None))
-            .values(status=rm.CANCELLED, last_error="the meeting moved or was cancelled")
+            .values(status=rm.CANCELLED, last_error=reasons.MEETING_MOVED)
             .execution_options(synchronize_session=False)
         )
 
@@ -476,7 +478,7 @@ def plan(
             channels[member_id] = (own, email)
         for facts, dues in decided.values():
             for d in dues:
-                title, _ = render(
+                title, _body = render(
                     d, alliance_name=facts.name, slug=facts.slug, base_url=settings.public_url
                 )
                 target = (
@@ -496,7 +498,7 @@ def plan(
                         facts.slug,
                         d.kind,
                         recipient_label(session, d.recipient, names),
-                        target.redacted() if target else "(no channel)",
+                        target.redacted() if target else _("(no channel)"),
                         title,
                         d.key in recorded,
                         d.reachable,
@@ -511,15 +513,17 @@ def recipient_label(session: Session, recipient: str, names: dict[int, str] | No
 
     `names` (member id -> name) saves a query per member when a batch has them.
     """
-    what, _, ident = recipient.partition(":")
+    what, _sep, ident = recipient.partition(":")
     if what == "member":
         if names is not None:
             name = names.get(int(ident))
         else:
             mb = session.get(m.Member, int(ident))
             name = mb.name if mb else None
-        return f"{name} (member {ident})" if name is not None else recipient
-    return ident
+        if name is None:
+            return recipient
+        return _("{name} (member {id})").format(name=name, id=ident)
+    return recipient_name(recipient)
 
 
 # --- claiming and delivering --------------------------------------------------------------------
@@ -715,7 +719,7 @@ class Dispatcher:
                     .where(_Ob.id.in_(stale), _Ob.status == rm.PENDING, _free(now))
                     .values(
                         status=rm.CANCELLED,
-                        last_error="the meeting moved or was cancelled",
+                        last_error=reasons.MEETING_MOVED,
                         claimed_by=None,
                         claimed_until=None,
                     )
@@ -1151,7 +1155,7 @@ def _settle(
         .values(
             status=rm.FAILED if final else rm.PENDING,
             attempts=tries,
-            last_error=(error or "failed")[:1000],
+            last_error=(error or reasons.FAILED)[:1000],
             delivered_to=accepted,
             next_attempt_at=retry_at,
             claimed_by=None,

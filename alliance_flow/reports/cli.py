@@ -10,8 +10,8 @@ import typer
 from typer.core import TyperGroup
 
 from alliance_flow.errors import AllianceFlowError
+from alliance_flow.i18n import N_, _
 from alliance_flow.lazy import lazy_module
-from alliance_flow.reports import FORMATS
 
 if TYPE_CHECKING:
     from alliance_flow import db as database
@@ -38,22 +38,31 @@ class _AllianceByDefault(TyperGroup):
 report_app = typer.Typer(
     rich_markup_mode=None,  # plain help: Rich's help renderer costs 0.1 s a start
     cls=_AllianceByDefault,
-    help="Funder progress reports: one alliance, or a funder's portfolio (pdf, html, csv, "
-    "xlsx). `report ALLIANCE ...` is short for `report alliance ALLIANCE ...`.",
+    help=N_(
+        "Funder progress reports: one alliance, or a funder's portfolio (pdf, html, csv, "
+        "xlsx). `report ALLIANCE ...` is short for `report alliance ALLIANCE ...`."
+    ),
     no_args_is_help=True,
 )
 
-PERIOD_HELP = (
+PERIOD_HELP = N_(
     "whole (default), since-last (since the last monthly report), quarter (this quarter to "
     "date), last-quarter, 2026-Q1, or 2026-01-01..2026-03-31"
 )
-FormatOpt = Annotated[str, typer.Option("--format", "-f", help=" | ".join(FORMATS))]
-OutOpt = Annotated[Path, typer.Option("--out", "-o", help="File to write", dir_okay=False)]
+FormatOpt = Annotated[
+    str, typer.Option("--format", "-f", help=N_("The format: pdf | html | csv | xlsx."))
+]
+OutOpt = Annotated[Path, typer.Option("--out", "-o", help=N_("File to write."), dir_okay=False)]
 PeriodOpt = Annotated[str, typer.Option("--period", help=PERIOD_HELP)]
-LangOpt = Annotated[str, typer.Option("--lang", help="en | fr")]
+LangOpt = Annotated[
+    str,
+    typer.Option(
+        "--lang", help=N_("The report's language: en | fr | nl | sv (default: the reader's).")
+    ),
+]
 TodayOpt = Annotated[
     str | None,
-    typer.Option("--today", help="The report's date, YYYY-MM-DD (default: today)"),
+    typer.Option("--today", help=N_("The report's date, YYYY-MM-DD (default: today).")),
 ]
 
 
@@ -63,23 +72,30 @@ def _day(text: str | None) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise typer.BadParameter(f"'{text}' is not a date (YYYY-MM-DD)") from None
+        raise typer.BadParameter(
+            _("'{value}' is not a date (YYYY-MM-DD)").format(value=text)
+        ) from None
 
 
 def _fail(message: str) -> Any:
-    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    typer.secho(_("Error: ") + message, fg=typer.colors.RED, err=True)
     raise typer.Exit(1)
 
 
 def _write(out: Path, content: bytes) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(content)
-    typer.echo(f"wrote {out} ({len(content):,} bytes)")
+    from babel.numbers import format_decimal
+
+    from alliance_flow.i18n import current_language
+
+    size = format_decimal(len(content), locale=current_language())
+    typer.echo(_("Wrote {file} ({size} bytes).").format(file=out, size=size))
 
 
 @report_app.command("alliance")
 def alliance_report(
-    alliance: Annotated[str, typer.Argument(help="Alliance slug or id")],
+    alliance: Annotated[str, typer.Argument(help=N_("Alliance id or slug."))],
     fmt: FormatOpt = "pdf",
     out: OutOpt = Path("report.pdf"),
     period: PeriodOpt = "whole",
@@ -107,7 +123,7 @@ def alliance_report(
 
 @report_app.command("portfolio")
 def portfolio_report(
-    funder: Annotated[str, typer.Option("--funder", help="Login of the funder")],
+    funder: Annotated[str, typer.Option("--funder", help=N_("Login of the funder."))],
     fmt: FormatOpt = "pdf",
     out: OutOpt = Path("portfolio.pdf"),
     period: PeriodOpt = "whole",
@@ -121,7 +137,7 @@ def portfolio_report(
         fmt = service.check_format(fmt)
         with db.transaction() as session:
             language = lang or accounts.get_user(session=session, login=funder).language
-            portfolio, _ = service.funder_portfolio(
+            portfolio, _alliances = service.funder_portfolio(
                 session=session, login=funder, period=period, today=day, language=language
             )
         produced = service.produce_portfolio(portfolio, fmt, service.texts(language))

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from alliance_flow import models as m
 from alliance_flow import schemas as s
 from alliance_flow.errors import Conflict, FieldProblem, InvalidInput, NotFound
-from alliance_flow.i18n import _
+from alliance_flow.i18n import N_, _
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ KINDS: dict[str, ItemKind] = {
     for k in (
         ItemKind(
             "organisation",
-            "Organisations (stakeholder table)",
+            N_("Organisations (stakeholder table)"),
             m.Organisation,
             s.OrganisationIn,
             "alliance",
@@ -41,7 +41,7 @@ KINDS: dict[str, ItemKind] = {
         ),
         ItemKind(
             "member",
-            "Members and candidate representatives",
+            N_("Members and candidate representatives"),
             m.Member,
             s.MemberIn,
             "alliance",
@@ -59,7 +59,7 @@ KINDS: dict[str, ItemKind] = {
         ),
         ItemKind(
             "briefing",
-            "Briefing document",
+            N_("Briefing document"),
             m.Briefing,
             s.BriefingIn,
             "single",
@@ -67,7 +67,7 @@ KINDS: dict[str, ItemKind] = {
         ),
         ItemKind(
             "meeting",
-            "Meetings",
+            N_("Meetings"),
             m.Meeting,
             s.MeetingIn,
             "alliance",
@@ -75,7 +75,7 @@ KINDS: dict[str, ItemKind] = {
         ),
         ItemKind(
             "agenda",
-            "Agenda items",
+            N_("Agenda items"),
             m.AgendaItem,
             s.AgendaItemIn,
             "meeting",
@@ -83,7 +83,7 @@ KINDS: dict[str, ItemKind] = {
         ),
         ItemKind(
             "attendance",
-            "Attendance",
+            N_("Attendance"),
             m.Attendance,
             s.AttendanceIn,
             "meeting",
@@ -91,7 +91,7 @@ KINDS: dict[str, ItemKind] = {
         ),
         ItemKind(
             "minutes-action",
-            "Actions agreed in minutes",
+            N_("Actions agreed in minutes"),
             m.MeetingAction,
             s.MeetingActionIn,
             "meeting",
@@ -99,7 +99,7 @@ KINDS: dict[str, ItemKind] = {
         ),
         ItemKind(
             "sector-profile",
-            "Sector profiles",
+            N_("Sector profiles"),
             m.SectorProfile,
             s.SectorProfileIn,
             "alliance",
@@ -107,7 +107,7 @@ KINDS: dict[str, ItemKind] = {
         ),
         ItemKind(
             "research",
-            "Secondary research",
+            N_("Secondary research"),
             m.ResearchSource,
             s.ResearchSourceIn,
             "alliance",
@@ -115,7 +115,7 @@ KINDS: dict[str, ItemKind] = {
         ),
         ItemKind(
             "consultation",
-            "Consultations",
+            N_("Consultations"),
             m.Consultation,
             s.ConsultationIn,
             "alliance",
@@ -123,7 +123,7 @@ KINDS: dict[str, ItemKind] = {
         ),
         ItemKind(
             "gap",
-            "Gaps",
+            N_("Gaps"),
             m.Gap,
             s.GapIn,
             "alliance",
@@ -131,7 +131,7 @@ KINDS: dict[str, ItemKind] = {
         ),
         ItemKind(
             "action",
-            "Action plan",
+            N_("Action plan"),
             m.ActionPlanItem,
             s.ActionPlanItemIn,
             "alliance",
@@ -149,7 +149,7 @@ KINDS: dict[str, ItemKind] = {
         ),
         ItemKind(
             "charter",
-            "Charter versions",
+            N_("Charter versions"),
             m.CharterVersion,
             s.CharterVersionIn,
             "alliance",
@@ -157,7 +157,7 @@ KINDS: dict[str, ItemKind] = {
         ),
         ItemKind(
             "signature",
-            "Charter signatures",
+            N_("Charter signatures"),
             m.CharterSignature,
             s.CharterSignatureIn,
             "charter",
@@ -165,7 +165,7 @@ KINDS: dict[str, ItemKind] = {
         ),
         ItemKind(
             "communication",
-            "Communication plan",
+            N_("Communication plan"),
             m.CommunicationPlanRow,
             s.CommunicationPlanRowIn,
             "alliance",
@@ -173,7 +173,7 @@ KINDS: dict[str, ItemKind] = {
         ),
         ItemKind(
             "publication",
-            "Publications",
+            N_("Publications"),
             m.Publication,
             s.PublicationIn,
             "alliance",
@@ -181,7 +181,7 @@ KINDS: dict[str, ItemKind] = {
         ),
         ItemKind(
             "evaluation",
-            "Evaluations",
+            N_("Evaluations"),
             m.Evaluation,
             s.EvaluationIn,
             "alliance",
@@ -189,7 +189,7 @@ KINDS: dict[str, ItemKind] = {
         ),
         ItemKind(
             "sustainability",
-            "Sustainability plan",
+            N_("Sustainability plan"),
             m.SustainabilityPlan,
             s.SustainabilityPlanIn,
             "single",

@@ -17,6 +17,7 @@ from alliance_flow.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from alliance_flow.i18n import N_, _, use_language
 from alliance_flow.privacy import withdrew
 from alliance_flow.reminders import models as rm
+from alliance_flow.reminders import reasons
 from alliance_flow.reminders.config import ReminderSettings, get_reminder_settings
 from alliance_flow.reminders.due import MEMBERS, audience, member
 from alliance_flow.safety import parse_id
@@ -288,7 +289,7 @@ def cancel_pending(*, session: Session, alliance: m.Alliance, meeting_id: int) -
             .values(
                 status=rm.CANCELLED,
                 subject=f"{subject}~moved#{row_id}"[:120],
-                last_error="the meeting moved or was cancelled",
+                last_error=reasons.MEETING_MOVED,
             )
             .execution_options(synchronize_session=False)
         )

@@ -6,11 +6,13 @@ from typing import Annotated
 
 import typer
 
+from alliance_flow.i18n import N_, _
+
 
 def web(
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    host: Annotated[str, typer.Option(help=N_("Address to listen on."))] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help=N_("Port to listen on."))] = 8000,
+    workers: Annotated[int, typer.Option(help=N_("Worker processes."))] = 1,
 ) -> None:
     """Serve the dashboard (http://HOST:PORT/) and the API (/api/v1, docs at /api/docs).
 
@@ -22,7 +24,11 @@ def web(
     from alliance_flow.settings import get_settings
 
     if get_settings().log_format != "json":
-        typer.echo(f"Dashboard on http://{host}:{port}/ (API docs: /api/docs). Ctrl+C stops it.")
+        typer.echo(
+            _("Dashboard on http://{host}:{port}/ (API docs: /api/docs). Ctrl+C stops it.").format(
+                host=host, port=port
+            )
+        )
     from alliance_flow.web.settings import get_web_settings
 
     proxies = get_web_settings().trusted_proxies.strip()

@@ -31,7 +31,7 @@ from alliance_flow.errors import (
     InvalidInput,
     NotFound,
 )
-from alliance_flow.reminders import outbox
+from alliance_flow.reminders import outbox, reasons
 from alliance_flow.reminders.models import STATUSES
 from alliance_flow.safety import parse_id, safe_url
 from alliance_flow.services import alliances as alliance_service
@@ -526,6 +526,7 @@ def outbox_page(
             {
                 "message": msg,
                 "to": outbox.recipient_label(session, msg.recipient),
+                "error": reasons.describe(msg.last_error),
             }
             for msg, _slug in outbox.list_outbox(
                 session=session, status=wanted, alliance_id=a.id, limit=300
