@@ -108,31 +108,44 @@ class Marked(NullTranslations):
 
 
 @contextmanager
-def marked_french(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """French catalogs (dashboard, gates, reminders, CLI, reports) that mark what they translate."""
+def marked_catalogs(monkeypatch: pytest.MonkeyPatch, language: str = "fr") -> Iterator[None]:
+    """`language`'s catalogs (dashboard, gates, reminders, CLI, reports) marking what they give."""
     from alliance_flow import i18n
     from alliance_flow.reports import i18n as report_i18n
 
     real = i18n.catalog
     real_reports = report_i18n.catalogs()
-    marked = Marked(real("fr"))
+    marked = Marked(real(language))
+
+    def catalog(code: str) -> Any:
+        return marked if code == language else real(code)
+
+    monkeypatch.setattr(i18n, "catalog", catalog)
     monkeypatch.setattr(
-        i18n, "catalog", lambda language: marked if language == "fr" else real(language)
-    )
-    monkeypatch.setattr(
-        report_i18n, "catalogs", lambda: {**real_reports, "fr": Marked(real_reports["fr"])}
+        report_i18n, "catalogs", lambda: {**real_reports, language: Marked(real_reports[language])}
     )
     yield
 
 
-def french_words() -> set[str]:
-    """Month and day names as French dates write them (wide and abbreviated)."""
+def marked_french(monkeypatch: pytest.MonkeyPatch) -> Any:
+    return marked_catalogs(monkeypatch, "fr")
+
+
+def dates_words(language: str = "fr") -> set[str]:
+    """Month and day names as `language` writes dates (wide and abbreviated)."""
     words: set[str] = set()
     for width in ("wide", "abbreviated"):
-        for names in (get_month_names(width, locale="fr"), get_day_names(width, locale="fr")):
+        for names in (
+            get_month_names(width, locale=language),
+            get_day_names(width, locale=language),
+        ):
             for name in names.values():
                 words |= {w.casefold() for w in _WORD.findall(name)}
     return words
+
+
+def french_words() -> set[str]:
+    return dates_words("fr")
 
 
 def codes() -> set[str]:
@@ -208,6 +221,7 @@ def leftovers(text: str, allowed: Iterable[str], values: Iterable[str] = ()) -> 
 
     `values` are users' texts, removed whole; `allowed`, words allowed anywhere.
     """
+    text = re.sub(r"https?://\S+", " ", text)  # a link
     text = without_values(text, values)
     text = re.sub(r"alliance[-_]flow", " ", text)  # the product's name
     text = _CUT_WORD.sub(" ", text)  # a value cut short to fit ('Bègles' as 'Bègl...')

@@ -121,7 +121,8 @@ class AllianceData:
     #: The current stage's gate report is clear (services.stages.gate_report(...).clear).
     ready_to_advance: bool = False
     #: messages the outbox gave up on after N attempts, for the coordinators to see
-    failed_deliveries: tuple[str, ...] = ()
+    #: (title, to whom: a name or `audience:<name>`) of messages that could not be delivered.
+    failed_deliveries: tuple[tuple[str, str], ...] = ()
     stage_entered_on: date | None = None
     #: Audiences with a channel configured (coordinators, members, funders).
     audiences: frozenset[str] = frozenset()
@@ -263,15 +264,13 @@ def _for_every_member(kind: str) -> bool:
     return kind in SHAREABLE or kind.startswith("meeting_")
 
 
-def _unreached(a: AllianceData, dues: list[Due]) -> list[str]:
-    """ "Name (what)" for each person who cannot be reached, for the coordinators' digest."""
+def _unreached(a: AllianceData, dues: list[Due]) -> list[dict[str, Any]]:
+    """Who cannot be reached, and about what (kinds of message), for the coordinators' digest."""
     found: dict[str, set[str]] = {}
     for d in dues:
         if not d.reachable:
-            found.setdefault(str(d.params.get("name", d.recipient)), set()).add(
-                d.kind.removesuffix("_7d").removesuffix("_1d")
-            )
-    return [f"{name} ({', '.join(sorted(kinds))})" for name, kinds in sorted(found.items())]
+            found.setdefault(str(d.params.get("name", d.recipient)), set()).add(d.kind)
+    return [{"name": name, "kinds": sorted(kinds)} for name, kinds in sorted(found.items())]
 
 
 # --- recipients ---------------------------------------------------------------------------------
@@ -508,7 +507,7 @@ def _evaluation(a: AllianceData, moment: Moment, today: date, rules: Rules) -> I
 
 
 def _weekly_digest(
-    a: AllianceData, moment: Moment, today: date, rules: Rules, unreached: list[str]
+    a: AllianceData, moment: Moment, today: date, rules: Rules, unreached: list[dict[str, Any]]
 ) -> Iterator[Due]:
     """One digest a week for the coordinators, on the digest weekday or the first run after:
     what is failing (checks, deliveries), who has not acted, who cannot be reached."""

@@ -12,7 +12,7 @@ from typing import Any
 
 from babel.dates import format_date, format_datetime
 
-from alliance_flow.i18n import _, current_language, ngettext, use_language
+from alliance_flow.i18n import N_, _, current_language, ngettext, use_language
 from alliance_flow.reminders.due import Due
 
 #: kind prefix -> path of the page the message points to (the longest matching prefix wins).
@@ -65,6 +65,16 @@ def _when(starts: str) -> str:
     return format_datetime(moment, "EEEE d MMMM y, HH:mm", locale=current_language())
 
 
+def _zone(name: str) -> str:
+    """A time zone as the reader names it ('heure : France'), not its code ('Europe/Paris')."""
+    from babel.dates import get_timezone_location
+
+    try:
+        return str(get_timezone_location(name, locale=current_language()))
+    except LookupError:
+        return name
+
+
 def _missing(items: list[str], deadline: str) -> list[str]:
     """What "still missing" means, item by item, in words a coordinator acts on."""
     out = []
@@ -99,7 +109,9 @@ Texts = tuple[str, list[str], str]
 
 def _meeting_lines(p: dict[str, Any]) -> list[str]:
     lines = [
-        _("When: {when} ({timezone})").format(when=_when(p["starts"]), timezone=p["timezone"]),
+        _("When: {when} ({timezone})").format(
+            when=_when(p["starts"]), timezone=_zone(p["timezone"])
+        ),
         _("Where: {place}").format(place=p.get("place") or _("place not given yet")),
     ]
     if p.get("agenda"):
@@ -240,7 +252,7 @@ def _digest(p: dict[str, Any]) -> Texts:
         lines.extend(f"- {_day(x['day'])}: {x['title']}" for x in p["meetings"])
     if p.get("unreached"):
         lines.append(_("Cannot be reached (no channel or e-mail), please tell them:"))
-        lines.extend(f"✗ {x}" for x in p["unreached"])
+        lines.extend(f"✗ {_unreached_line(x)}" for x in p["unreached"])
     if p.get("withdrawn"):
         lines.append(
             _("Get no reminders, having withdrawn consent to be contacted: {names}.").format(
@@ -249,10 +261,60 @@ def _digest(p: dict[str, Any]) -> Texts:
         )
     if p.get("failed"):
         lines.append(_("Messages that could not be delivered:"))
-        lines.extend(f"✗ {x}" for x in p["failed"])
+        lines.extend(f"✗ {_failed_line(x)}" for x in p["failed"])
     if len(lines) == 1:
         lines.append(_("Nothing is late and nobody is waiting."))
     return title, lines, _("Follow up on the items above from the alliance's page.")
+
+
+#: Kinds of message (by the prefix of their code) as a coordinator names them.
+KIND_NAMES: dict[str, str] = {
+    "meeting_reminder": N_("meeting reminder"),
+    "meeting_cancelled": N_("cancelled meeting"),
+    "minutes_missing": N_("minutes to write"),
+    "action_due_soon": N_("action due soon"),
+    "action_overdue": N_("overdue action"),
+    "charter_unsigned": N_("charter to sign"),
+    "sustainability_escalation": N_("sustainability plan overdue"),
+    "sustainability": N_("sustainability plan deadline"),
+    "ready_to_advance": N_("ready to advance"),
+    "evaluation_due": N_("evaluation due"),
+    "weekly_digest": N_("weekly digest"),
+    "funder_progress": N_("progress report"),
+}
+
+#: The audiences a message goes to, as the reader names them.
+AUDIENCE_NAMES: dict[str, str] = {
+    "coordinators": N_("The coordinators"),
+    "members": N_("The members"),
+    "funders": N_("The funders"),
+}
+
+
+def kind_name(kind: str) -> str:
+    """A kind of message as the reader names it ('rappel de réunion'), never its code."""
+    found = [k for k in KIND_NAMES if kind.startswith(k)]
+    return _(KIND_NAMES[max(found, key=len)]) if found else kind
+
+
+def recipient_name(who: str) -> str:
+    """A name, or an audience ('audience:coordinators') as the reader names it."""
+    audience = who.removeprefix("audience:")
+    return _(AUDIENCE_NAMES[audience]) if audience in AUDIENCE_NAMES else who
+
+
+def _unreached_line(x: Any) -> str:
+    if isinstance(x, str):  # recorded before kinds were kept apart from names
+        return x
+    kinds = ", ".join(dict.fromkeys(kind_name(k) for k in x["kinds"]))
+    return _("{name} ({what})").format(name=x["name"], what=kinds)
+
+
+def _failed_line(x: Any) -> str:
+    if isinstance(x, str):
+        return x
+    title, who = x
+    return f"{title} → {recipient_name(who)}"
 
 
 def _action_line(x: dict[str, Any]) -> str:

@@ -69,8 +69,7 @@ def alliance_data(
     plan = facts.sustainability
     return AllianceData(
         failed_deliveries=tuple(
-            f"{title} → {names.get(who, who.removeprefix('audience:'))}"
-            for title, who in facts.failed_deliveries
+            (title, names.get(who, who)) for title, who in facts.failed_deliveries
         ),
         id=facts.id,
         slug=facts.slug,

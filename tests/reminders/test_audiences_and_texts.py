@@ -57,7 +57,7 @@ def test_the_digest_lists_failing_checks_who_has_not_signed_and_who_cannot_be_re
     assert "Étape : Planification." in body and "planning" not in body.lower().split("/")[0]
     assert "Charte signée : 1 membre n'a pas signé" in body
     assert "N'ont pas encore signé la charte : Aline." in body
-    assert "Aline (charter_unsigned)" in body
+    assert "Aline (charte à signer)" in body
     # and Aline's own reminder is decided, not dropped, but marked unreachable (not recorded)
     assert [d.reachable for d in dues if d.kind == "charter_unsigned"] == [False]
 
@@ -80,7 +80,7 @@ def test_a_meeting_reminder_says_what_when_where_what_to_do_and_links_the_meetin
     (d,) = [d for d in due_for(a, at("2026-03-13 08:00")) if d.kind == "meeting_reminder_7d"]
     title, body = text(d)
     assert title == "Bordeaux: meeting in 7 days"
-    assert "When: Friday 20 March 2026, 18:00 (Europe/Paris)" in body
+    assert "When: Friday 20 March 2026, 18:00 (France Time)" in body
     assert "Where: Salle des fêtes, Mérignac" in body
     assert "What to do: " in body
     assert f"Open: {BASE}/alliances/bordeaux/meetings/10" in body

@@ -82,7 +82,7 @@ def test_cli_run_outbox_dry_run_and_channel(prefect_harness, sqlite_db, receiver
 
     run = runner.invoke(reminders_app, ["run"])
     assert run.exit_code == 0, run.output
-    assert "Sent 1." in run.output  # the digest to the coordinators' channel
+    assert "Sent: 1." in run.output  # the digest to the coordinators' channel
     assert [r["path"] for r in receiver.received] == ["/coord"]
 
     listed = runner.invoke(reminders_app, ["outbox", "--status", "sent"])
