@@ -58,6 +58,8 @@ def _syntax() -> set[str]:
 _CHECK_CODE = re.compile(
     r"\b(?:scope|launch|analysis|planning|dissemination|sustainability)\.[a-z_]+\b"
 )
+#: A file's path or an environment variable's name.
+_PATH = re.compile(r"(?<!\w)(?:/[\w.-]+)+|\b[A-Z]+(?:_[A-Z]+)+\b")
 #: Commands that list what the operator types: field names, kinds, and the values fields take.
 _LISTS_SYNTAX = {"show", "items", "fields", "outbox"}
 
@@ -69,8 +71,6 @@ def _syntax_removed(args: list[str], text: str) -> str:
 
     text = _CHECK_CODE.sub(" ", text)
     text = re.sub(r"\b\d{4}_[a-z_]+\b", " ", text)  # a migration's revision
-    text = re.sub(r"\b[A-Z]+(?:_[A-Z]+)+\b", " ", text)  # an environment variable
-    text = re.sub(r"(?:/[\w.-]+)+", " ", text)  # a file's path
     text = re.sub(r"\broot\b", " ", text)  # the program's name under CliRunner
     for arg in args:
         text = text.replace(arg, " ")
@@ -173,7 +173,8 @@ def test_every_command_speaks_french_with_no_english_left(
         ):
             outputs.append((args, run("fr", *args)[0]))
         for args, text in outputs:
-            text = without_values(text.replace(database_url, " "), values)
+            text = _PATH.sub(" ", text.replace(database_url, " "))  # files, before the values
+            text = without_values(text, values)
             left = leftovers(_syntax_removed(args, text), allowed)
             if left:
                 found[" ".join(args)] = left
