@@ -288,7 +288,10 @@ def outbox_command(
     db = database.open_database()
     try:
         with db.transaction() as session:
-            rows = outbox.list_outbox(session=session, status=status, limit=limit)
+            rows = [
+                (row, slug, outbox.recipient_label(session, row.recipient))
+                for row, slug in outbox.list_outbox(session=session, status=status, limit=limit)
+            ]
     finally:
         db.dispose()
     from alliance_flow.web.labels import OUTBOX_STATUSES
@@ -309,13 +312,13 @@ def outbox_command(
         _("error"),
     ):
         table.add_column(col, overflow="fold")
-    for row, slug in rows:
+    for row, slug, to in rows:
         table.add_row(
             str(row.id),
             slug,
             row.title,
             row.due_on.isoformat(),
-            row.recipient,
+            to,
             status_name(row.status),
             str(row.attempts),
             reasons.describe(row.last_error),

@@ -83,7 +83,7 @@ def test_e_mail_has_a_plain_text_part_and_an_html_part_in_the_recipients_languag
     html = parsed.get_body(("html",)).get_content()
     # the plain text keeps its lines (it does not collapse into one)
     lines = [line.strip() for line in plain.splitlines() if line.strip()]
-    assert "Quand : vendredi 20 mars 2026, 18:00 (Europe/Paris)" in lines
+    assert "Quand : vendredi 20 mars 2026, 18:00 (heure : France)" in lines
     assert "- 18:00 Welcome" in lines
     assert any(line.startswith("Ouvrir : https://alliances.example.org/") for line in lines)
     # and the HTML part is a small page in French with a real link

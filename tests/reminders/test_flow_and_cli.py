@@ -78,7 +78,7 @@ def test_cli_run_outbox_dry_run_and_channel(prefect_harness, sqlite_db, receiver
 
     dry = runner.invoke(reminders_app, ["run", "--dry-run"])
     assert dry.exit_code == 0, dry.output
-    assert "weekly_digest" in dry.output and "TopSecret42" not in dry.output
+    assert "weekly digest" in dry.output and "TopSecret42" not in dry.output
 
     run = runner.invoke(reminders_app, ["run"])
     assert run.exit_code == 0, run.output
@@ -86,5 +86,6 @@ def test_cli_run_outbox_dry_run_and_channel(prefect_harness, sqlite_db, receiver
     assert [r["path"] for r in receiver.received] == ["/coord"]
 
     listed = runner.invoke(reminders_app, ["outbox", "--status", "sent"])
-    assert listed.exit_code == 0 and "weekly_digest" in listed.output
+    assert listed.exit_code == 0 and "résumé de la semaine" in listed.output  # Bordeaux's language
+    assert "Les coordinateurs" not in listed.output and "The coordinators" in listed.output
     assert runner.invoke(reminders_app, ["outbox", "--status", "nope"]).exit_code == 1
