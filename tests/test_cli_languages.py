@@ -173,7 +173,8 @@ def test_every_command_speaks_french_with_no_english_left(
         ):
             outputs.append((args, run("fr", *args)[0]))
         for args, text in outputs:
-            text = _PATH.sub(" ", text.replace(database_url, " "))  # files, before the values
+            shown_url = database_url.split("@")[-1]  # as `db current` shows it, no password
+            text = _PATH.sub(" ", text.replace(shown_url, " "))  # files, before the values
             text = without_values(text, values)
             left = leftovers(_syntax_removed(args, text), allowed)
             if left:
