@@ -156,10 +156,12 @@ def people_of(session: Session, alliance_ids: Iterable[int]) -> Withholding:
     """Everyone the alliances record as a person, and the phone numbers they hold, together."""
     names: set[str] = set()
     phones: set[str] = set()
+    spare: set[str] = set()
     for found in people_by_alliance(session, alliance_ids).values():
         names |= found.names
         phones |= found.phones
-    return Withholding(frozenset(names), frozenset(phones))
+        spare |= found.spare
+    return Withholding(frozenset(names), frozenset(phones), frozenset(spare))
 
 
 def people_by_alliance(session: Session, alliance_ids: Iterable[int]) -> dict[int, Withholding]:
@@ -181,11 +183,18 @@ def people_by_alliance(session: Session, alliance_ids: Iterable[int]) -> dict[in
         names[aid].update(v for v in (name, granted_by) if v)
         if phone:
             phones[aid].add(phone)
-    for aid, person, phone in session.execute(
+    spare: dict[int, set[str]] = {aid: set() for aid in ids}
+    for aid, organisation, person, phone in session.execute(
         select(
-            m.Organisation.alliance_id, m.Organisation.contact_person, m.Organisation.phone
+            m.Organisation.alliance_id,
+            m.Organisation.name,
+            m.Organisation.contact_person,
+            m.Organisation.phone,
         ).where(m.Organisation.alliance_id.in_(ids))
     ):
+        # an organisation's name is what a funder is told: its words ("CADA de Mérignac")
+        # are not withheld alone because a member is called Mérignac (whole names still are)
+        spare[aid].update(_words(organisation))
         if person:
             names[aid].add(person)
         if phone:
@@ -216,10 +225,16 @@ def people_by_alliance(session: Session, alliance_ids: Iterable[int]) -> dict[in
                 names[aid].add(name)
     return {
         aid: Withholding(
-            frozenset(n.strip() for n in names[aid] if n.strip()), frozenset(phones[aid])
+            frozenset(n.strip() for n in names[aid] if n.strip()),
+            frozenset(phones[aid]),
+            frozenset(spare[aid]),
         )
         for aid in ids
     }
+
+
+def _words(text: str | None) -> set[str]:
+    return {w.strip(".,;:()'\"") for w in (text or "").split()}
 
 
 def for_viewer(session: Session, viewer: Viewer | None) -> Withholding | None:
@@ -231,5 +246,5 @@ def for_viewer(session: Session, viewer: Viewer | None) -> Withholding | None:
     if not hidden:
         return None
     found = people_of(session, hidden)
-    own = frozenset(w.strip(".,;:()'\"") for w in viewer.name.split())
-    return dataclasses.replace(found, names=found.names - {viewer.name}, spare=own)
+    own = frozenset(_words(viewer.name))
+    return dataclasses.replace(found, names=found.names - {viewer.name}, spare=found.spare | own)

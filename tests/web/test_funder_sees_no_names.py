@@ -304,3 +304,20 @@ def test_a_funder_still_reads_their_own_name(world: World) -> None:
     # then their own name is whole; the coordinator's would be withheld
     assert "Demo funder north" in page
     assert "[withheld] funder" not in page
+
+
+def test_words_of_organisation_names_are_not_withheld_alone(world: World) -> None:
+    # given a member called like the town an organisation is named after
+    from alliance_flow.withholding import people_of
+
+    with world.db.transaction() as session:
+        north = alliance_service.get_alliance(session=session, ref="north")
+        session.add(m.Organisation(alliance_id=north.id, name="CADA de Mérignac"))
+        session.add(m.Member(alliance_id=north.id, name="Anna Mérignac"))
+        session.flush()
+        withheld = people_of(session, [north.id])
+    # then the organisation keeps its name; the person, whole or by first name, does not show
+    assert (
+        withheld.text("CADA de Mérignac: Anna Mérignac and Anna called")
+        == "CADA de Mérignac: [withheld] and [withheld] called"
+    )
