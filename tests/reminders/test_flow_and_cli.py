@@ -89,3 +89,31 @@ def test_cli_run_outbox_dry_run_and_channel(prefect_harness, sqlite_db, receiver
     assert listed.exit_code == 0 and "résumé de la semaine" in listed.output  # Bordeaux's language
     assert "Les coordinateurs" not in listed.output and "The coordinators" in listed.output
     assert runner.invoke(reminders_app, ["outbox", "--status", "nope"]).exit_code == 1
+
+
+def test_a_sweep_on_a_server_reads_its_result_even_under_a_running_event_loop(
+    prefect_harness, sqlite_db, receiver, monkeypatch
+):
+    import asyncio
+
+    from prefect.settings import PREFECT_API_URL
+
+    from alliance_flow.reminders.cli import run_sweep
+
+    # given a Prefect server (the test harness's) the CLI is pointed at
+    monkeypatch.setenv("PREFECT_API_URL", str(PREFECT_API_URL.value()))
+    aid = make_alliance(sqlite_db, tz="UTC")
+    add_member(sqlite_db, aid, "Ann", channel=receiver.url("ann"), language="en")
+    add_meeting(sqlite_db, aid, soon(), tz="UTC")
+    said: list[str] = []
+
+    # when the sweep runs from code that has an event loop running (where Prefect's
+    # State.result would hand back a coroutine unless asked for the value)
+    async def from_inside_a_loop() -> dict:
+        return run_sweep(today=None, database_url=sqlite_db.url, echo=said.append)
+
+    result = asyncio.run(from_inside_a_loop())
+    # then it ran as a flow run on that server and its figures come back as they are
+    assert any("flow run on the Prefect server" in line for line in said), said
+    assert result["sent"] == 1 and result["recorded"] == 1, result
+    assert receiver.titles() == ["Bordeaux: meeting in 7 days"]
