@@ -29,7 +29,8 @@ class ReminderSettings(BaseSettings):
     backoff_max_seconds: float = 6 * 3600.0
     #: How long a sweep owns a message it claimed to send it (it claims each one as it sends
     #: it): a sweep that died leaves the messages in its hands to the next sweep after this long.
-    #: Keep it above one message's longest delivery (timeout_seconds for each URL of a channel).
+    #: A message to a channel of several URLs is held this long for each of them; keep it above
+    #: one URL's longest delivery (its connect and read timeouts, timeout_seconds each).
     lease_seconds: float = 60.0
     batch_size: int = 200
     #: How many messages are sent at once (each to its own channel).

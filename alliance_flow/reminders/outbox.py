@@ -45,7 +45,14 @@ from alliance_flow.models import utcnow
 from alliance_flow.reminders import models as rm
 from alliance_flow.reminders import reasons
 from alliance_flow.reminders.config import ReminderSettings, get_reminder_settings
-from alliance_flow.reminders.delivery import Delivery, Notifier, Target, invalid_urls, scrub
+from alliance_flow.reminders.delivery import (
+    Delivery,
+    Notifier,
+    Target,
+    invalid_urls,
+    scrub,
+    split_urls,
+)
 from alliance_flow.reminders.due import AUDIENCES, Due, Moment, due_for, local_today
 from alliance_flow.reminders.messages import recipient_name, render
 from alliance_flow.reminders.snapshot import alliance_data
@@ -730,15 +737,16 @@ class Dispatcher:
                     f"cancelled message {i}: its meeting moved or was cancelled"
                     for i in sorted(cancelled)
                 )
+            # One lease covers the longest delivery of the message in hand: its channel's URLs
+            # one after the other (most channels have one; one UPDATE per lease length).
+            by_lease: dict[float, list[int]] = {}
+            for job in candidates:
+                if job.msg_id not in stale:
+                    by_lease.setdefault(self._lease_of(job), []).append(job.msg_id)
             fresh = {
                 msg_id: (attempts, delivered_to)
-                for msg_id, attempts, delivered_to in _take(
-                    session,
-                    [j.msg_id for j in candidates if j.msg_id not in stale],
-                    self.worker,
-                    now,
-                    self.settings.lease_seconds,
-                )
+                for seconds, ids in by_lease.items()
+                for msg_id, attempts, delivered_to in _take(session, ids, self.worker, now, seconds)
             }
             for job in candidates:
                 if job.msg_id in fresh:  # the other candidates went to another sweep
@@ -752,6 +760,10 @@ class Dispatcher:
                     )
         self.report.claimed += len(out)
         return out
+
+    def _lease_of(self, job: Job) -> float:
+        urls = split_urls(job.target.urls) if job.target and job.target.urls else []
+        return self.settings.lease_seconds * max(1, len(urls))
 
     def _refill(self, session: Session, now: datetime, lines: list[str]) -> bool:
         """Read the next batch of due messages (one SELECT) and resolve where each goes."""

@@ -357,3 +357,29 @@ def test_a_message_held_by_another_sweeps_live_lease_is_left_alone_until_it_runs
     )
     assert "another sweep had taken the message over" in line
     assert statuses(db) == {"sent": 1}
+
+
+def test_the_message_in_hand_is_held_one_lease_per_url_of_its_channel(db, settings, receiver):
+    # given a member reached on a channel of two URLs
+    aid = make_alliance(db)
+    add_member(db, aid, "Ann", channel=f"{receiver.url('a')} {receiver.url('b')}")
+    add_meeting(db, aid, "2026-03-20 18:00")
+    record_due(db=db, moment=DAY, settings=settings, now=NOW)
+    held_until: list[datetime] = []
+
+    class Peek:
+        def send(self, **kw: object) -> Delivery:
+            with db.transaction() as s:
+                (until,) = s.scalars(
+                    select(rm.OutboxMessage.claimed_until).where(
+                        rm.OutboxMessage.claimed_by.is_not(None)
+                    )
+                ).all()
+            held_until.append(until if until.tzinfo else until.replace(tzinfo=UTC))
+            return Delivery(True)
+
+    # when a sweep sends it
+    deliver_pending(db=db, notifier=Peek(), now=NOW, settings=settings)
+    # then while in hand it was held long enough for both URLs to time out one after the other
+    assert held_until == [NOW + timedelta(seconds=2 * settings.lease_seconds)]
+    assert statuses(db) == {"sent": 1}
