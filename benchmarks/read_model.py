@@ -37,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import event, select
 
 from alliance_flow import models as m
+from alliance_flow.backup import backup
 from alliance_flow.db import Database
 from alliance_flow.reminders import outbox
 from alliance_flow.reminders.config import ReminderSettings
@@ -126,7 +127,7 @@ def sweep(url: str, db: Database) -> dict[str, Any]:
     if url.startswith("sqlite:///"):
         source = url.removeprefix("sqlite:///")
         target = source + ".sweep"
-        shutil.copyfile(source, target)
+        backup(url, Path(target))  # SQLite's own copy: commits still in the -wal file included
         copy_db = Database(f"sqlite:///{target}")
     counter = Counter(copy_db)
     report, wall, cpu = timed(
