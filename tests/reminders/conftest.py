@@ -92,7 +92,12 @@ def receiver() -> Iterator[HttpReceiver]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", rec.port), Handler)
+    class Server(ThreadingHTTPServer):
+        # A real endpoint's backlog, not socketserver's 5: two sweeps of 16 senders each connect
+        # at once, and this server shares the test process's interpreter lock with them.
+        request_queue_size = 128
+
+    server = Server(("127.0.0.1", rec.port), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield rec

@@ -200,8 +200,13 @@ def test_two_sweeps_at_once_send_nothing_twice(db, settings, receiver):
     for t in threads:
         t.join(60)
     assert not errors
+    with db.transaction() as s:
+        unsent = [
+            (r.recipient, r.status, r.attempts, r.last_error)
+            for r in s.scalars(select(rm.OutboxMessage).where(rm.OutboxMessage.status != "sent"))
+        ]
     paths = Counter(r["path"] for r in receiver.received)
-    assert len(paths) == 20 and set(paths.values()) == {1}
+    assert len(paths) == 20 and set(paths.values()) == {1}, unsent
     assert count(db) == 20 and statuses(db) == {"sent": 20}
 
 
