@@ -165,18 +165,27 @@ def roles_by_alliance(*, session: Session, alliance_id: int) -> list[tuple[User,
 def funder_candidates(*, session: Session, alliance_id: int) -> list[tuple[User, bool]]:
     """Accounts a coordinator may name as funders of the alliance, and whether each is one.
 
-    Administrators and accounts with another role on the alliance are not offered: making
-    someone a funder would take their other role away.
+    Only funders' accounts (a funder somewhere, or no role yet) are offered: a coordinator must
+    not see who coordinates or belongs to other alliances, and administrators and accounts with
+    another role here would lose it by becoming funders.
     """
-    roles = {u.id: r for u, r in roles_by_alliance(session=session, alliance_id=alliance_id)}
-    users = session.scalars(
-        select(User).where(User.active.is_(True), User.is_admin.is_(False)).order_by(User.name)
+    other_roles = select(UserAllianceRole.user_id).where(
+        UserAllianceRole.role != AllianceRole.FUNDER
     )
-    return [
-        (u, roles.get(u.id) == AllianceRole.FUNDER)
-        for u in users
-        if roles.get(u.id) in (None, AllianceRole.FUNDER)
-    ]
+    funds_here = set(
+        session.scalars(
+            select(UserAllianceRole.user_id).where(
+                UserAllianceRole.alliance_id == alliance_id,
+                UserAllianceRole.role == AllianceRole.FUNDER,
+            )
+        )
+    )
+    users = session.scalars(
+        select(User)
+        .where(User.active.is_(True), User.is_admin.is_(False), User.id.not_in(other_roles))
+        .order_by(User.name)
+    )
+    return [(u, u.id in funds_here) for u in users]
 
 
 def set_funders(*, session: Session, alliance_id: int, logins: list[str]) -> None:

@@ -179,6 +179,21 @@ def test_funders_are_named_and_removed_but_never_other_roles(
     assert roles["member"] == "member"
 
 
+def test_the_funders_list_shows_no_account_of_another_alliance(
+    client: TestClient, world: World
+) -> None:
+    """A coordinator chooses funders among funders' accounts, never sees who runs another."""
+    csrf = login(client, "coordinator")
+    page = client.get("/alliances/north/edit").text
+    assert 'value="funder"' in page
+    assert "outsider" not in page.lower()  # coordinates south
+    answer = client.post(
+        "/alliances/north/edit", data={**GOOD, "funders": ["outsider"], "csrf_token": csrf}
+    )
+    assert answer.status_code == 422
+    assert _funders(world) != {"outsider"}
+
+
 # --- stage workspaces and fix links -------------------------------------------------------------
 
 
