@@ -552,6 +552,10 @@ def test_deciding_to_close_closes_the_alliance(client: TestClient, world: World)
     assert len(events) == 1 and events[0].kind == "advanced"
     page = client.get("/alliances/north/sustainability")
     assert "The alliance is closed." in page.text and "Record the decision" not in page.text
+    # its portfolio card says closed, not "0 of 0 checks passed" or a deadline to meet
+    card = client.get("/").text.split('href="/alliances/north">North</a></h2>')[1]
+    card = card.split('<li class="af-card')[0]
+    assert "closed" in card and "Checks passed" not in card and "Overdue actions" not in card
 
 
 def test_renewing_sets_a_new_end_and_keeps_the_reason_in_the_history(
