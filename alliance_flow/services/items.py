@@ -259,8 +259,17 @@ def get_item(*, session: Session, alliance: m.Alliance, kind: str, item_id: int 
         if row is not None and _alliance_of(session, row) != alliance.id:
             row = None
     if row is None:
-        what = k.label.lower() if k.parent == "single" else f"{kind} with id {item_id}"
-        raise NotFound(f"{what} not found in alliance '{alliance.slug}'")
+        if k.parent == "single":
+            raise NotFound(
+                _("{what}: nothing recorded yet in '{slug}'").format(
+                    what=_(k.label), slug=alliance.slug
+                )
+            )
+        raise NotFound(
+            _("Nothing numbered {id} of this kind in the alliance '{slug}'.").format(
+                id=item_id, slug=alliance.slug
+            )
+        )
     return row
 
 

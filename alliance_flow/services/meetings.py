@@ -81,7 +81,9 @@ def subject_of(meeting: m.Meeting) -> str:
 def get_meeting(*, session: Session, alliance: m.Alliance, meeting_id: int) -> m.Meeting:
     row = session.get(m.Meeting, meeting_id)
     if row is None or row.alliance_id != alliance.id:
-        raise NotFound(f"no meeting {meeting_id} in '{alliance.slug}'")
+        raise NotFound(
+            _("No meeting {id} in the alliance '{slug}'.").format(id=meeting_id, slug=alliance.slug)
+        )
     return row
 
 
