@@ -31,6 +31,16 @@ from alliance_flow.settings import get_settings
 class Purpose:
     EVALUATION_REPORT = "evaluation_report"
     SIGNED_PLAN = "signed_plan"
+    #: the regional action plan as the members signed it (stage 4)
+    SIGNED_ACTION_PLAN = "signed_action_plan"
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file as the browser sent it (nothing checked yet)."""
+
+    filename: str
+    content: bytes
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from alliance_flow.accounts.membership import current_charter
 from alliance_flow.errors import Conflict, FieldProblem, InvalidInput
 from alliance_flow.i18n import N_, _
 from alliance_flow.services import alliances as alliance_service
+from alliance_flow.services import documents
 from alliance_flow.services import items as item_service
 from alliance_flow.vocabulary import ActionStatus, PublicationKind
 
@@ -248,9 +249,16 @@ PUBLISHABLE = (PublicationKind.RESEARCH, PublicationKind.ACTION_PLAN)
 
 
 def publish(
-    *, session: Session, alliance: m.Alliance, publication_in: dict[str, Any], today: date
+    *,
+    session: Session,
+    alliance: m.Alliance,
+    publication_in: dict[str, Any],
+    today: date,
+    signed: documents.Upload | None = None,
+    by: str = "",
 ) -> m.Publication:
-    """Record that the research or the (signed) regional action plan was published."""
+    """Record that the research or the (signed) regional action plan was published; the plan's
+    signed copy may come with it as a file (it replaces an earlier one)."""
     kind = publication_in.get("kind")
     if kind not in PUBLISHABLE:
         raise InvalidInput(
@@ -276,6 +284,20 @@ def publish(
         ]
         if not live:
             raise Conflict(_("the action plan has no action yet: add the actions first"))
+    if signed is not None:
+        if kind != PublicationKind.ACTION_PLAN:
+            raise InvalidInput(
+                [FieldProblem("signed", _("a signed copy goes with the signed action plan only"))]
+            )
+        documents.store(
+            session=session,
+            alliance=alliance,
+            purpose=documents.Purpose.SIGNED_ACTION_PLAN,
+            field="signed",
+            filename=signed.filename,
+            content=signed.content,
+            by=by,
+        )
     return row
 
 

@@ -106,12 +106,7 @@ def evaluations(*, session: Session, alliance: m.Alliance) -> list[m.Evaluation]
     )
 
 
-@dataclass(frozen=True)
-class Upload:
-    """A file as the browser sent it (nothing checked yet)."""
-
-    filename: str
-    content: bytes
+Upload = documents.Upload  # a file as the browser sent it
 
 
 def save_evaluation(

@@ -20,7 +20,9 @@ UPLOAD_PATHS = ("/organisations/import",)
 MAX_UPLOAD_BODY_BYTES = MAX_UPLOAD_BYTES + 100_000
 #: Forms that carry a file people bring (an evaluator's report, a signed plan): up to the
 #: document limit (ALLIANCE_FLOW_DOCUMENT_MAX_BYTES) plus the form, for the same reason.
-DOCUMENT_PATHS = re.compile(r"^/alliances/[^/]+/(evaluations(/\d+)?|sustainability/plan)$")
+DOCUMENT_PATHS = re.compile(
+    r"^/alliances/[^/]+/(evaluations(/\d+)?|sustainability/plan|planning/publications)$"
+)
 
 
 def _document_limit() -> int:

@@ -17,8 +17,8 @@ from alliance_flow.accounts import membership
 from alliance_flow.accounts.policy import Permission
 from alliance_flow.errors import FieldProblem
 from alliance_flow.models import Alliance
+from alliance_flow.services import documents, planning
 from alliance_flow.services import items as item_service
-from alliance_flow.services import planning
 from alliance_flow.vocabulary import ActionStatus, PublicationKind
 from alliance_flow.web.deps import (
     DbDep,
@@ -33,6 +33,7 @@ from alliance_flow.web.deps import (
 from alliance_flow.web.forms import FormState, parse_dates, save_form
 from alliance_flow.web.i18n import N_
 from alliance_flow.web.pages import FormData, form_version, render
+from alliance_flow.web.uploads import Uploads, read_upload
 
 router = APIRouter(include_in_schema=False)
 
@@ -84,11 +85,18 @@ def _planning_page(
         published = planning.publications(session=session, alliance=a)
         overview = planning.charter_overview(session=session, alliance=a, today=today)
         may_manage = viewer.may(Permission.MANAGE, a.id)
+        signed = documents.infos(
+            session=session, alliance=a, purpose=documents.Purpose.SIGNED_ACTION_PLAN
+        ).get(None)
     return render(
         request,
         "planning.html",
         page,
         status=status,
+        signed=signed,
+        accept=documents.accept_attribute(),
+        accepted=documents.accepted_types(),
+        max_size=documents.human_size(documents.max_bytes()),
         alliance=a,
         plan=plan,
         published=published,
@@ -143,14 +151,28 @@ def save_vision(
 
 @router.post("/alliances/{ref}/planning/publications")
 def publish(
-    request: Request, ref: str, page: SignedInPage, db: DbDep, today: TodayDep, form: FormData
+    request: Request,
+    ref: str,
+    page: SignedInPage,
+    db: DbDep,
+    today: TodayDep,
+    form: FormData,
+    uploads: Uploads,
 ) -> Response:
     data, problems = parse_dates(form, ("published_on",))
     fields = ("kind", "title", "url", "published_on")
     values = {k: str(data.get(k, "")).strip() for k in fields if str(data.get(k, "")).strip()}
+    by = viewer_of(page).author
 
     def write(session: Session, a: Alliance) -> str:
-        planning.publish(session=session, alliance=a, publication_in=values, today=today)
+        planning.publish(
+            session=session,
+            alliance=a,
+            publication_in=values,
+            today=today,
+            signed=read_upload(uploads, "signed"),
+            by=by,
+        )
         return f"/alliances/{a.slug}/planning#publish"
 
     return save_form(

@@ -9,10 +9,10 @@ but not the evaluations or the files, which may hold what members said in interv
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
@@ -37,6 +37,7 @@ from alliance_flow.web.deps import (
 from alliance_flow.web.forms import FormState, parse_date, parse_dates, save_form
 from alliance_flow.web.i18n import N_
 from alliance_flow.web.pages import FormData, check_titles, render
+from alliance_flow.web.uploads import Uploads, read_upload
 
 router = APIRouter(include_in_schema=False)
 
@@ -68,28 +69,6 @@ def _cannot_close(exc: GateBlocked, tr: Any) -> Conflict:
             "stage page, then decide again."
         ).format(checks=failing)
     )
-
-
-async def _uploads(request: Request) -> dict[str, UploadFile]:
-    """The files of a form (multipart); an empty file field sends no file."""
-    form = await request.form()
-    return {
-        key: value
-        for key, value in form.multi_items()
-        if isinstance(value, UploadFile) and (value.filename or value.size)
-    }
-
-
-Uploads = Annotated[dict[str, UploadFile], Depends(_uploads)]
-
-
-def _read(uploads: dict[str, UploadFile], name: str) -> service.Upload | None:
-    """The file sent as `name`, read up to one byte over the limit (enough to refuse it)."""
-    found = uploads.get(name)
-    if found is None:
-        return None
-    content = found.file.read(documents.max_bytes() + 1)
-    return service.Upload(found.filename or "", content)
 
 
 # --- evaluations -------------------------------------------------------------------------------
@@ -196,7 +175,7 @@ def _save_evaluation(
             today=today,
             by=by,
             evaluation_id=evaluation_id,
-            report=_read(uploads, "report"),
+            report=read_upload(uploads, "report"),
             remove_report=form.get("remove_report") == "on",
         )
         return f"/alliances/{a.slug}/evaluations#evaluation-{row.id}"
@@ -397,7 +376,7 @@ def save_plan(
             plan_in=data,
             today=today,
             by=by,
-            signed=_read(uploads, "signed"),
+            signed=read_upload(uploads, "signed"),
         )
         return f"/alliances/{a.slug}/sustainability#plan"
 

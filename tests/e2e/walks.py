@@ -358,8 +358,20 @@ def walk_analysis_and_planning(w: Walk) -> None:
         _open(page, "#record-publication")
         page.check(f"#publish input[name=kind][value={kind}]")
         page.fill("#publish-title", title)
+        if kind == "action_plan":  # the members' signed copy comes with it
+            page.set_input_files(
+                "#publish-signed",
+                files=[
+                    {
+                        "name": "Plan signé.pdf",
+                        "mimeType": "application/pdf",
+                        "buffer": b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
+                    }
+                ],
+            )
         page.click("#publish form button[type=submit]")
         expect(page.locator("#publish")).to_contain_text(title)
+    expect(page.locator("#signed-copy a")).to_have_text("Plan signé.pdf")
     shot(page, "planning")
     advance(w, "dissemination")
     shot(page, "advanced-to-dissemination")

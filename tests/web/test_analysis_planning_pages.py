@@ -330,6 +330,42 @@ def test_publications_of_research_and_plan(client: TestClient, world: World) -> 
     assert "Plan régional signé" in client.get("/alliances/north/planning").text
 
 
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_the_signed_action_plan_comes_with_its_signed_copy(
+    client: TestClient, world: World
+) -> None:
+    """The plan's publication carries the signed file; it is checked like every file people
+    bring, and only ever goes with the action plan."""
+    csrf = login(client, "coordinator")
+    form = {"title": "Plan régional signé", "published_on": "01/03/2026", "csrf_token": csrf}
+
+    def publish(kind: str, name: str, content: bytes) -> Any:
+        return client.post(
+            "/alliances/north/planning/publications",
+            data={**form, "kind": kind},
+            files={"signed": (name, content, "application/pdf")},
+            follow_redirects=False,
+        )
+
+    research = publish("research", "plan.pdf", PDF)
+    assert research.status_code == 422 and 'id="publish-signed-error"' in research.text
+    disguised = publish("action_plan", "plan.pdf", b"<html><script>alert(1)</script></html>")
+    assert disguised.status_code == 422 and 'id="publish-signed-error"' in disguised.text
+    assert 'value="Plan régional signé"' in disguised.text  # what was typed is kept
+    assert _rows(world, m.Publication) == [] and _rows(world, m.Document) == []
+
+    assert publish("action_plan", "Plan signé.pdf", PDF).status_code == 303
+    (doc,) = _rows(world, m.Document)
+    assert (doc.purpose, doc.filename, doc.content) == ("signed_action_plan", "Plan signé.pdf", PDF)
+    page = client.get("/alliances/north/planning").text
+    assert f'href="/alliances/north/documents/{doc.id}"' in page
+    got = client.get(f"/alliances/north/documents/{doc.id}")
+    assert got.status_code == 200 and got.content == PDF
+    assert got.headers["content-disposition"].startswith("attachment")
+
+
 # --- the action plan ------------------------------------------------------------------------------
 
 
