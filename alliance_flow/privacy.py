@@ -21,7 +21,7 @@ from alliance_flow import models as m
 from alliance_flow.accounts.models import User, UserAllianceRole
 from alliance_flow.audit import erasing
 from alliance_flow.errors import FieldProblem, InvalidInput
-from alliance_flow.i18n import N_
+from alliance_flow.i18n import N_, _
 from alliance_flow.plain import plain
 from alliance_flow.safety import csv_writer
 
@@ -78,7 +78,7 @@ def set_consents(
     """Record what the member agrees to now; purposes not given keep their answer."""
     unknown = [p for p in granted if p not in PURPOSES]
     if unknown:
-        raise InvalidInput([FieldProblem(p, "unknown purpose") for p in unknown])
+        raise InvalidInput([FieldProblem(p, _("unknown purpose")) for p in unknown])
     when = now or datetime.now(UTC)
     for purpose, value in granted.items():
         row = session.get(m.MemberConsent, (member.id, purpose))

@@ -248,7 +248,9 @@ def update_own_action(
     member = _own_member(session, viewer, alliance)
     allowed = OWN_FIELDS.get(kind)
     if allowed is None:
-        raise InvalidInput([FieldProblem("kind", "use one of: " + ", ".join(OWN_FIELDS))])
+        raise InvalidInput(
+            [FieldProblem("kind", _("use one of: {choices}").format(choices=", ".join(OWN_FIELDS)))]
+        )
     problems = [
         FieldProblem(f, _("you may change only: {fields}").format(fields=", ".join(allowed)))
         for f in changes

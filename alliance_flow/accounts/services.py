@@ -110,7 +110,7 @@ def list_users(*, session: Session) -> list[User]:
 def set_password(*, session: Session, login: str, password: str) -> User:
     user = get_user(session=session, login=login)
     if len(password) < 10:
-        raise InvalidInput([FieldProblem("password", "at least 10 characters")])
+        raise InvalidInput([FieldProblem("password", _("at least 10 characters"))])
     user.password_hash = hash_password(password)
     session.execute(delete(WebSession).where(WebSession.user_id == user.id))
     return user
@@ -119,7 +119,14 @@ def set_password(*, session: Session, login: str, password: str) -> User:
 def set_language(*, session: Session, user_id: int, language: str | None) -> None:
     if language is not None and language not in LANGUAGES:
         raise InvalidInput(
-            [FieldProblem("language", "use one of: " + ", ".join(LANGUAGES) + " or empty")]
+            [
+                FieldProblem(
+                    "language",
+                    _("use one of: {choices}, or leave it empty").format(
+                        choices=", ".join(LANGUAGES)
+                    ),
+                )
+            ]
         )
     user = session.get(User, user_id)
     if user is None:
@@ -131,7 +138,14 @@ def grant_role(*, session: Session, login: str, alliance_ref: str | int, role: s
     """Give a user a role on an alliance, replacing any role they had there."""
     if role not in set(AllianceRole):
         raise InvalidInput(
-            [FieldProblem("role", "use one of: " + ", ".join(r.value for r in AllianceRole))]
+            [
+                FieldProblem(
+                    "role",
+                    _("use one of: {choices}").format(
+                        choices=", ".join(r.value for r in AllianceRole)
+                    ),
+                )
+            ]
         )
     user = get_user(session=session, login=login)
     alliance = alliance_service.get_alliance(session=session, ref=alliance_ref)

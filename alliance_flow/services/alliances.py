@@ -111,8 +111,10 @@ def update_alliance(*, session: Session, ref: str | int, changes: dict[str, Any]
     alliance = get_alliance(session=session, ref=ref)
     unknown = [k for k in changes if k not in editable()]
     if unknown:
-        hint = " (the stage changes only with advance or back)" if "stage" in unknown else ""
-        raise InvalidInput([FieldProblem(k, "unknown field" + hint) for k in unknown])
+        said = _("unknown field")
+        if "stage" in unknown:
+            said = _("unknown field (the stage changes only with advance or back)")
+        raise InvalidInput([FieldProblem(k, said) for k in unknown])
     current = {k: getattr(alliance, k) for k in editable()}
     from alliance_flow.schemas import AllianceIn, validate
 

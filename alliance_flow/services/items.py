@@ -213,7 +213,14 @@ def kind_of(name: str) -> ItemKind:
         return KINDS[name]
     except KeyError:
         raise InvalidInput(
-            [FieldProblem("kind", f"unknown kind '{name}'; use one of: " + ", ".join(KINDS))]
+            [
+                FieldProblem(
+                    "kind",
+                    _("unknown kind '{name}'; use one of: {kinds}").format(
+                        name=name, kinds=", ".join(KINDS)
+                    ),
+                )
+            ]
         ) from None
 
 
@@ -430,7 +437,7 @@ def edit_item(
         raise Conflict(changed_by_someone_else())
     unknown = [f for f in changes if f not in k.schema.model_fields]
     if unknown:
-        raise InvalidInput([FieldProblem(f, "unknown field") for f in unknown])
+        raise InvalidInput([FieldProblem(f, _("unknown field")) for f in unknown])
     current = _row_to_input(k, row)
     before = (row.starts_at, row.timezone, row.place, row.status) if k.model is m.Meeting else None
     if k.model is m.Organisation:

@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from alliance_flow.accounts.errors import AccessError, TooManyAttempts, Unauthenticated
 from alliance_flow.errors import AllianceFlowError, ErrorCode, GateBlocked, InvalidInput
+from alliance_flow.i18n import _
 
 STATUS: dict[str, int] = {
     ErrorCode.NOT_FOUND: 404,
@@ -79,9 +80,9 @@ def install(app: FastAPI) -> None:
             if not field and ": " in message:
                 field, message = message.split(": ", 1)
             if err.get("type") == "extra_forbidden":
-                message = "unknown field"
+                message = _("unknown field")
             elif err.get("type") == "missing":
-                message = "required"
+                message = _("required")
             problems.append({"field": field or "input", "problem": message})
         body = {
             "error": {

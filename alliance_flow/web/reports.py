@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from alliance_flow.accounts.policy import Permission
 from alliance_flow.errors import FieldProblem, InvalidInput
-from alliance_flow.i18n import LANGUAGES
+from alliance_flow.i18n import LANGUAGES, _
 from alliance_flow.reports import labels as L
 from alliance_flow.reports import render, service
 from alliance_flow.reports.i18n import Texts
@@ -33,7 +33,7 @@ def _as_of(end: date | None, today: date) -> date:
     if end is None:
         return today
     if end > today:
-        raise InvalidInput([FieldProblem("end", "a report cannot be made for a future day")])
+        raise InvalidInput([FieldProblem("end", _("a report cannot be made for a future day"))])
     return end
 
 
