@@ -43,7 +43,7 @@ def test_alliance_report_to_csv(env: Database, tmp_path: Path) -> None:
         ],
     )
     assert result.exit_code == 0, result.output
-    assert f"wrote {out}" in result.output
+    assert f"Wrote {out}" in result.output
     values = {r[0]: r[2] for r in csv.reader(io.StringIO(out.read_text("utf-8-sig")))}
     assert (values["period_start"], values["period_end"]) == ("2026-01-01", "2026-03-02")
     assert values["members_joined_in_period"] == "1"
