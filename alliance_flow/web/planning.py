@@ -6,6 +6,7 @@ both open for every member, and show each member what is theirs to do."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from babel.numbers import format_currency
@@ -483,6 +484,29 @@ def charter_page(
     return _charter_page(request, page, db, today, ref, notice=notice)
 
 
+def _save_charter_text(
+    request: Request,
+    page: SignedInPage,
+    db: DbDep,
+    today: TodayDep,
+    ref: str,
+    form: FormData,
+    write: Callable[[Session, Alliance], str],
+) -> Response:
+    """The charter text's three buttons (draft, discard, publish) share one form and one refusal."""
+    return save_form(
+        db=db,
+        page=page,
+        ref=ref,
+        form=form,
+        prefix="write-",
+        write=write,
+        refused=lambda status, state: _charter_page(
+            request, page, db, today, ref, status=status, write_form=state
+        ),
+    )
+
+
 @router.post("/alliances/{ref}/charter/draft")
 def save_charter_draft(
     request: Request, ref: str, page: SignedInPage, db: DbDep, today: TodayDep, form: FormData
@@ -499,17 +523,7 @@ def save_charter_draft(
         )
         return f"/alliances/{a.slug}/charter?saved=draft-saved#write"
 
-    return save_form(
-        db=db,
-        page=page,
-        ref=ref,
-        form=form,
-        prefix="write-",
-        write=write,
-        refused=lambda status, state: _charter_page(
-            request, page, db, today, ref, status=status, write_form=state
-        ),
-    )
+    return _save_charter_text(request, page, db, today, ref, form, write)
 
 
 @router.post("/alliances/{ref}/charter/draft/discard")
@@ -520,17 +534,7 @@ def discard_charter_draft(
         planning.discard_charter_draft(session=session, alliance=a)
         return f"/alliances/{a.slug}/charter?saved=draft-discarded#write"
 
-    return save_form(
-        db=db,
-        page=page,
-        ref=ref,
-        form=form,
-        prefix="write-",
-        write=write,
-        refused=lambda status, state: _charter_page(
-            request, page, db, today, ref, status=status, write_form=state
-        ),
-    )
+    return _save_charter_text(request, page, db, today, ref, form, write)
 
 
 @router.post("/alliances/{ref}/charter")
@@ -549,17 +553,7 @@ def publish_charter(
         )
         return f"/alliances/{a.slug}/charter#signatures"
 
-    return save_form(
-        db=db,
-        page=page,
-        ref=ref,
-        form=form,
-        prefix="write-",
-        write=write,
-        refused=lambda status, state: _charter_page(
-            request, page, db, today, ref, status=status, write_form=state
-        ),
-    )
+    return _save_charter_text(request, page, db, today, ref, form, write)
 
 
 @router.post("/alliances/{ref}/charter/sign")

@@ -10,7 +10,7 @@ import html
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
 
@@ -484,19 +484,32 @@ def test_the_portfolio_counts_down_to_the_deadline(client: TestClient, world: Wo
 # --- close or renew ---------------------------------------------------------------------------
 
 
+Decide = Callable[..., Any]
+
+
+@pytest.fixture
+def decide(client: TestClient) -> Decide:
+    """Posts the close-or-renew form as the coordinator, with the given fields."""
+    csrf = login(client, "coordinator")
+
+    def post(**fields: str) -> Any:
+        return client.post(
+            "/alliances/north/sustainability/decision",
+            data={"csrf_token": csrf, **fields},
+            follow_redirects=False,
+        )
+
+    return post
+
+
 def test_closing_is_refused_while_a_check_fails_and_nothing_is_recorded(
-    client: TestClient, world: World
+    decide: Decide, world: World
 ) -> None:
     _into_stage_6(world, planned=True)  # no evaluation
-    csrf = login(client, "coordinator")
-    answer = client.post(
-        "/alliances/north/sustainability/decision",
-        data={
-            "csrf_token": csrf,
-            "decision": "close",
-            "decided_on": "01/03/2026",
-            "decision_reason": "The action plan is done.",
-        },
+    answer = decide(
+        decision="close",
+        decided_on="01/03/2026",
+        decision_reason="The action plan is done.",
     )
     assert answer.status_code == 409
     assert "Evaluation six months before the end" in answer.text
@@ -505,43 +518,29 @@ def test_closing_is_refused_while_a_check_fails_and_nothing_is_recorded(
     assert _north(world).stage == Stage.SUSTAINABILITY
 
 
-def test_the_decision_names_its_fields_when_refused(client: TestClient, world: World) -> None:
+def test_the_decision_names_its_fields_when_refused(decide: Decide, world: World) -> None:
     _into_stage_6(world, evaluated=True, planned=True)
-    csrf = login(client, "coordinator")
-    answer = client.post(
-        "/alliances/north/sustainability/decision",
-        data={"csrf_token": csrf, "decision": "renew", "decision_reason": "short"},
-    )
+    answer = decide(decision="renew", decision_reason="short")
     assert answer.status_code == 422
     assert "Reason: too short" in answer.text
     assert "New end of the work plan: required to renew" in answer.text
     assert re.search(r'value="renew"\s+checked', answer.text)
-    answer = client.post(
-        "/alliances/north/sustainability/decision",
-        data={
-            "csrf_token": csrf,
-            "decision": "renew",
-            "decision_reason": "The city asks us to go on",
-            "new_end": "31/12/2025",
-        },
+    answer = decide(
+        decision="renew", decision_reason="The city asks us to go on", new_end="31/12/2025"
     )
     assert answer.status_code == 422
     assert "must be after the current end of the work plan" in answer.text
     assert "The city asks us to go on" in answer.text
 
 
-def test_deciding_to_close_closes_the_alliance(client: TestClient, world: World) -> None:
+def test_deciding_to_close_closes_the_alliance(
+    client: TestClient, decide: Decide, world: World
+) -> None:
     _into_stage_6(world, evaluated=True, planned=True)
-    csrf = login(client, "coordinator")
-    answer = client.post(
-        "/alliances/north/sustainability/decision",
-        data={
-            "csrf_token": csrf,
-            "decision": "close",
-            "decided_on": "01/03/2026",
-            "decision_reason": "The action plan is done; members go on in their networks.",
-        },
-        follow_redirects=False,
+    answer = decide(
+        decision="close",
+        decided_on="01/03/2026",
+        decision_reason="The action plan is done; members go on in their networks.",
     )
     assert answer.status_code == 303
     assert _north(world).stage == Stage.CLOSED
@@ -559,20 +558,14 @@ def test_deciding_to_close_closes_the_alliance(client: TestClient, world: World)
 
 
 def test_renewing_sets_a_new_end_and_keeps_the_reason_in_the_history(
-    client: TestClient, world: World
+    client: TestClient, decide: Decide, world: World
 ) -> None:
     _into_stage_6(world, evaluated=True, planned=True)
-    csrf = login(client, "coordinator")
-    answer = client.post(
-        "/alliances/north/sustainability/decision",
-        data={
-            "csrf_token": csrf,
-            "decision": "renew",
-            "decided_on": "02/03/2026",
-            "decision_reason": "The region funds two more years.",
-            "new_end": "31/12/2028",
-        },
-        follow_redirects=False,
+    answer = decide(
+        decision="renew",
+        decided_on="02/03/2026",
+        decision_reason="The region funds two more years.",
+        new_end="31/12/2028",
     )
     assert answer.status_code == 303
     north = _north(world)
