@@ -259,7 +259,7 @@ SWEDEN = Demo(
     stage=Stage.ANALYSIS,
     started_months_ago=7,
     alliance={
-        "name": "Regional Alliance Kronoberg-Kalmar",
+        "name": "Regionala alliansen Kronoberg-Kalmar",
         "country": "SE",
         "region": "Kronoberg and Kalmar counties",
         "region_boundary": "The counties of Kronoberg (Växjö, Alvesta) and Kalmar, with the "
