@@ -1,6 +1,7 @@
 """Import the guide's stakeholder research table (stage 1) from CSV or XLSX: all rows or none.
 
-A coordinator keeps the stakeholder list in a spreadsheet, in French or English: one row per
+A coordinator keeps the stakeholder list in a spreadsheet, in French, English, Dutch or Swedish
+(the guide's headers, or the export's in any of the four languages): one row per
 organisation, or per representative when an organisation sends several. This module reads such a
 file, checks every row with the same schemas as the rest of the application, and only then writes
 organisations and members through the item services. When any row is wrong it raises
@@ -34,7 +35,8 @@ from sqlalchemy.orm import Session
 from alliance_flow import models as m
 from alliance_flow.audit import record_bulk
 from alliance_flow.errors import FieldProblem, ImportRejected
-from alliance_flow.i18n import _
+from alliance_flow.i18n import LANGUAGES, N_, _
+from alliance_flow.i18n import catalog as _real_catalog
 from alliance_flow.schemas import Input, MemberIn, OrganisationIn, problems_from
 from alliance_flow.services.items import list_items
 from alliance_flow.vocabulary import (
@@ -129,12 +131,16 @@ class _Vocabulary:
 
     labels: dict[str, str]  # enum value -> 'word|word|...'
     shown: tuple[str, ...]
+    #: enum value -> the word the dashboard and the export show (English, translated where
+    #: shown); read back in every language of the catalogs
+    words: dict[str, str] = field(default_factory=dict)
 
     @cached_property
     def lookup(self) -> dict[str, str]:
         out: dict[str, str] = {}
         for value, words in self.labels.items():
-            for word in (value.replace("_", " "), *_words(words)):
+            said = _translations(self.words[value]) if value in self.words else ()
+            for word in (value.replace("_", " "), *_words(words), *said):
                 k = _key(word)
                 if out.get(k, value) != value:  # pragma: no cover - a mistake in the tables
                     raise AssertionError(f"'{word}' means both {out[k]} and {value}")
@@ -142,7 +148,19 @@ class _Vocabulary:
         return out
 
     def hint(self) -> str:
+        """The choices in the reader's words ('Faible, Moyen, Haut'), else the guide's."""
+        if self.words:
+            return ", ".join(_(word) for word in self.words.values())
         return ", ".join(self.shown)
+
+    def word(self, value: str) -> str:
+        """A stored value as the reader says it ('ngo' -> 'ONG (accueil, …)' in French)."""
+        return _(self.words[value]) if value in self.words else value.replace("_", " ")
+
+
+def _translations(message: str) -> tuple[str, ...]:
+    """`message` in every language of the catalogs (the real ones, whatever a test wraps)."""
+    return tuple(dict.fromkeys(_real_catalog(lang).gettext(message) for lang in LANGUAGES))
 
 
 SECTORS = _Vocabulary(
@@ -163,6 +181,11 @@ SECTORS = _Vocabulary(
         "socio_cultural_sports (structures socio-culturelles & sportives)",
         "economic_insertion (insertion professionnelle et économique)",
     ),
+    {
+        Sector.SOCIAL_ACTION: N_("Social action"),
+        Sector.SOCIO_CULTURAL_SPORTS: N_("Socio-cultural and sports structures"),
+        Sector.ECONOMIC_INSERTION: N_("Professional and economic insertion"),
+    },
 )
 
 GROUPS = _Vocabulary(
@@ -194,6 +217,16 @@ GROUPS = _Vocabulary(
         "educator (éducateur)",
         "other (autre)",
     ),
+    {
+        StakeholderGroup.MIGRANT_REFUGEE_COMMUNITY: N_("Migrant or refugee community"),
+        StakeholderGroup.PUBLIC_AUTHORITY: N_("Public authority"),
+        StakeholderGroup.COMMUNITY_NETWORK: N_("Community network or organisation"),
+        StakeholderGroup.NGO: N_("NGO (reception, socio-cultural inclusion)"),
+        StakeholderGroup.MEDIATOR: N_("Mediator"),
+        StakeholderGroup.SOCIAL_WORKER: N_("Social worker"),
+        StakeholderGroup.EDUCATOR: N_("Educator"),
+        StakeholderGroup.OTHER: N_("Other"),
+    },
 )
 
 INFLUENCES = _Vocabulary(
@@ -203,11 +236,13 @@ INFLUENCES = _Vocabulary(
         Influence.HIGH: "élevée|élevé|forte|fort|haute|haut|importante|grande",
     },
     ("low (faible)", "medium (moyenne)", "high (élevée / forte)"),
+    {Influence.LOW: N_("Low"), Influence.MEDIUM: N_("Medium"), Influence.HIGH: N_("High")},
 )
 
 AUTHORITIES = _Vocabulary(
     {Authority.YES: "oui|o|y|vrai|true|1|x", Authority.NO: "non|n|faux|false|0"},
     ("yes (oui)", "no (non)"),
+    {Authority.YES: N_("yes"), Authority.NO: N_("no")},
 )
 
 ROLES = _Vocabulary(
@@ -224,6 +259,11 @@ ROLES = _Vocabulary(
         "secretary (secrétaire)",
         "communications_officer (chargé(e) de communication)",
     ),
+    {
+        Role.CHAIR: N_("Chair"),
+        Role.SECRETARY: N_("Secretary"),
+        Role.COMMUNICATIONS_OFFICER: N_("Communications officer"),
+    },
 )
 
 PARTICIPATION = _Vocabulary(
@@ -245,20 +285,45 @@ PARTICIPATION = _Vocabulary(
         "acting_together (agir ensemble)",
         "supporting_independent (soutenir les initiatives communautaires indépendantes)",
     ),
+    {
+        ParticipationLevel.INFORMATION: N_("Information"),
+        ParticipationLevel.CONSULTATION: N_("Consultation"),
+        ParticipationLevel.DECIDING_TOGETHER: N_("Deciding together"),
+        ParticipationLevel.ACTING_TOGETHER: N_("Acting together"),
+        ParticipationLevel.SUPPORTING_INDEPENDENT: N_(
+            "Supporting independent community initiatives"
+        ),
+    },
 )
 
-#: Language names people type instead of a two-letter code.
-_LANGUAGES = {
-    _key(name): code
-    for code, names in {
-        "fr": "français|french",
-        "en": "anglais|english",
-        "nl": "néerlandais|dutch|nederlands",
-        "sv": "suédois|swedish|svenska",
-        "ga": "irlandais|irish|gaeilge",
-    }.items()
-    for name in _words(names)
+#: Language names people type instead of a two-letter code (and Babel's names of each language
+#: in each language of the catalogs, which the export writes).
+_LANGUAGE_NAMES = {
+    "fr": "français|french",
+    "en": "anglais|english",
+    "nl": "néerlandais|dutch|nederlands",
+    "sv": "suédois|swedish|svenska",
+    "ga": "irlandais|irish|gaeilge",
 }
+
+
+def language_name(code: str, reader: str) -> str:
+    """A language as `reader` names it: 'nl' is 'néerlandais' in French, 'Dutch' in English."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(reader).languages.get(code) or code
+    except (UnknownLocaleError, ValueError):
+        return code
+
+
+@lru_cache
+def _languages() -> dict[str, str]:
+    found = {_key(name): code for code, names in _LANGUAGE_NAMES.items() for name in _words(names)}
+    for code in _LANGUAGE_NAMES:
+        for reader in LANGUAGES:
+            found.setdefault(_key(language_name(code, reader)), code)
+    return found
 
 
 # --- the columns ---------------------------------------------------------------------------------
@@ -293,7 +358,7 @@ COLUMNS: tuple[_Column, ...] = (
     _Column(
         ORG,
         "name",
-        "Stakeholder name",
+        N_("Stakeholder name"),
         "Nom de la partie prenante",
         "stakeholder|name of the stakeholder|organisation|organization|organisation name"
         "|organization name|partie prenante|nom de l'organisation|nom de la structure"
@@ -303,7 +368,7 @@ COLUMNS: tuple[_Column, ...] = (
     _Column(
         ORG,
         "contact_person",
-        "Contact person",
+        N_("Contact person"),
         "Personne à contacter",
         "contact|personne de contact|personne contact|interlocuteur|interlocutrice"
         "|contact name|person to contact",
@@ -311,7 +376,7 @@ COLUMNS: tuple[_Column, ...] = (
     _Column(
         ORG,
         "contact",
-        "Phone, E-mail, Website, Address",
+        N_("Phone, E-mail, Website, Address"),
         "Téléphone, E-mail, Site Web, Adresse",
         "phone, email, website, address|telephone, e-mail, site web, adresse"
         "|coordonnées|contact details",
@@ -320,7 +385,7 @@ COLUMNS: tuple[_Column, ...] = (
     _Column(
         ORG,
         "group",
-        "Group",
+        N_("Group"),
         "Groupe",
         "type|stakeholder group|groupe de parties prenantes|type de partie prenante"
         "|type de structure|category|catégorie",
@@ -330,30 +395,30 @@ COLUMNS: tuple[_Column, ...] = (
     _Column(
         ORG,
         "sectors",
-        "Sectors",
+        N_("Sectors"),
         "Secteur(s)",
         "sector|secteur|secteur d'activité",
         "many",
         SECTORS,
     ),
     _Column(
-        ORG, "phone", "Phone", "Téléphone", "tel|tél|phone number|telephone|numéro de téléphone"
+        ORG, "phone", N_("Phone"), "Téléphone", "tel|tél|phone number|telephone|numéro de téléphone"
     ),
     _Column(
         ORG,
         "email",
-        "E-mail",
+        N_("E-mail"),
         "Courriel",
         "email|mail|e-mail address|adresse e-mail|adresse électronique|adresse mail",
     ),
-    _Column(ORG, "website", "Website", "Site web", "web site|site internet|site|web|url"),
-    _Column(ORG, "address", "Address", "Adresse", "adresse postale|postal address"),
-    _Column(ORG, "latitude", "Latitude", "Latitude", "lat", "number"),
-    _Column(ORG, "longitude", "Longitude", "Longitude", "lon|lng|long", "number"),
+    _Column(ORG, "website", N_("Website"), "Site web", "web site|site internet|site|web|url"),
+    _Column(ORG, "address", N_("Address"), "Adresse", "adresse postale|postal address"),
+    _Column(ORG, "latitude", N_("Latitude"), "Latitude", "lat", "number"),
+    _Column(ORG, "longitude", N_("Longitude"), "Longitude", "lon|lng|long", "number"),
     _Column(
         ORG,
         "contribution",
-        "How they could contribute",
+        N_("How they could contribute"),
         "Comment pourraient-ils contribuer",
         "how could they contribute|contribution|possible contribution"
         "|comment pourraient-elles contribuer|comment pourraient-ils/elles contribuer"
@@ -365,7 +430,7 @@ COLUMNS: tuple[_Column, ...] = (
     _Column(
         ORG,
         "interests",
-        "What matters to them",
+        N_("What matters to them"),
         "Ce qui compte pour eux",
         "interests|intérêts|ce qui compte pour elles|ce qui compte pour eux/elles"
         "|ce qui leur importe|qu'est-ce qui est important pour l'intervenant"
@@ -374,7 +439,7 @@ COLUMNS: tuple[_Column, ...] = (
     _Column(
         ORG,
         "influence",
-        "Influence on the project",
+        N_("Influence on the project"),
         "Influence sur le projet",
         "influence|niveau d'influence|level of influence|l'influence"
         "|quelle influence ont-ils sur le projet|how much influence do they have on the project",
@@ -384,7 +449,7 @@ COLUMNS: tuple[_Column, ...] = (
     _Column(
         ORG,
         "interest",
-        "Interest in the alliance",
+        N_("Interest in the alliance"),
         "Intérêt pour l'alliance",
         "interest level|level of interest|niveau d'intérêt|interest in the project"
         "|intérêt pour le projet",
@@ -394,7 +459,7 @@ COLUMNS: tuple[_Column, ...] = (
     _Column(
         ORG,
         "mobilisation_strategy",
-        "Mobilisation strategy",
+        N_("Mobilisation strategy"),
         "Stratégie de mobilisation",
         "mobilization strategy|engagement strategy|stratégie d'engagement|stratégie|strategy"
         "|stratégie de mobilisation des intervenants|stakeholder mobilisation strategy"
@@ -403,23 +468,23 @@ COLUMNS: tuple[_Column, ...] = (
     _Column(
         ORG,
         "own_criteria",
-        "Own criteria",
+        N_("Own criteria"),
         "Vos propres critères",
         "your own criteria|criteria|propres critères|nos propres critères|critères"
         "|indiquez vos propres critères|state your own criteria",
     ),
-    _Column(ORG, "notes", "Notes", "Remarques", "note|remarque|commentaire|comments|comment"),
+    _Column(ORG, "notes", N_("Notes"), "Remarques", "note|remarque|commentaire|comments|comment"),
     _Column(
         MEMBER,
         "name",
-        "Representative",
+        N_("Representative"),
         "Représentant",
         after_representative="|nom|name|full name|nom complet|nom et prénom|prénom et nom",
     ),
     _Column(
         MEMBER,
         "email",
-        "Representative e-mail",
+        N_("Representative e-mail"),
         "Courriel du représentant",
         after_representative="e-mail|email|mail|courriel|adresse e-mail|adresse électronique"
         "|e-mail address",
@@ -427,7 +492,7 @@ COLUMNS: tuple[_Column, ...] = (
     _Column(
         MEMBER,
         "phone",
-        "Representative phone",
+        N_("Representative phone"),
         "Téléphone du représentant",
         after_representative="téléphone|tel|tél|phone|phone number|numéro de téléphone"
         "|portable|mobile",
@@ -435,7 +500,7 @@ COLUMNS: tuple[_Column, ...] = (
     _Column(
         MEMBER,
         "roles",
-        "Role",
+        N_("Role"),
         "Rôle",
         "roles|rôle dans l'alliance|role in the alliance|alliance role",
         "many",
@@ -445,7 +510,7 @@ COLUMNS: tuple[_Column, ...] = (
     _Column(
         MEMBER,
         "has_authority",
-        "Has authority",
+        N_("Has authority"),
         "A l'autorité",
         "a-t-il l'autorité|a-t-elle l'autorité|a-t-il/elle l'autorité|autorité|authority"
         "|authority to be involved|has the authority to be involved"
@@ -456,7 +521,7 @@ COLUMNS: tuple[_Column, ...] = (
     _Column(
         MEMBER,
         "authority_granted_by",
-        "Authority granted by",
+        N_("Authority granted by"),
         "Qui peut l'accorder",
         "qui doit l'accorder|qui peut la donner|qui doit la donner|accordée par"
         "|who can grant it|who must grant it|who can give it|who must give it",
@@ -464,7 +529,7 @@ COLUMNS: tuple[_Column, ...] = (
     _Column(
         MEMBER,
         "participation_level",
-        "Participation level",
+        N_("Participation level"),
         "Niveau de participation",
         "participation|niveau d'engagement|engagement level|level of participation",
         "one",
@@ -473,7 +538,7 @@ COLUMNS: tuple[_Column, ...] = (
     _Column(
         MEMBER,
         "joined_on",
-        "Joined on",
+        N_("Joined on"),
         "Date d'adhésion",
         "joined|date joined|adhésion|a rejoint le|membre depuis|member since",
         "date",
@@ -481,14 +546,34 @@ COLUMNS: tuple[_Column, ...] = (
     _Column(
         MEMBER,
         "preferred_channel",
-        "Preferred channel",
+        N_("Preferred channel"),
         "Canal préféré",
         "canal de communication préféré|preferred communication channel|moyen de contact préféré",
     ),
     _Column(
-        MEMBER, "language", "Language", "Langue", "langue préférée|preferred language", "language"
+        MEMBER,
+        "language",
+        N_("Language"),
+        "Langue",
+        "langue préférée|preferred language",
+        "language",
     ),
 )
+
+
+def exported(col: _Column, value: Any, reader: str) -> Any:
+    """A stored value as the export writes it for `reader`, which this module reads back: codes
+    as the reader's words ('ngo' as 'ONG (accueil, …)', 'nl' as 'néerlandais'), lists joined by
+    '; '. Needs the reader's language in use (`use_language`) for the words."""
+    if value is None or value == "" or value == []:
+        return None
+    if col.kind == "language":
+        return language_name(str(value), reader)
+    if col.vocabulary is not None:
+        values = value if isinstance(value, list) else [value]
+        return "; ".join(col.vocabulary.word(str(v)) for v in values)
+    return value
+
 
 #: What 'représentant' / 'representative' look like in a header (after _key).
 _REPRESENTATIVE = {_key(w) for w in ("représentant", "représentante", "representative")}
@@ -499,11 +584,14 @@ def _after_representative(words: list[str]) -> str:
     return " ".join(w for w in words if w not in _REPRESENTATIVE and w not in _LINKING)
 
 
+@lru_cache
 def _header_tables() -> tuple[dict[str, _Column], dict[str, _Column]]:
+    """Every header a column may have: the guide's French and English ones, their variants, and
+    the English header in each language of the catalogs (what the export writes)."""
     plain: dict[str, _Column] = {}
     representative: dict[str, _Column] = {}
     for col in COLUMNS:
-        for word in (col.english, col.french, *_words(col.aliases)):
+        for word in (col.english, col.french, *_words(col.aliases), *_translations(col.english)):
             k = _key(word)
             if plain.get(k, col) != col:  # pragma: no cover - a mistake in the table
                 raise AssertionError(f"header '{word}' means two columns")
@@ -514,9 +602,7 @@ def _header_tables() -> tuple[dict[str, _Column], dict[str, _Column]]:
     return plain, representative
 
 
-_PLAIN_HEADERS, _REPRESENTATIVE_HEADERS = _header_tables()
-for _vocabulary in (SECTORS, GROUPS, INFLUENCES, AUTHORITIES, ROLES, PARTICIPATION):
-    _vocabulary.lookup  # noqa: B018 - build every table now, so a mistake in one fails at import
+VOCABULARIES = (SECTORS, GROUPS, INFLUENCES, AUTHORITIES, ROLES, PARTICIPATION)
 
 #: The headers a file may use, one English and one French name per column (for messages, docs).
 ACCEPTED_HEADERS: tuple[str, ...] = tuple(c.shown for c in COLUMNS)
@@ -534,13 +620,14 @@ def _column_for(header: str) -> _Column | None:
 
 def _column_for_line(header: str) -> _Column | None:
     k = _key(header)
-    found = _PLAIN_HEADERS.get(k)
+    plain, representative = _header_tables()
+    found = plain.get(k)
     if found is None and re.search(r"\(.*\)", header):  # 'Influence (faible, moyenne, élevée)'
-        found = _PLAIN_HEADERS.get(_key(re.sub(r"\(.*?\)", " ", header)))
+        found = plain.get(_key(re.sub(r"\(.*?\)", " ", header)))
     if found is None:
         words = k.split()
         if any(w in _REPRESENTATIVE for w in words):
-            found = _REPRESENTATIVE_HEADERS.get(_after_representative(words))
+            found = representative.get(_after_representative(words))
     return found
 
 
@@ -550,10 +637,11 @@ def _suggest(header: str) -> str:
             " (ambiguous: use 'Nom de la partie prenante' / 'Stakeholder name' for the "
             "organisation, 'Nom du représentant' / 'Representative' for the person)"
         )
-    close = difflib.get_close_matches(_key(header), list(_PLAIN_HEADERS), n=1, cutoff=0.75)
+    plain, _representative = _header_tables()
+    close = difflib.get_close_matches(_key(header), list(plain), n=1, cutoff=0.75)
     if not close:
         return ""
-    return _(" (did you mean '{header}'?)").format(header=_PLAIN_HEADERS[close[0]].shown)
+    return _(" (did you mean '{header}'?)").format(header=plain[close[0]].shown)
 
 
 # --- reading the file ----------------------------------------------------------------------------
@@ -790,7 +878,7 @@ def _convert(col: _Column, value: Any) -> tuple[Any, str | None]:
         return (text.replace(",", ".") if re.fullmatch(r"-?\d+,\d+", text) else text), None
     text = _text(value)
     if col.kind == "language":
-        return _LANGUAGES.get(_key(text), text.lower()), None
+        return _languages().get(_key(text), text.lower()), None
     if col.vocabulary is not None:
         if col.kind == "one":
             words = [text]

@@ -59,9 +59,11 @@ SHEET_TITLE_MAX = 31
 
 def sheet_title(text: str, default: str = "Sheet") -> str:
     """A sheet name made from any text (an alliance's name): forbidden characters dropped,
-    cut to 31 characters; never empty."""
+    cut to 31 characters with an ellipsis that says so; never empty."""
     kept = "".join(" " if c in SHEET_FORBIDDEN or ord(c) < 32 else c for c in text)
-    kept = " ".join(kept.split()).strip("'")[:SHEET_TITLE_MAX].strip()
+    kept = " ".join(kept.split()).strip("'")
+    if len(kept) > SHEET_TITLE_MAX:
+        kept = kept[: SHEET_TITLE_MAX - 1].rstrip() + "…"
     return kept or default
 
 

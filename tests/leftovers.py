@@ -212,6 +212,17 @@ def without_values(text: str, values: Iterable[str]) -> str:
     ordered = sorted({v for v in values if v.strip()}, key=len, reverse=True)
     if not ordered:
         return text
+
+    def cut(line: str) -> bool:
+        """A line that is the beginning of a value and an ellipsis (a sheet's title, cut)."""
+        start = line.strip()[:-1].rstrip()
+        return (
+            line.strip().endswith("…")
+            and len(start) > 3
+            and any(v.startswith(start) for v in ordered)
+        )
+
+    text = "\n".join(" " if cut(line) else line for line in text.split("\n"))
     pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, ordered)) + r")(?!\w)")
     return pattern.sub(" ", text)
 

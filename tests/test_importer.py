@@ -502,7 +502,7 @@ def test_every_bad_row_is_reported_and_nothing_is_imported(
     assert [(p.line, p.field) for p in problems] == [(3, "email"), (5, "influence")]
     assert "not a valid e-mail address" in problems[0].problem
     assert "not-an-address" in problems[0].problem
-    assert "huge" in problems[1].problem and "low (faible)" in problems[1].problem
+    assert "huge" in problems[1].problem and "use one of: Low, Medium, High" in problems[1].problem
     assert count(db, m.Organisation) == 0
     assert count(db, m.Member) == 0
 

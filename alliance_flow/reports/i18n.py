@@ -17,7 +17,7 @@ from babel.dates import format_date, format_datetime, format_skeleton
 from babel.numbers import format_currency, format_decimal, format_percent
 from babel.support import NullTranslations
 
-from alliance_flow.i18n import DEFAULT_LANGUAGE, LANGUAGES, compile_catalog
+from alliance_flow.i18n import DEFAULT_LANGUAGE, LANGUAGES, compile_catalog, current_language
 
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 
@@ -35,6 +35,12 @@ def catalogs() -> dict[str, NullTranslations]:
         found[language] = compile_catalog(po, language)
     found.setdefault(DEFAULT_LANGUAGE, NullTranslations())
     return found
+
+
+def _(message: str) -> str:
+    """`message` in the language of this request or command (for refusals, outside a report)."""
+    found = catalogs()
+    return (found.get(current_language()) or found[DEFAULT_LANGUAGE]).gettext(message)
 
 
 @lru_cache

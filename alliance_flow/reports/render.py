@@ -209,7 +209,7 @@ def alliance_indicators(report: AllianceReport, t: Texts) -> list[tuple[str, str
         ("alliance", _("Alliance"), report.name),
         ("period_start", _("Period start"), report.period.start),
         ("period_end", _("Period end"), report.period.end),
-        ("stage", _("Stage"), report.stage),
+        ("stage", _("Stage"), _(L.label(L.STAGES, report.stage))),
         ("stage_number", _("Stage number (1-6)"), report.stage_number),
         ("days_in_stage", _("Days in the current stage"), report.days_in_stage),
         ("checks_total", _("Checks of the current stage"), len(report.checks)),
@@ -304,7 +304,6 @@ def alliance_indicators(report: AllianceReport, t: Texts) -> list[tuple[str, str
         ),
         ("risks", _("Risks"), len(report.risks)),
         ("generated_at", _("Generated at"), report.generated_at.isoformat(timespec="seconds")),
-        ("data_source", _("Data source"), report.data_source),
     ]
     return rows
 
@@ -340,12 +339,27 @@ def portfolio_columns(t: Texts) -> list[tuple[str, str]]:
     ]
 
 
-def portfolio_values(row: PortfolioRow, columns: list[tuple[str, str]]) -> list[Any]:
+def portfolio_values(row: PortfolioRow, columns: list[tuple[str, str]], t: Texts) -> list[Any]:
+    """One alliance's figures, unformatted so a spreadsheet can compare them; its stage and
+    country in words of the reader's language, never as codes."""
     out = []
     for key, _label in columns:
         value = getattr(row, key)
+        if key == "stage":
+            value = t.gettext(L.label(L.STAGES, value))
+        elif key == "country":
+            value = country_name(value, t.language)
         out.append(_round(value) if isinstance(value, float) else value)
     return out
+
+
+def country_name(code: str | None, language: str) -> str:
+    """'FR' as the reader names the country ('France', 'Frankrijk', 'Frankrike')."""
+    from babel import Locale
+
+    if not code:
+        return ""
+    return Locale.parse(language).territories.get(code.upper(), code)
 
 
 def _round(value: float | None) -> float | None:
@@ -363,11 +377,12 @@ def _cell(value: Any) -> str:
 
 
 def alliance_csv(report: AllianceReport, t: Texts) -> str:
+    """Each indicator in the reader's words beside its value (no English column codes)."""
     buf = io.StringIO()
     writer = csv_writer(buf, _cell)
-    writer.writerow(["indicator", t.gettext("Indicator"), t.gettext("Value")])
-    for code, text, value in alliance_indicators(report, t):
-        writer.writerow([code, text, value])
+    writer.writerow([t.gettext("Indicator"), t.gettext("Value")])
+    for _code, text, value in alliance_indicators(report, t):
+        writer.writerow([text, value])
     return buf.getvalue()
 
 
@@ -375,9 +390,9 @@ def portfolio_csv(portfolio: PortfolioReport, t: Texts) -> str:
     columns = portfolio_columns(t)
     buf = io.StringIO()
     writer = csv_writer(buf, _cell)
-    writer.writerow([key for key, _label in columns])
+    writer.writerow([text for _key, text in columns])
     for row in portfolio.rows:
-        writer.writerow(portfolio_values(row, columns))
+        writer.writerow(portfolio_values(row, columns, t))
     return buf.getvalue()
 
 
@@ -405,7 +420,7 @@ def _workbook_bytes(sheets: list[tuple[str, list[str], list[list[Any]]]]) -> byt
 
 def alliance_xlsx(report: AllianceReport, t: Texts) -> bytes:
     _ = t.gettext
-    indicators = [[c, text, v] for c, text, v in alliance_indicators(report, t)]
+    indicators = [[text, v] for _code, text, v in alliance_indicators(report, t)]
     actions = [
         [
             a.number,
@@ -419,14 +434,17 @@ def alliance_xlsx(report: AllianceReport, t: Texts) -> bytes:
         ]
         for a in report.actions.lines
     ]
-    checks = [[c.code, c.title, c.passed, c.waived, c.reason] for c in report.checks]
+    yes, no = _("yes"), _("no")
+    checks = [
+        [c.title, yes if c.passed else no, yes if c.waived else no, c.reason] for c in report.checks
+    ]
     return _workbook_bytes(
         [
-            (_("Indicators"), ["indicator", _("Indicator"), _("Value")], indicators),
+            (_("Indicators"), [_("Indicator"), _("Value")], indicators),
             (
                 _("Action plan"),
                 [
-                    "number",
+                    _("No."),
                     _("Action"),
                     _("Responsible"),
                     _("Starts"),
@@ -437,7 +455,7 @@ def alliance_xlsx(report: AllianceReport, t: Texts) -> bytes:
                 ],
                 actions,
             ),
-            (_("Checks"), ["code", _("Check"), _("Passed"), _("Waived"), _("Reason")], checks),
+            (_("Checks"), [_("Check"), _("Passed"), _("Waived"), _("Reason")], checks),
         ]
     )
 
@@ -448,13 +466,8 @@ def portfolio_xlsx(portfolio: PortfolioReport, t: Texts) -> bytes:
         [
             (
                 t.gettext("Portfolio"),
-                [key for key, _label in columns],
-                [portfolio_values(row, columns) for row in portfolio.rows],
-            ),
-            (
-                t.gettext("Columns"),
-                ["column", t.gettext("Meaning")],
-                [[key, text] for key, text in columns],
+                [text for _key, text in columns],
+                [portfolio_values(row, columns, t) for row in portfolio.rows],
             ),
         ]
     )

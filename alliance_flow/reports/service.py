@@ -16,7 +16,7 @@ from alliance_flow.gates import counts_only
 from alliance_flow.i18n import use_language
 from alliance_flow.reports import render
 from alliance_flow.reports.figures import AllianceReport, build_report
-from alliance_flow.reports.i18n import Texts, pick_language
+from alliance_flow.reports.i18n import Texts, _, pick_language
 from alliance_flow.reports.portfolio import (
     PortfolioReport,
     alliance_period,
@@ -39,8 +39,9 @@ class Produced:
 def check_format(fmt: str) -> str:
     fmt = fmt.strip().lower()
     if fmt not in render.FORMATS:
+        problem = _("unknown format “{fmt}”: choose one of {formats}")
         raise InvalidInput(
-            [FieldProblem("format", f"'{fmt}': use one of {', '.join(render.FORMATS)}")]
+            [FieldProblem("format", problem.format(fmt=fmt, formats=", ".join(render.FORMATS)))]
         )
     return fmt
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from alliance_flow import models as m
 from alliance_flow.errors import FieldProblem, InvalidInput, NotFound
-from alliance_flow.i18n import N_, _
+from alliance_flow.i18n import N_, _, use_language
 from alliance_flow.safety import csv_writer, sheet_title, spreadsheet_cell
 from alliance_flow.vocabulary import Influence
 
@@ -218,15 +218,9 @@ CONTACT_COLUMNS = frozenset(
 )
 
 
-#: Fields holding a code ('migrant_refugee_community'), written as words the importer reads back.
-_CODES = {"group", "influence", "interest", "has_authority", "participation_level"}
-
-
 def _cell(value: Any) -> Any:
     if value is None:
         return ""
-    if isinstance(value, list):
-        return "; ".join(str(v).replace("_", " ") for v in value)
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value
@@ -236,19 +230,16 @@ def export_table(
     *, session: Session, alliance: m.Alliance, language: str, contacts: bool = False
 ) -> tuple[list[str], list[list[Any]]]:
     """The stakeholder table as header and rows: one row per representative, and one for each
-    organisation without any, with the headers in the alliance's working language. Codes
-    (sectors, influence...) are written as the importer's own values, so the file re-imports
-    without change. Contact details only when `contacts` is asked for, and then never those of
-    a member who withdrew consent to be contacted."""
-    from alliance_flow.importer import COLUMNS
+    organisation without any, in the reader's `language`: headers and coded values (group,
+    sectors, influence, roles...) as the reader's words, which the importer reads back in every
+    language, so the file re-imports without change. Contact details only when `contacts` is
+    asked for, and then never those of a member who withdrew consent to be contacted."""
+    from alliance_flow.importer import COLUMNS, exported
     from alliance_flow.privacy import withdrew
 
     columns = tuple(c for c in EXPORT_COLUMNS if contacts or c not in CONTACT_COLUMNS)
     by_name = {(c.target, c.name): c for c in COLUMNS}
-    header = []
-    for target, name in columns:
-        col = by_name[("organisation" if target == "org" else "member", name)]
-        header.append(col.french if language == "fr" else col.english)
+    chosen = [by_name[("organisation" if t == "org" else "member", n)] for t, n in columns]
     orgs = list(
         session.scalars(
             select(m.Organisation)
@@ -269,35 +260,30 @@ def export_table(
         if contacts
         else set()
     )
+    private = {("member", "email"), ("member", "phone")}
 
     def row(org: m.Organisation | None, member: m.Member | None) -> list[Any]:
         out = []
-        for target, name in columns:
+        for (target, name), col in zip(columns, chosen, strict=True):
             source = org if target == "org" else member
             value = getattr(source, name, None) if source is not None else None
-            if (
-                member is not None
-                and member.id in unreachable
-                and (target, name)
-                in {
-                    ("member", "email"),
-                    ("member", "phone"),
-                }
-            ):
+            if member is not None and member.id in unreachable and (target, name) in private:
                 value = None
-            out.append(_cell(value.replace("_", " ") if name in _CODES and value else value))
+            out.append(_cell(exported(col, value, language)))
         return out
 
-    rows: list[list[Any]] = []
-    for org in orgs:
-        for member in by_org.get(org.id, []) or [None]:  # type: ignore[list-item]
-            rows.append(row(org, member))
-    for member in by_org.get(None, []):
-        # an individual member: group, sector and contact in the organisation's columns
-        out = row(None, member)
-        out[1] = _cell(member.group.replace("_", " ") if member.group else None)
-        out[2] = _cell(member.sector.replace("_", " ") if member.sector else None)
-        rows.append(out)
+    with use_language(language):
+        header = [_(col.english) for col in chosen]
+        rows: list[list[Any]] = []
+        for org in orgs:
+            for member in by_org.get(org.id, []) or [None]:  # type: ignore[list-item]
+                rows.append(row(org, member))
+        for member in by_org.get(None, []):
+            # an individual member: group, sector and contact in the organisation's columns
+            out = row(None, member)
+            out[1] = _cell(exported(chosen[1], member.group, language))
+            out[2] = _cell(exported(chosen[2], member.sector, language))
+            rows.append(out)
     return header, rows
 
 
@@ -317,7 +303,7 @@ def export_xlsx(header: list[str], rows: list[list[Any]], title: str) -> bytes:
 
     workbook = openpyxl.Workbook()
     sheet: Any = workbook.active
-    sheet.title = sheet_title(title, "Stakeholders")
+    sheet.title = sheet_title(title, _("Stakeholders"))
     sheet.append(header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)

@@ -417,14 +417,15 @@ def remove_organisation(
 
 
 def _export(db: Any, page: Page, ref: str, kind: str, contacts: str | None) -> Response:
-    """The table for people who may see people (not funders); e-mail addresses and phone
-    numbers only when asked for (`?contacts=yes`), never a member's who withdrew consent."""
+    """The table for people who may see people (not funders), in the reader's language; e-mail
+    addresses and phone numbers only when asked for (`?contacts=yes`), never a member's who
+    withdrew consent."""
     viewer = viewer_of(page)
     with_contacts = (contacts or "").strip().lower() in ("yes", "1", "true", "on")
     with db.transaction() as session:
         a = alliance_for(session=session, viewer=viewer, ref=ref, permission=Permission.VIEW_PEOPLE)
         header, rows = service.export_table(
-            session=session, alliance=a, language=a.language, contacts=with_contacts
+            session=session, alliance=a, language=page.tr.language, contacts=with_contacts
         )
         slug, name = a.slug, a.name
     filename = f"{slug}-stakeholders{'-contacts' if with_contacts else ''}.{kind}"

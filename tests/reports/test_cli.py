@@ -44,9 +44,13 @@ def test_alliance_report_to_csv(env: Database, tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert f"Wrote {out}" in result.output
-    values = {r[0]: r[2] for r in csv.reader(io.StringIO(out.read_text("utf-8-sig")))}
-    assert (values["period_start"], values["period_end"]) == ("2026-01-01", "2026-03-02")
-    assert values["members_joined_in_period"] == "1"
+    values = dict(csv.reader(io.StringIO(out.read_text("utf-8-sig"))))
+    # in the alliance's working language, French
+    assert (values["Début de la période"], values["Fin de la période"]) == (
+        "2026-01-01",
+        "2026-03-02",
+    )
+    assert values["Arrivés sur la période"] == "1"
 
 
 def test_portfolio_to_xlsx_in_french(env: Database, tmp_path: Path) -> None:
@@ -69,7 +73,7 @@ def test_portfolio_to_xlsx_in_french(env: Database, tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     wb = load_workbook(out)
-    assert wb.sheetnames == ["Portefeuille", "Colonnes"]
+    assert wb.sheetnames == ["Portefeuille"]
     assert [r[0] for r in wb["Portefeuille"].iter_rows(min_row=2, values_only=True)] == [
         "testville",
         "otherville",
@@ -79,7 +83,7 @@ def test_portfolio_to_xlsx_in_french(env: Database, tmp_path: Path) -> None:
 def test_mistakes_are_explained(env: Database, tmp_path: Path) -> None:
     out = str(tmp_path / "x")
     cases = [
-        (["testville", "--format", "docx", "--out", out], "use one of pdf, html, csv, xlsx"),
+        (["testville", "--format", "docx", "--out", out], "choose one of pdf, html, csv, xlsx"),
         (["nowhere", "--out", out], "no alliance with id or slug 'nowhere'"),
         (["testville", "--period", "soon", "--out", out], "unknown period 'soon'"),
         (["portfolio", "--funder", "nobody", "--out", out], "no user with login 'nobody'"),
@@ -88,3 +92,22 @@ def test_mistakes_are_explained(env: Database, tmp_path: Path) -> None:
         result = runner.invoke(report_app, args)
         assert result.exit_code == 1, args
         assert message in result.output, result.output
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "unknown format “docx”: choose one of pdf, html, csv, xlsx"),
+        ("fr", "format « docx » inconnu : choisissez parmi pdf, html, csv, xlsx"),
+        ("nl", "onbekend formaat ‘docx’: kies uit pdf, html, csv, xlsx"),
+        ("sv", "okänt format ”docx”: välj ett av pdf, html, csv, xlsx"),
+    ],
+)
+def test_an_unknown_format_is_refused_in_the_readers_language(language: str, said: str) -> None:
+    from alliance_flow.errors import InvalidInput
+    from alliance_flow.i18n import use_language
+    from alliance_flow.reports import service
+
+    with use_language(language), pytest.raises(InvalidInput) as refused:
+        service.check_format(" DOCX ")
+    assert [(p.field, p.problem) for p in refused.value.problems] == [("format", said)]

@@ -93,9 +93,10 @@ def test_pdf_pages_render_and_say_what_was_recorded(built: Database, tmp_path: P
         "Still missing: the sustainability plan.",
         "“Charter signed by every member” still fails after 168 days in this stage",
         "Action “Interpreter pool” is 15 days late (due on Feb 15, 2026).",
-        "Data source: the records of the alliance 'testville' in the sqlite:reports.db",
+        "Data source: what the alliance “Testville Alliance” recorded",
     ):
         assert expected in text, expected
+    assert "sqlite" not in text  # a database's address means nothing to a funder
     # people are counted, not named
     for name in ("Alice", "Chloé", "Farid"):
         assert name not in text
@@ -133,32 +134,34 @@ def test_csv_reads_back(built: Database) -> None:
     content = produce(built, "csv")
     assert content.startswith("\ufeff".encode())  # so Excel reads the accents
     rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
-    assert rows[0] == ["indicator", "Indicator", "Value"]
-    values = {code: value for code, _label, value in rows[1:]}
-    assert values["stage"] == "planning"
-    assert values["checks_passed"] == "3" and values["checks_waived"] == "1"
-    assert values["members_active"] == "5"
-    assert values["migrant_refugee_share"] == "0.4"
-    assert values["members_sector_social_action"] == "3"
-    assert values["attendance_rate"] == "0.7895"
-    assert values["attendance_rate_socio_cultural_sports"] == "0.7143"
-    assert values["actions_late"] == "1"
-    assert values["budget_planned"] == "9500.50"
-    assert values["budget_committed"] == "3500.00"
-    assert values["days_to_sustainability_deadline"] == "120"
-    assert values["sustainability_deadline"] == "2026-06-30"
-    assert values["risks"] == "3"
+    assert rows[0] == ["Indicator", "Value"]
+    values = dict(rows[1:])
+    assert values["Stage"] == "Planning"  # a word, never the stored code
+    assert values["Checks passed"] == "3" and values["Checks waived"] == "1"
+    assert values["Active members"] == "5"
+    assert values["Share of migrant and refugee communities"] == "0.4"
+    assert values["Active members: Social action"] == "3"
+    assert values["Attendance rate"] == "0.7895"
+    assert values["Attendance rate: Socio-cultural & sports"] == "0.7143"
+    assert values["Actions: Late"] == "1"
+    assert values["Budget planned"] == "9500.50"
+    assert values["Budget committed"] == "3500.00"
+    assert values["Days to the sustainability deadline"] == "120"
+    assert values["Sustainability deadline"] == "2026-06-30"
+    assert values["Risks"] == "3"
+    assert "Data source" not in values  # a database's address means nothing to a funder
 
 
 def test_xlsx_reads_back_in_french(built: Database) -> None:
     wb = load_workbook(io.BytesIO(produce(built, "xlsx", "fr")))
     assert wb.sheetnames == ["Indicateurs", "Plan d'action", "Vérifications"]
-    indicators = {
-        row[0]: row[2] for row in wb["Indicateurs"].iter_rows(min_row=2, values_only=True)
-    }
-    assert indicators["members_active"] == 5
-    assert indicators["budget_planned"] == pytest.approx(9500.5)
-    assert indicators["attendance_rate"] == pytest.approx(0.7895)
+    rows = list(wb["Indicateurs"].iter_rows(values_only=True))
+    assert rows[0] == ("Indicateur", "Valeur")
+    indicators = dict(rows[1:])
+    assert indicators["Étape"] == "Planification"
+    assert indicators["Membres actifs"] == 5
+    assert indicators["Budget prévu"] == pytest.approx(9500.5)
+    assert indicators["Taux de présence"] == pytest.approx(0.7895)
     actions = list(wb["Plan d'action"].iter_rows(min_row=2, values_only=True))
     assert [(r[0], r[1], r[5]) for r in actions] == [
         (1, "Interpreter pool", "En retard"),
@@ -166,6 +169,11 @@ def test_xlsx_reads_back_in_french(built: Database) -> None:
         (3, "Job fair", "Dans les temps"),
         (4, "Radio show", "Abandonnées"),
     ]
+    checks = list(wb["Vérifications"].iter_rows(values_only=True))
+    assert checks[0] == ("Vérification", "Réussie", "Levée", "Motif")
+    assert {row[1] for row in checks[1:]} <= {"oui", "non"}
+    # no code of a check ('planning.actions_complete') anywhere
+    assert not any("." in str(cell) and "_" in str(cell) for row in checks for cell in row)
 
 
 def test_portfolio_csv_xlsx_and_pdf(built: Database, tmp_path: Path) -> None:
@@ -179,15 +187,26 @@ def test_portfolio_csv_xlsx_and_pdf(built: Database, tmp_path: Path) -> None:
             io.StringIO(service.produce_portfolio(portfolio, "csv", t).content.decode("utf-8-sig"))
         )
     )
-    assert [(r["slug"], r["stage_number"], r["checks_passed"], r["risks"]) for r in rows] == [
-        ("testville", "4", "3", "3"),
-        ("otherville", "1", "0", "8"),  # 274 days in scope, 8 checks failing
+    assert [
+        (r["Alliance id"], r["Stage"], r["Stage number (1-6)"], r["Checks passed"], r["Risks"])
+        for r in rows
+    ] == [
+        ("testville", "Planning", "4", "3", "3"),
+        ("otherville", "Scope", "1", "0", "8"),  # 274 days in scope, 8 checks failing
     ]
-    assert rows[0]["on_time_share"] == "0.6667" and rows[1]["attendance_rate"] == ""
+    assert rows[0]["Share of actions on time"] == "0.6667" and rows[1]["Attendance rate"] == ""
     wb = load_workbook(io.BytesIO(service.produce_portfolio(portfolio, "xlsx", t).content))
     sheet = list(wb["Portfolio"].iter_rows(values_only=True))
-    assert sheet[0][:4] == ("slug", "name", "country", "stage")
-    assert [r[0] for r in sheet[1:]] == ["testville", "otherville"]
+    assert sheet[0][:4] == ("Alliance id", "Alliance", "Country", "Stage")
+    assert [r[:4] for r in sheet[1:]] == [
+        ("testville", "Testville Alliance", "France", "Planning"),
+        ("otherville", "Otherville Alliance", "Ireland", "Scope"),
+    ]
+    swedish = load_workbook(
+        io.BytesIO(service.produce_portfolio(portfolio, "xlsx", Texts("sv")).content)
+    )
+    sheet = list(swedish.worksheets[0].iter_rows(values_only=True))
+    assert sheet[0][2:4] == ("Land", "Fas") and sheet[1][2:4] == ("Frankrike", "Planering")
     pdf = service.produce_portfolio(portfolio, "pdf", t)
     assert pdf.filename == "portfolio-funder-both-2026-03-02.pdf"
     if shutil.which("pdftotext"):

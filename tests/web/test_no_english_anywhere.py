@@ -9,6 +9,7 @@ is not data typed by users (names, places, reasons), a French date or a name Bab
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import subprocess
@@ -62,6 +63,14 @@ PAGES = (
     f"{A}/evaluations",
     f"{A}/sustainability",
     f"{A}/print",
+    # the funder's report and the files a coordinator downloads
+    f"{A}/report",
+    f"{A}/report.pdf",
+    f"{A}/report.csv",
+    f"{A}/report.xlsx",
+    f"{A}/stakeholders.csv",
+    f"{A}/stakeholders.xlsx",
+    f"{A}/stakeholders.csv?contacts=yes",
     *(
         f"{A}/print/{annex}"
         for annex in ("briefing", "action-plan", "charter", "communication-plan", "swot")
@@ -74,17 +83,6 @@ ERRORS = (
     f"{A}/no-such-page",
     f"{A}/meetings/999999",
     f"{A}/members/999999",
-)
-#: Not covered yet, English or codes still there: the report page (its data source), the
-#: reports (PDF, CSV, XLSX: English column codes) and the stakeholder exports (the guide's French
-#: headers and stored codes, kept so that a file re-imports unchanged).
-NOT_YET = (
-    f"{A}/report",
-    f"{A}/report.pdf",
-    f"{A}/report.csv",
-    f"{A}/report.xlsx",
-    f"{A}/stakeholders.csv",
-    f"{A}/stakeholders.xlsx",
 )
 
 
@@ -119,28 +117,39 @@ def _read(path: str, response) -> str:  # type: ignore[no-untyped-def]
     """The text of a page or a file, as its reader sees it."""
     kind = response.headers.get("content-type", "")
     if "pdf" in kind:
-        return subprocess.run(
+        text = subprocess.run(
             ["pdftotext", "-enc", "UTF-8", "-", "-"],
             input=response.content,
             capture_output=True,
             check=True,
         ).stdout.decode()
+        # a value wrapped over lines or table cells is read as one (the layout is not the text)
+        return " ".join(text.split())
     if "spreadsheet" in kind:
         from openpyxl import load_workbook
 
         book = load_workbook(io.BytesIO(response.content), read_only=True)
         return "\n".join(
-            str(cell)
-            for sheet in book.worksheets
-            for row in sheet.iter_rows(values_only=True)
-            for cell in row
-            if isinstance(cell, str)
-        ) + "\n".join(sheet.title for sheet in book.worksheets)
+            [
+                *(sheet.title for sheet in book.worksheets),
+                *(
+                    str(cell)
+                    for sheet in book.worksheets
+                    for row in sheet.iter_rows(values_only=True)
+                    for cell in row
+                    if isinstance(cell, str)
+                ),
+            ]
+        )
     if "html" in kind:
         reader = _Texts()
         reader.feed(response.text)
         return "\n".join(reader.texts)
-    return response.content.decode("utf-8-sig")
+    text = response.content.decode("utf-8-sig")
+    if "csv" in kind:  # cell by cell, as a spreadsheet shows it (a link ends with its cell)
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,")
+        return "\n".join(cell for row in csv.reader(io.StringIO(text), dialect) for cell in row)
+    return text
 
 
 def _babel_names() -> set[str]:

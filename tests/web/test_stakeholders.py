@@ -8,10 +8,12 @@ import re
 from typing import Any
 
 import openpyxl
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from alliance_flow import models as m
+from alliance_flow.i18n import _, use_language
 from alliance_flow.services import alliances as alliance_service
 from tests.web.conftest import World, login
 
@@ -433,3 +435,77 @@ def test_the_export_holds_contact_details_only_when_asked_and_as_consent_allows(
     # and a funder gets no table at all
     login(client, "funder")
     assert client.get("/alliances/north/stakeholders.csv?contacts=yes").status_code == 403
+
+
+#: The stakeholder name's header, as each language's export writes it.
+NAME_HEADER = {
+    "en": "Stakeholder name",
+    "fr": "Nom de la partie prenante",
+    "nl": "Naam van de belanghebbende",
+    "sv": "Intressentens namn",
+}
+
+
+@pytest.mark.parametrize("language", sorted(NAME_HEADER))
+def test_the_export_speaks_the_readers_language_and_reimports_unchanged(
+    client: TestClient, world: World, language: str
+) -> None:
+    from alliance_flow.accounts import services as accounts
+    from tests.leftovers import code_values
+
+    # given a reader of `language` and a table with every coded field filled in: an
+    # organisation with its representative, and an individual member
+    with world.db.transaction() as s:
+        accounts.get_user(session=s, login="coordinator").language = language
+    csrf = login(client, "coordinator")
+    _add(client, csrf, name="Cap Sud", group="ngo", influence="high", interest="low",
+         sectors=["social_action", "socio_cultural_sports"])  # fmt: skip
+    cap = _orgs(world)["Cap Sud"]
+    for fields in (
+        {"name": "Rep One", "organisation_id": str(cap.id), "email": "rep@cap.example",
+         "roles": ["chair", "communications_officer"], "has_authority": "no",
+         "authority_granted_by": "The board", "participation_level": "deciding_together",
+         "language": "nl", "joined_on": "2026-01-15"},
+        {"name": "Ana Solo", "group": "mediator", "sector": "economic_insertion",
+         "has_authority": "yes", "language": "sv"},
+    ):  # fmt: skip
+        added = client.post(
+            "/alliances/north/members", data={"csrf_token": csrf, **fields}, follow_redirects=False
+        )
+        assert added.status_code == 303, added.text
+    before = (_count(world, m.Organisation), _count(world, m.Member), _count(world, m.AuditEvent))
+    # when the table is exported, as CSV and as a workbook, with and without contact details
+    files = {
+        "back.csv": client.get("/alliances/north/stakeholders.csv?contacts=yes").content,
+        "plain.csv": client.get("/alliances/north/stakeholders.csv").content,
+        "back.xlsx": client.get("/alliances/north/stakeholders.xlsx?contacts=yes").content,
+    }
+    # then its headers and values are the reader's words, never a stored code
+    rows = list(csv.reader(io.StringIO(files["back.csv"].decode("utf-8-sig")), delimiter=";"))
+    sheet = openpyxl.load_workbook(io.BytesIO(files["back.xlsx"])).active
+    assert sheet is not None
+    assert sheet.max_row == len(rows)
+    assert [c.value for c in sheet[1]] == rows[0] and rows[0][0] == NAME_HEADER[language]
+    cells = {c for r in rows for part in r for c in [part, *part.split("; ")] if c}
+    codes = code_values() | {"nl", "sv"}
+    if language == "en":
+        codes -= {"yes", "no"}  # English says them as it stores them
+    assert not cells & codes, sorted(cells & codes)
+    rep = next(r for r in rows if "Rep One" in r)
+    solo = next(r for r in rows if "Ana Solo" in r)
+    with use_language(language):
+        assert _("NGO (reception, socio-cultural inclusion)") in rep
+        assert f"{_('Social action')}; {_('Socio-cultural and sports structures')}" in rep
+        assert f"{_('Chair')}; {_('Communications officer')}" in rep
+        assert _("Deciding together") in rep and _("no") in rep
+        assert _("Mediator") in solo and _("Professional and economic insertion") in solo
+    # and each file re-imports without changing anything
+    for name, content in files.items():
+        html = _upload(client, csrf, name, content).text  # type: ignore[attr-defined]
+        assert 'name="fingerprint"' not in html, (name, html)
+        assert 'class="problems"' not in html and "error" not in html.lower(), (name, html)
+    assert (
+        _count(world, m.Organisation),
+        _count(world, m.Member),
+        _count(world, m.AuditEvent),
+    ) == before
