@@ -34,10 +34,12 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from alliance_flow import models as m
+from alliance_flow.frozen import quick
 from alliance_flow.gates import Waiver
 from alliance_flow.vocabulary import EventKind, MeetingStatus
 
 
+@quick
 @dataclass(frozen=True)
 class PersonFacts:
     id: int
@@ -74,6 +76,7 @@ class PersonFacts:
         return f"{self.name} ({self.organisation})" if self.organisation else self.name
 
 
+@quick
 @dataclass(frozen=True)
 class OrganisationFacts:
     id: int
@@ -83,6 +86,7 @@ class OrganisationFacts:
     mapped: bool
 
 
+@quick
 @dataclass(frozen=True)
 class MeetingFacts:
     id: int
@@ -96,6 +100,7 @@ class MeetingFacts:
     place: str | None = None  # where it is held, as the secretary wrote it (for reminders)
 
 
+@quick
 @dataclass(frozen=True)
 class ActionFacts:
     number: int
@@ -118,6 +123,7 @@ class ActionFacts:
     completed_on: date | None = None
 
 
+@quick
 @dataclass(frozen=True)
 class MinutesActionFacts:
     """An action agreed in a meeting's minutes."""
@@ -130,6 +136,7 @@ class MinutesActionFacts:
     done_on: date | None
 
 
+@quick
 @dataclass(frozen=True)
 class BriefingFacts:
     why: str | None
@@ -139,6 +146,7 @@ class BriefingFacts:
     expected_commitment: str | None
 
 
+@quick
 @dataclass(frozen=True)
 class CharterFacts:
     version: int
@@ -146,6 +154,7 @@ class CharterFacts:
     adopted_on: date | None = None
 
 
+@quick
 @dataclass(frozen=True)
 class EvaluationFacts:
     kind: str
@@ -159,6 +168,7 @@ class EvaluationFacts:
     findings: str | None = None
 
 
+@quick
 @dataclass(frozen=True)
 class PublicationFacts:
     id: int
@@ -169,6 +179,7 @@ class PublicationFacts:
     published_on: date
 
 
+@quick
 @dataclass(frozen=True)
 class SustainabilityFacts:
     dated_on: date | None
@@ -176,6 +187,7 @@ class SustainabilityFacts:
     decided_on: date | None
 
 
+@quick
 @dataclass(frozen=True)
 class EventFacts:
     """A line of the stage history (without the gate results it stored)."""
@@ -190,6 +202,7 @@ class EventFacts:
     at: datetime
 
 
+@quick
 @dataclass(frozen=True)
 class AllianceFacts:
     id: int
@@ -281,6 +294,7 @@ def stage_entered_at(events: Iterable[Any]) -> dict[str, datetime]:
     return entered
 
 
+@quick
 @dataclass(frozen=True)
 class Include:
     """Rows beyond what the gates read, loaded only for the paths that use them."""
@@ -513,6 +527,27 @@ def read_facts(
         roles[member_id].add(role)
     people: dict[int, list[PersonFacts]] = defaultdict(list)
     member_names: dict[int, str] = {}
+    # Checking stages alone reads only what the checks use; how each member is reached (their
+    # channel, e-mail, language, consent) is for the reminders and the pages.
+    lean = include.current_stage_only and not (include.reminders or include.report)
+    reached: tuple[Any, ...] = ()
+    if not lean:
+        reached = (
+            case((Mb.preferred_channel != "", True), else_=False),
+            case((Mb.email != "", True), else_=False),
+            Mb.language,
+            Mb.participation_level,
+            select(m.MemberConsent.member_id)
+            .where(
+                m.MemberConsent.member_id == Mb.id,
+                m.MemberConsent.purpose == "contact",
+                m.MemberConsent.granted.is_(False),
+            )
+            .exists()
+            .label("contact_withdrawn"),
+        )
+    contact = or_(Mb.email != "", Mb.phone != "")
+    no_roles: frozenset[str] = frozenset()
     for r1 in rows(
         "members",
         lambda: (
@@ -523,63 +558,51 @@ def read_facts(
                 Mb.organisation_id,
                 Mb.group,
                 Mb.sector,
-                Mb.email,
-                Mb.phone,
-                Mb.preferred_channel,
-                Mb.language,
+                case((contact, True), else_=False),
                 Mb.has_authority,
                 Mb.authority_granted_by,
-                Mb.participation_level,
                 Mb.joined_on,
                 Mb.left_on,
-                select(m.MemberConsent.member_id)
-                .where(
-                    m.MemberConsent.member_id == Mb.id,
-                    m.MemberConsent.purpose == "contact",
-                    m.MemberConsent.granted.is_(False),
-                )
-                .exists()
-                .label("contact_withdrawn"),
+                *reached,
             )
             .where(where(Mb.alliance_id, "members"))
             .order_by(Mb.alliance_id, Mb.name)
         ),
     ):
         # Unpacked by position: thousands of rows, and attribute access by name costs twice.
-        (mid, aid, m_name, m_org, m_group, m_sector, email, phone, channel, language) = r1[:10]
+        mid, aid, m_name, m_org, m_group, m_sector, has_contact, authority, grantor = r1[:9]
         their = org_of.get(m_org) if m_org else None
         inherited = their.sectors if their else frozenset()
         sectors = inherited | {m_sector} if m_sector else inherited
         member_names[mid] = m_name
+        member_roles = roles.get(mid)
+        known = (
+            mid,
+            m_name,
+            their.name if their else None,
+            m_group or (their.group if their else None),
+            sectors,
+            has_contact,
+            authority,
+            grantor,
+            r1[9],
+            r1[10],
+            frozenset(member_roles) if member_roles else no_roles,
+        )
         people[aid].append(
-            PersonFacts(
-                mid,
-                m_name,
-                their.name if their else None,
-                m_group or (their.group if their else None),
-                sectors,
-                bool(email or phone),
-                r1[10],
-                r1[11],
-                r1[13],
-                r1[14],
-                frozenset(roles[mid]) if mid in roles else frozenset(),
-                language,
-                bool(channel),
-                bool(email),
-                r1[12],
-                bool(r1[15]),
-            )
+            PersonFacts(*known)
+            if lean
+            else PersonFacts(*known, r1[13], r1[11], r1[12], r1[14], bool(r1[15]))
         )
 
     B = m.Briefing
     briefings = {
-        r2.alliance_id: BriefingFacts(
-            r2.why,
-            r2.regional_situation,
-            r2.why_mediation,
-            tuple(r for r in (r2.reasons or []) if r.strip()),
-            r2.expected_commitment,
+        r2[0]: BriefingFacts(
+            r2[1],
+            r2[2],
+            r2[3],
+            tuple(r for r in (r2[4] or []) if r.strip()),
+            r2[5],
         )
         for r2 in rows(
             "briefings",
@@ -674,26 +697,42 @@ def read_facts(
             .order_by(P.alliance_id, P.number)
         ),
     ):
-        plan[r3.alliance_id].append(
+        (
+            item_id,
+            aid,
+            number,
+            action,
+            status,
+            owner_id,
+            responsible,
+            starts_on,
+            ends_on,
+            resources,
+            obstacles,
+            obstacle_plan,
+            collaborators,
+            estimated_budget,
+            budget_committed,
+            completed_on,
+        ) = r3  # by position: attribute access by name costs several times more
+        plan[aid].append(
             ActionFacts(
-                number=r3.number,
-                action=r3.action,
-                status=r3.status,
-                owner=member_names.get(r3.owner_member_id)
-                if r3.owner_member_id
-                else r3.responsible,
-                starts_on=r3.starts_on,
-                ends_on=r3.ends_on,
-                resources=r3.resources,
-                obstacles=r3.obstacles,
-                obstacle_plan=r3.obstacle_plan,
-                collaborators=r3.collaborators,
-                estimated_budget=r3.estimated_budget,
-                id=r3.id,
-                owner_member_id=r3.owner_member_id,
-                responsible=r3.responsible,
-                budget_committed=r3.budget_committed,
-                completed_on=r3.completed_on,
+                number=number,
+                action=action,
+                status=status,
+                owner=member_names.get(owner_id) if owner_id else responsible,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                resources=resources,
+                obstacles=obstacles,
+                obstacle_plan=obstacle_plan,
+                collaborators=collaborators,
+                estimated_budget=estimated_budget,
+                id=item_id,
+                owner_member_id=owner_id,
+                responsible=responsible,
+                budget_committed=budget_committed,
+                completed_on=completed_on,
             )
         )
 
@@ -750,9 +789,9 @@ def read_facts(
                 .order_by(Pb.alliance_id, Pb.published_on.desc(), Pb.id.desc())
             ),
         ):
-            publications[r4.alliance_id].add(r4.kind)
-            publication_rows[r4.alliance_id].append(
-                PublicationFacts(r4.id, r4.kind, r4.title, r4.url, r4.audience, r4.published_on)
+            publications[r4[1]].add(r4[2])
+            publication_rows[r4[1]].append(
+                PublicationFacts(r4[0], r4[2], r4[3], r4[4], r4[5], r4[6])
             )
     else:
         for aid, kind in rows(
@@ -787,17 +826,17 @@ def read_facts(
                 .order_by(E.alliance_id, E.held_on, E.id)
             ),
         ):
-            evaluations[r5.alliance_id].append(
+            evaluations[r5[1]].append(
                 EvaluationFacts(
-                    r5.kind,
-                    r5.held_on,
-                    r5.id,
-                    r5.evaluator,
-                    tuple(r5.strengths or ()),
-                    tuple(r5.weaknesses or ()),
-                    tuple(r5.opportunities or ()),
-                    tuple(r5.threats or ()),
-                    r5.findings,
+                    r5[2],
+                    r5[3],
+                    r5[0],
+                    r5[4],
+                    tuple(r5[5] or ()),
+                    tuple(r5[6] or ()),
+                    tuple(r5[7] or ()),
+                    tuple(r5[8] or ()),
+                    r5[9],
                 )
             )
     else:
@@ -860,7 +899,7 @@ def read_facts(
         history[aid].append(EventFacts(event_id, kind, stage, to_stage, code, actor, reason, at))
 
     minutes_actions: dict[int, list[MinutesActionFacts]] = defaultdict(list)
-    agenda: dict[int, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
+    agenda: dict[int, dict[int, list[str]]] = {}
     channels: dict[int, dict[str, str]] = defaultdict(dict)
     failed: dict[int, list[tuple[str, str]]] = defaultdict(list)
     attendance: dict[int, list[tuple[int, int, bool]]] = defaultdict(list)
@@ -883,14 +922,14 @@ def read_facts(
                 .order_by(Mt.alliance_id, Ma.due_on, Ma.id)
             ),
         ):
-            minutes_actions[r7.alliance_id].append(
+            minutes_actions[r7[1]].append(
                 MinutesActionFacts(
-                    r7.id,
-                    r7.meeting_id,
-                    r7.description,
-                    r7.owner_member_id,
-                    r7.due_on,
-                    r7.done_on,
+                    r7[0],
+                    r7[2],
+                    r7[3],
+                    r7[4],
+                    r7[5],
+                    r7[6],
                 )
             )
     if include.reminders:
@@ -909,7 +948,9 @@ def read_facts(
                 .order_by(Ag.meeting_id, Ag.position, Ag.id)
             ),
         ):
-            agenda[aid][meeting_id].append(f"{time} {item}" if time else item)
+            agenda.setdefault(aid, {}).setdefault(meeting_id, []).append(
+                f"{time} {item}" if time else item
+            )
         Ch = rm.AllianceChannel
         for aid, audience, url in rows(
             "channels",
@@ -940,48 +981,75 @@ def read_facts(
         ):
             attendance[aid].append((meeting_id, member_id, bool(present)))
 
+    # Thousands of alliances: rows unpacked by position, tables without a row for an alliance
+    # give the same empty value.
+    none: tuple[Any, ...] = ()
+    nothing: frozenset[str] = frozenset()
     out: dict[int, AllianceFacts] = {}
     for a in alliances:
-        aid = a.id
+        (
+            aid,
+            slug,
+            name,
+            stage,
+            region,
+            boundary,
+            plan_start,
+            plan_end,
+            cadence,
+            accountable,
+            channel_names,
+            vision,
+            vision_agreed_on,
+            country,
+            language,
+            timezone,
+            created_at,
+            updated_at,
+        ) = a
+        its_audiences = audiences.get(aid)
+        its_publications = publications.get(aid)
+        its_agenda = agenda.get(aid)
+        its_channels = channels.get(aid)
         out[aid] = AllianceFacts(
             id=aid,
-            slug=a.slug,
-            name=a.name,
-            stage=a.stage,
-            region=a.region,
-            region_boundary=a.region_boundary,
-            work_plan_start=a.work_plan_start,
-            work_plan_end=a.work_plan_end,
-            evaluation_cadence_months=a.evaluation_cadence_months,
-            accountable=a.accountable,
-            channels=tuple(a.communication_channels or ()),
-            vision=a.vision,
-            vision_agreed_on=a.vision_agreed_on,
-            people=tuple(people.get(aid, ())),
-            organisations=tuple(orgs.get(aid, ())),
+            slug=slug,
+            name=name,
+            stage=stage,
+            region=region,
+            region_boundary=boundary,
+            work_plan_start=plan_start,
+            work_plan_end=plan_end,
+            evaluation_cadence_months=cadence,
+            accountable=accountable,
+            channels=tuple(channel_names) if channel_names else none,
+            vision=vision,
+            vision_agreed_on=vision_agreed_on,
+            people=tuple(people[aid]) if aid in people else none,
+            organisations=tuple(orgs[aid]) if aid in orgs else none,
             briefing=briefings.get(aid),
-            meetings=tuple(meetings.get(aid, ())),
+            meetings=tuple(meetings[aid]) if aid in meetings else none,
             sector_profiles=counts.get((aid, "sector_profiles"), 0),
             research_sources=counts.get((aid, "research_sources"), 0),
             consultations=counts.get((aid, "consultations"), 0),
             gaps=counts.get((aid, "gaps"), 0),
-            action_plan=tuple(plan.get(aid, ())),
+            action_plan=tuple(plan[aid]) if aid in plan else none,
             charter=charters.get(aid),
-            communication_audiences=frozenset(audiences.get(aid, ())),
-            publications=frozenset(publications.get(aid, ())),
-            evaluations=tuple(evaluations.get(aid, ())),
+            communication_audiences=frozenset(its_audiences) if its_audiences else nothing,
+            publications=frozenset(its_publications) if its_publications else nothing,
+            evaluations=tuple(evaluations[aid]) if aid in evaluations else none,
             sustainability=plans.get(aid),
-            country=a.country,
-            language=a.language or "en",
-            timezone=a.timezone or "UTC",
-            created_at=a.created_at,
-            updated_at=a.updated_at,
-            history=tuple(history.get(aid, ())),
-            minutes_actions=tuple(minutes_actions.get(aid, ())),
-            agenda={k: tuple(v) for k, v in agenda[aid].items()} if aid in agenda else {},
-            notification_channels=dict(channels.get(aid, {})),
-            failed_deliveries=tuple(failed.get(aid, ())),
-            attendance=tuple(attendance.get(aid, ())),
-            publication_rows=tuple(publication_rows.get(aid, ())),
+            country=country,
+            language=language or "en",
+            timezone=timezone or "UTC",
+            created_at=created_at,
+            updated_at=updated_at,
+            history=tuple(history[aid]) if aid in history else none,
+            minutes_actions=tuple(minutes_actions[aid]) if aid in minutes_actions else none,
+            agenda={k: tuple(v) for k, v in its_agenda.items()} if its_agenda else {},
+            notification_channels=dict(its_channels) if its_channels else {},
+            failed_deliveries=tuple(failed[aid]) if aid in failed else none,
+            attendance=tuple(attendance[aid]) if aid in attendance else none,
+            publication_rows=tuple(publication_rows[aid]) if aid in publication_rows else none,
         )
     return out

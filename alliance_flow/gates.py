@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from alliance_flow.frozen import quick
 from alliance_flow.i18n import _, collation_key, ngettext
 from alliance_flow.settings import Thresholds
 from alliance_flow.vocabulary import Stage
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from alliance_flow.facts import AllianceFacts
 
 
+@quick
 @dataclass(frozen=True)
 class CheckResult:
     code: str
@@ -28,6 +30,7 @@ class CheckResult:
     area: str
 
 
+@quick
 @dataclass(frozen=True)
 class Waiver:
     code: str
@@ -37,6 +40,7 @@ class Waiver:
     at: datetime
 
 
+@quick
 @dataclass(frozen=True)
 class CheckOutcome:
     """A check's result together with the waiver that covers it, if any."""

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 
+from alliance_flow.frozen import quick
 from alliance_flow.stages.sustainability import sustainability_deadline
 from alliance_flow.vocabulary import ActionStatus, MeetingStatus, Role, Stage
 
@@ -44,6 +45,7 @@ class Rules:
     funder_day_of_month: int = 1
 
 
+@quick
 @dataclass(frozen=True)
 class Person:
     id: int
@@ -66,6 +68,7 @@ class Person:
         )
 
 
+@quick
 @dataclass(frozen=True)
 class MeetingInfo:
     id: int
@@ -86,6 +89,7 @@ class MeetingInfo:
         return self.local_start.date()
 
 
+@quick
 @dataclass(frozen=True)
 class ActionInfo:
     """An action from the minutes (`meeting`) or a row of the action plan (`plan`)."""
@@ -98,6 +102,7 @@ class ActionInfo:
     done: bool = False
 
 
+@quick
 @dataclass(frozen=True)
 class AllianceData:
     id: int
@@ -131,6 +136,7 @@ class AllianceData:
     failing_checks: tuple[str, ...] = ()
 
 
+@quick
 @dataclass(frozen=True)
 class Due:
     """One notification that is due: the outbox key plus what the message needs."""

@@ -12,7 +12,14 @@ STAGE_CHECKS: dict[Stage, StageChecks] = {
 }
 
 
+#: By the stage's name too: asked once per alliance when checking thousands.
+_BY_NAME: dict[str, StageChecks] = {str(s.value): c for s, c in STAGE_CHECKS.items()}
+
+
 def checks_for(stage: str | Stage) -> StageChecks:
     """The exit checks of a stage; a closed alliance has none."""
+    found = _BY_NAME.get(stage)
+    if found is not None:
+        return found
     stage = Stage(stage)
     return STAGE_CHECKS.get(stage, StageChecks(stage))
