@@ -7,19 +7,17 @@ the same transaction as the change, so a write and its record cannot part.
 
 from __future__ import annotations
 
-import contextvars
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import insert, inspect, select
 from sqlalchemy.orm import Session
 
 from alliance_flow import models as m
+from alliance_flow.acting import _actor, _erasing
+from alliance_flow.acting import acting_as as acting_as  # adapters say who acts through here
+from alliance_flow.acting import erasing as erasing
+from alliance_flow.acting import set_actor as set_actor
 from alliance_flow.plain import plain
-
-_actor: contextvars.ContextVar[str] = contextvars.ContextVar("actor", default="system")
-_erasing: contextvars.ContextVar[bool] = contextvars.ContextVar("erasing", default=False)
 
 #: Tables whose rows are not the alliance's records: history and logs of their own, sessions,
 #: login throttling and the notification outbox (which has its own status trail).
@@ -35,29 +33,6 @@ NOT_AUDITED = frozenset(
     }
 )
 SECRET_COLUMNS = frozenset({"password_hash", "token_hash", "apprise_url", "preferred_channel"})
-
-
-def set_actor(actor: str | None) -> None:
-    _actor.set(actor or "system")
-
-
-@contextmanager
-def acting_as(actor: str) -> Iterator[None]:
-    token = _actor.set(actor)
-    try:
-        yield
-    finally:
-        _actor.reset(token)
-
-
-@contextmanager
-def erasing() -> Iterator[None]:
-    """Writes inside are logged as happened, with "(erased)" for every value (GDPR erasure)."""
-    token = _erasing.set(True)
-    try:
-        yield
-    finally:
-        _erasing.reset(token)
 
 
 #: How a row that does not carry alliance_id finds its alliance: through its parent.

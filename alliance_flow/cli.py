@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import getpass
 import json
 import os
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -20,6 +22,7 @@ from rich.table import Table
 from rich.text import Text
 
 from alliance_flow.accounts.cli import app as user_app
+from alliance_flow.acting import set_actor
 from alliance_flow.cli_language import (
     LocalizedGroup,
     error_label,
@@ -88,7 +91,7 @@ def _language(
     from alliance_flow.i18n import set_language
 
     set_language(wanted_language(["--lang", lang] if lang else [], os.environ))
-    audit.set_actor(_actor())  # every write of this command is logged under the operator's name
+    set_actor(_actor())  # every write of this command is logged under the operator's name
 
 
 app.add_typer(reminders_app, name="reminders")
@@ -1159,3 +1162,33 @@ def privacy_retention(today: Today = None) -> None:
             count,
         ).format(count=count, days=days)
     )
+
+
+def main() -> None:
+    """The `alliance-flow` console script.
+
+    Typer works out the parameters of every command (47 commands and groups, about 20 ms)
+    before it runs one: a command named on the line, after the root's `--lang`, is built alone,
+    and runs as it would in the whole tree. No command, a misspelt one or the root's own
+    options get the whole tree, for the help and Click's suggestions.
+    """
+    args = sys.argv[1:]
+    while args[:1] == ["--lang"]:
+        args = args[2:]
+    while args and args[0].startswith("--lang="):
+        args = args[1:]
+    wanted = args[0] if args else ""
+    commands = [c for c in app.registered_commands if _command_name(c) == wanted]
+    groups = [g for g in app.registered_groups if g.name == wanted]
+    if commands or groups:
+        alone = copy.copy(app)
+        alone.registered_commands, alone.registered_groups = commands, groups
+        alone()
+    else:
+        app()
+
+
+def _command_name(info: typer.models.CommandInfo) -> str:
+    if info.name:
+        return info.name
+    return typer.main.get_command_name(info.callback.__name__) if info.callback else ""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 from typer.testing import CliRunner
@@ -226,6 +228,45 @@ def test_status_in_french(cli):
     assert "Ajoutez 8 représentants nommés de plus" in out
     data = json.loads(cli("--lang", "en", "status", "lille", "--json", *TODAY))
     assert data["gates"][0]["reason"].startswith("The alliance has no record")
+
+
+def _console_script(*args: str) -> subprocess.CompletedProcess[str]:
+    """`alliance-flow ARGS` as installed: its entry point builds only the command named."""
+    return subprocess.run(
+        # named "root" in its help, as under CliRunner
+        [
+            sys.executable,
+            "-c",
+            "import sys; sys.argv[0] = 'root'; from alliance_flow.cli import main; main()",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_the_console_script_answers_as_the_whole_command_tree(cli):
+    cli("create", "Alliance Lille", "--country", "fr", "slug=lille")
+    for args in (
+        ["--lang", "fr", "status", "lille", *TODAY],
+        ["--lang=nl", "status", "lille", *TODAY],
+        ["list", "--json", *TODAY],
+        ["db", "current"],
+        ["--lang", "sv", "status", "--help"],
+    ):
+        run = _console_script(*args)
+        assert (run.returncode, run.stdout) == (0, cli(*args)), (args, run.stderr)
+    assert "Région définie" in _console_script("--lang", "fr", "status", "lille").stdout
+    # a misspelt command still gets the whole tree: Click's suggestion names the right one
+    typo = _console_script("--lang", "fr", "statu", "lille")
+    assert typo.returncode == 2 and "status" in typo.stderr, typo.stderr
+    root_help = _console_script("--help")
+    assert (
+        root_help.returncode == 0
+        and "advance" in root_help.stdout
+        and "report" in (root_help.stdout)
+    )
 
 
 def test_every_write_is_logged_with_its_author(cli):

@@ -6,13 +6,36 @@ Counted in a fresh interpreter (modules, not seconds); benchmarks/RESULTS.md has
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
+
+from alliance_flow.db import Database
+from alliance_flow.services import alliances
 
 HEAVY = ("sqlalchemy", "matplotlib", "numpy", "fastapi", "apprise", "prefect", "weasyprint")
+#: What no simple command needs: the web stack, the scheduler, the notifier, charts, PDF,
+#: spreadsheets, calendars, password hashing and the migration tool.
+NOT_FOR_A_SIMPLE_COMMAND = {
+    "alembic",
+    "apprise",
+    "argon2",
+    "fastapi",
+    "httpx",
+    "icalendar",
+    "jinja2",
+    "matplotlib",
+    "numpy",
+    "openpyxl",
+    "prefect",
+    "starlette",
+    "uvicorn",
+    "weasyprint",
+}
 
 
-def _loaded_after(code: str) -> set[str]:
+def _loaded_after(code: str, env: dict[str, str] | None = None) -> set[str]:
     # A module registered for lazy loading (alliance_flow.lazy) and never used is not loaded.
     probe = (
         f"{code}\nimport json, sys\n"
@@ -20,7 +43,11 @@ def _loaded_after(code: str) -> set[str]:
         " if type(mod).__name__ != '_LazyModule')))"
     )
     out = subprocess.run(
-        [sys.executable, "-c", probe], check=True, capture_output=True, text=True
+        [sys.executable, "-c", probe],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
     ).stdout
     return {name.split(".")[0] for name in json.loads(out.splitlines()[-1])}
 
@@ -32,6 +59,39 @@ def test_the_cli_loads_only_typer_and_rich_to_show_its_help() -> None:
     )
     assert "typer" in loaded
     assert not loaded & set(HEAVY), loaded & set(HEAVY)
+
+
+def _command(*args: str) -> str:
+    return (
+        "import sys\nfrom alliance_flow.cli import main\n"
+        f"sys.argv = ['alliance-flow', {', '.join(map(repr, args))}]\n"
+        "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code"
+    )
+
+
+def test_the_help_of_a_command_loads_nothing_heavy() -> None:
+    loaded = _loaded_after(_command("status", "--help"))
+    assert not loaded & (set(HEAVY) | NOT_FOR_A_SIMPLE_COMMAND), loaded & set(HEAVY)
+
+
+def test_a_simple_command_loads_the_database_but_no_web_pdf_chart_or_scheduler(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'alliance.db'}"
+    db = Database(url)
+    db.upgrade()
+    with db.transaction() as session:
+        alliances.create_alliance(
+            session=session,
+            alliance_in={"name": "Roscommon Alliance", "country": "IE", "slug": "roscommon"},
+            actor="claire",
+        )
+    db.dispose()
+    env = {"ALLIANCE_FLOW_DATABASE_URL": url, "ALLIANCE_FLOW_LANGUAGE": "fr", "COLUMNS": "200"}
+    for args in (("status", "roscommon"), ("list",), ("history", "roscommon")):
+        loaded = _loaded_after(_command(*args), env)
+        assert "sqlalchemy" in loaded  # it did read the database
+        assert not loaded & NOT_FOR_A_SIMPLE_COMMAND, (args, loaded & NOT_FOR_A_SIMPLE_COMMAND)
 
 
 def test_the_web_app_loads_no_charts_no_pdf_no_notifier_and_no_scheduler() -> None:

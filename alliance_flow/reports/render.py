@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from alliance_flow import __version__
+from alliance_flow.collector import drawing, loading
 from alliance_flow.lazy import lazy_module
 from alliance_flow.reports import FORMATS
 from alliance_flow.reports import labels as L
@@ -147,10 +148,11 @@ def alliance_html(
     report: AllianceReport, t: Texts, *, web: WebLinks | None = None, for_pdf: bool = False
 ) -> str:
     """The whole report as one self-contained HTML document (CSS and charts inline)."""
-    drawn = {
-        name: embed(svg, as_image=for_pdf, label=name)
-        for name, svg in charts.alliance_charts(report, t).items()
-    }
+    with drawing():
+        drawn = {
+            name: embed(svg, as_image=for_pdf, label=name)
+            for name, svg in charts.alliance_charts(report, t).items()
+        }
     return (
         _environment()
         .get_template("report.html")
@@ -174,7 +176,9 @@ def portfolio_html(
     links: dict[str, str] | None = None,
     for_pdf: bool = False,
 ) -> str:
-    chart = embed(charts.portfolio_overview(portfolio.rows, t), as_image=for_pdf, label="overview")
+    with drawing():
+        chart = charts.portfolio_overview(portfolio.rows, t)
+    chart = embed(chart, as_image=for_pdf, label="overview")
     return (
         _environment()
         .get_template("portfolio.html")
@@ -193,9 +197,10 @@ def portfolio_html(
 
 def pdf(html: str) -> bytes:
     """Print an HTML report to PDF; the charts are inline SVG, so nothing is fetched."""
-    from weasyprint import HTML  # imported here: 0.5 s, and only the PDF needs it
-
-    return HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
+    with loading():
+        from weasyprint import HTML  # imported here: 0.5 s, and only the PDF needs it
+    with drawing():
+        return HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
 
 
 # --- indicators as tables (CSV, XLSX) -----------------------------------------------------------

@@ -9,8 +9,8 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
-from icalendar import Calendar, Event
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -18,6 +18,9 @@ from alliance_flow import models as m
 from alliance_flow.i18n import _, use_language
 from alliance_flow.services import meetings as meeting_service
 from alliance_flow.vocabulary import MeetingStatus
+
+if TYPE_CHECKING:  # icalendar loads with the first calendar, not with every web worker
+    from icalendar import Calendar, Event
 
 PRODID = "-//alliance_flow//Regional alliance meetings//EN"
 
@@ -47,6 +50,8 @@ def _event(
     if meeting.host_organisation:
         lines.append(_("Host: {host}").format(host=meeting.host_organisation))
     lines.append(_("Meeting page: {link}").format(link=link))
+    from icalendar import Event
+
     event = Event()
     event.add("uid", event_uid(alliance, meeting))
     event.add("summary", _line(f"{alliance.name}: {meeting_service.meeting_name(meeting)}"))
@@ -63,6 +68,8 @@ def _event(
 
 
 def _calendar(alliance: m.Alliance, name: str) -> Calendar:
+    from icalendar import Calendar
+
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")

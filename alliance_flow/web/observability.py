@@ -18,7 +18,6 @@ import time
 import uuid
 from typing import Any
 
-from alembic.script import ScriptDirectory
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
@@ -118,6 +117,8 @@ def _migrations(request: Request) -> tuple[str | None, frozenset[str]]:
     """This code's migration head and every revision it knows, read once per process."""
     state = request.app.state
     if not hasattr(state, "migrations"):
+        from alembic.script import ScriptDirectory  # loaded by the first probe, not at start-up
+
         scripts = ScriptDirectory.from_config(alembic_config(state.db.url))
         state.migrations = (
             scripts.get_current_head(),
