@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 from alliance_flow import models as m
 from alliance_flow.frozen import quick
 from alliance_flow.gates import Waiver
-from alliance_flow.vocabulary import EventKind, MeetingStatus
+from alliance_flow.vocabulary import ActionStatus, EventKind, MeetingStatus
 
 
 @quick
@@ -310,7 +310,15 @@ class Include:
     current_stage_only: bool = False
     #: with current_stage_only: tables read for every alliance all the same (see READ_BY)
     everywhere: frozenset[str] = frozenset()
+    #: with reminders (not report) and `around`: only the rows the reminders can speak of,
+    #: except where the current stage's checks read the whole table: the meetings that started
+    #: at most this many days before `around` (and every later one), the open minutes actions
+    #: and the open rows of the action plan that have an end date
+    reminders_window: int | None = None
 
+
+#: Action plan rows the reminders no longer speak of.
+DONE_ACTIONS = (ActionStatus.DONE.value, ActionStatus.DROPPED.value)
 
 #: Which stages' checks read each table (for Include.current_stage_only).
 READ_BY = {
@@ -442,13 +450,33 @@ def read_facts(
         # Fetched at once: iterating a result fetches row by row, several times slower.
         return conn.execute(statement, params).all()
 
+    def read_by_stage(table: str) -> Any:
+        """The alliances in `scope` whose current stage's checks read `table`."""
+        return (
+            select(m.Alliance.id)
+            .where(m.Alliance.id.in_(ids), m.Alliance.stage.in_(READ_BY[table]))
+            .scalar_subquery()
+        )
+
     def where(col: Any, table: str | None = None) -> Any:
         if include.current_stage_only and table is not None and table not in include.everywhere:
-            chosen = select(m.Alliance.id).where(
-                m.Alliance.id.in_(ids), m.Alliance.stage.in_(READ_BY[table])
-            )
-            return col.in_(chosen.scalar_subquery())
+            return col.in_(read_by_stage(table))
         return col.in_(ids)
+
+    window = include.reminders_window if include.reminders and not include.report else None
+    if include.around is None:
+        window = None
+    if window is not None and include.around is not None:
+        params["recent"] = datetime.combine(
+            include.around - timedelta(days=window + 2), datetime.min.time(), UTC
+        )
+
+    def where_open(col: Any, table: str, still_open: Any) -> Any:
+        """where(), and for the reminders alone only the rows they can speak of (`still_open`),
+        unless the alliance's current stage checks read the whole table."""
+        if window is None:
+            return where(col, table)
+        return and_(where(col, table), or_(col.in_(read_by_stage(table)), still_open))
 
     A = m.Alliance
     alliances = rows(
@@ -635,7 +663,7 @@ def read_facts(
                 minuted,
                 Mt.place,
             )
-            .where(where(Mt.alliance_id, "meetings"))
+            .where(where_open(Mt.alliance_id, "meetings", Mt.starts_at >= bindparam("recent")))
             .order_by(Mt.alliance_id, Mt.starts_at)
         ),
     ):
@@ -693,7 +721,13 @@ def read_facts(
                 P.budget_committed,
                 P.completed_on,
             )
-            .where(where(P.alliance_id, "action_plan_items"))
+            .where(
+                where_open(
+                    P.alliance_id,
+                    "action_plan_items",
+                    and_(P.status.not_in(DONE_ACTIONS), P.ends_on.is_not(None)),
+                )
+            )
             .order_by(P.alliance_id, P.number)
         ),
     ):
@@ -905,6 +939,7 @@ def read_facts(
     attendance: dict[int, list[tuple[int, int, bool]]] = defaultdict(list)
     if include.reminders or include.report:
         Ma = m.MeetingAction
+        open_only = () if window is None else (Ma.done_on.is_(None), Ma.due_on.is_not(None))
         for r7 in rows(
             "minutes_actions",
             lambda: (
@@ -918,7 +953,7 @@ def read_facts(
                     Ma.done_on,
                 )
                 .join(Mt, Mt.id == Ma.meeting_id)
-                .where(where(Mt.alliance_id))
+                .where(where(Mt.alliance_id), *open_only)
                 .order_by(Mt.alliance_id, Ma.due_on, Ma.id)
             ),
         ):

@@ -8,9 +8,9 @@ recipient) makes sure it is recorded once.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import cached_property
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -43,6 +43,32 @@ class Rules:
     evaluation_cadence_months: int = 3
     digest_weekday: int = 0  # Monday
     funder_day_of_month: int = 1
+
+
+class _memo:
+    """functools.cached_property without its lock (Python 3.11 takes a lock on every first
+    access: thousands of meetings per sweep). Stored in the instance's __dict__ as that does."""
+
+    def __init__(self, fn: Any) -> None:
+        self.fn = fn
+        self.name = fn.__name__
+        self.__doc__ = fn.__doc__
+
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.fn(obj)
+        return value
+
+
+def _again(d: Due, **changes: Any) -> Due:
+    """dataclasses.replace for a Due, without its introspection (thousands per sweep)."""
+    return Due(**{**d.__dict__, **changes})
+
+
+@lru_cache(maxsize=4096)
+def _months_after(day: date, months: int) -> date:
+    return day + relativedelta(months=months)
 
 
 @quick
@@ -80,11 +106,11 @@ class MeetingInfo:
     agenda: tuple[str, ...] = ()
     place: str | None = None
 
-    @cached_property
+    @_memo
     def local_start(self) -> datetime:
         return self.starts_at.astimezone(ZoneInfo(self.timezone))
 
-    @cached_property
+    @_memo
     def local_day(self) -> date:
         return self.local_start.date()
 
@@ -160,10 +186,16 @@ class Due:
 def local_today(moment: Moment, timezone: str) -> date:
     """The calendar day in `timezone` at `moment`; a plain date is taken as already local."""
     if isinstance(moment, datetime):
-        if moment.tzinfo is None:
-            raise ValueError("naive datetime: give a time zone")
-        return moment.astimezone(ZoneInfo(timezone)).date()
+        return _local_day(moment, timezone)
     return moment
+
+
+@lru_cache(maxsize=1024)
+def _local_day(moment: datetime, timezone: str) -> date:
+    """Asked for each meeting and rule of every alliance of a sweep: the same few answers."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime: give a time zone")
+    return moment.astimezone(ZoneInfo(timezone)).date()
 
 
 def member(person_id: int) -> str:
@@ -225,7 +257,7 @@ def route(a: AllianceData, dues: list[Due], today: date) -> list[Due]:
                 and carried not in seen
             ):
                 seen.add(carried)
-                out.append(replace(d, recipient=audience(COORDINATORS), language=a.language))
+                out.append(_again(d, recipient=audience(COORDINATORS), language=a.language))
             continue
         if person is None or person.reachable:
             out.append(d)
@@ -238,7 +270,7 @@ def route(a: AllianceData, dues: list[Due], today: date) -> list[Due]:
                 shared_charter[key][1].append(person.name)
             else:
                 out.append(
-                    replace(
+                    _again(
                         d,
                         recipient=audience(MEMBERS),
                         language=a.language,
@@ -250,12 +282,12 @@ def route(a: AllianceData, dues: list[Due], today: date) -> list[Due]:
             # a chair or secretary without a channel: the coordinators' channel carries it once
             if (d.kind, d.subject, audience(COORDINATORS)) not in seen:
                 seen.add((d.kind, d.subject, audience(COORDINATORS)))
-                out.append(replace(d, recipient=audience(COORDINATORS), language=a.language))
+                out.append(_again(d, recipient=audience(COORDINATORS), language=a.language))
             continue
-        out.append(replace(d, reachable=False, params={**d.params, "name": person.name}))
+        out.append(_again(d, reachable=False, params={**d.params, "name": person.name}))
     for d, names in shared_charter.values():
         out.append(
-            replace(
+            _again(
                 d,
                 recipient=audience(MEMBERS),
                 language=a.language,
@@ -340,34 +372,41 @@ def _meetings(a: AllianceData, moment: Moment, today: date, rules: Rules) -> Ite
     steps = sorted(rules.meeting_days_before, reverse=True)  # (7, 1)
     for mt in a.meetings:
         day = mt.local_day
-        meeting_today = local_today(moment, mt.timezone)
-        left = (day - meeting_today).days
-        subject = f"meeting:{mt.id}@{day.isoformat()}"
-        params = {
-            "meeting_id": mt.id,
-            "title": mt.title,
-            "starts": mt.local_start.strftime("%Y-%m-%d %H:%M"),
-            "timezone": mt.timezone,
-            "agenda": list(mt.agenda),
-            "place": mt.place,
-        }
+        left = (day - local_today(moment, mt.timezone)).days
+        extra: dict[str, Any] = {}
+        if mt.status == MeetingStatus.CANCELLED:
+            if left < 0:
+                continue
+            kind = "meeting_cancelled"
+        elif mt.status != MeetingStatus.PLANNED or left < 1:
+            continue
+        else:
+            # The reminder whose window contains today: 7d covers 7..2 days, 1d covers the eve.
+            for i, n in enumerate(steps):
+                later = steps[i + 1] if i + 1 < len(steps) else 0
+                if later < left <= n:
+                    kind, extra = f"meeting_reminder_{n}d", {"days": left}
+                    break
+            else:
+                continue  # not yet (or no step left): nothing is built for it
         if MEMBERS in a.audiences:  # the members' shared channel, once
             recipients = [(audience(MEMBERS), a.language)]
         else:
             recipients = _person_recipients(a, _members(a, today))
-        if mt.status == MeetingStatus.CANCELLED:
-            if left >= 0:
-                yield from _to(a, "meeting_cancelled", subject, day, recipients, **params)
-            continue
-        if mt.status != MeetingStatus.PLANNED or left < 1:
-            continue
-        # The reminder whose window contains today: 7d covers 7..2 days, 1d covers the eve.
-        for i, n in enumerate(steps):
-            later = steps[i + 1] if i + 1 < len(steps) else 0
-            if later < left <= n:
-                kind = f"meeting_reminder_{n}d"
-                yield from _to(a, kind, subject, day, recipients, days=left, **params)
-                break
+        yield from _to(
+            a,
+            kind,
+            f"meeting:{mt.id}@{day.isoformat()}",
+            day,
+            recipients,
+            **extra,
+            meeting_id=mt.id,
+            title=mt.title,
+            starts=mt.local_start.isoformat(" ", "minutes")[:16],  # 2026-03-02 10:30
+            timezone=mt.timezone,
+            agenda=list(mt.agenda),
+            place=mt.place,
+        )
 
 
 def _minutes(a: AllianceData, moment: Moment, today: date, rules: Rules) -> Iterator[Due]:
@@ -498,7 +537,7 @@ def _evaluation(a: AllianceData, moment: Moment, today: date, rules: Rules) -> I
     base = max([d for d in a.evaluations if d <= today], default=a.work_plan_start)
     if base is None or base > today:
         return
-    due_on = base + relativedelta(months=months)
+    due_on = _months_after(base, months)
     if due_on > today:
         return
     yield from _to(
@@ -568,10 +607,10 @@ def _funders(a: AllianceData, moment: Moment, today: date, rules: Rules) -> Iter
     yield from _to(
         a,
         "funder_progress",
-        f"month:{due_on:%Y-%m}",
+        f"month:{due_on.isoformat()[:7]}",
         due_on,
         [(audience(FUNDERS), a.language)],
-        month=f"{due_on:%Y-%m}",
+        month=due_on.isoformat()[:7],
     )
 
 

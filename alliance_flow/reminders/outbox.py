@@ -241,6 +241,7 @@ def decide_many(
         around=_day_of(moment),
         current_stage_only=True,
         everywhere=READ_BY_REMINDERS,
+        reminders_window=rules.minutes_lookback_days,
     )
     for aid, facts in read_facts(session, scope, include).items():
         if facts.stage == Stage.CLOSED:
@@ -347,15 +348,19 @@ def _cancel_moved_meetings(
     ).all()
     if not pending:
         return
-    if facts is None:
-        current = {
-            _meeting_subject(mt.id, mt.starts_at.astimezone(ZoneInfo(mt.timezone)).date())
-            for mt in session.scalars(
-                select(m.Meeting).where(
-                    m.Meeting.alliance_id.in_(alliance_ids), m.Meeting.status == "planned"
+
+    def planned_subjects(meeting_ids: Any) -> set[str]:
+        return {
+            _meeting_subject(mt_id, starts_at.astimezone(ZoneInfo(tz)).date())
+            for mt_id, starts_at, tz in session.execute(
+                select(m.Meeting.id, m.Meeting.starts_at, m.Meeting.timezone).where(
+                    meeting_ids, m.Meeting.status == "planned"
                 )
             )
         }
+
+    if facts is None:
+        current = planned_subjects(m.Meeting.alliance_id.in_(alliance_ids))
     else:
         current = {
             _meeting_subject(mt.id, mt.day)
@@ -363,6 +368,16 @@ def _cancel_moved_meetings(
             for mt in f.meetings
             if mt.status == "planned"
         }
+        # A sweep reads the meetings close to its day: a reminder for a meeting it did not
+        # read (long past, or deleted) is checked against the table, in one statement.
+        read = {mt.id for f in facts.values() for mt in f.meetings}
+        unread = {
+            meeting_id
+            for _id, _aid, subject in pending
+            if subject not in current and (meeting_id := _meeting_of(subject)) not in read
+        }
+        if unread:
+            current |= planned_subjects(m.Meeting.id.in_(sorted(unread)))
     stale = [row_id for row_id, _aid, subject in pending if subject not in current]
     if stale:
         session.execute(

@@ -9,6 +9,7 @@ least six months before the end and the alliance has decided to close or renew.
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
@@ -24,8 +25,10 @@ WHAT = {"evaluation": N_("evaluation"), "plan": N_("sustainability plan")}
 DECISIONS = {Decision.CLOSE: N_("close"), Decision.RENEW: N_("renew")}
 
 
+@lru_cache(maxsize=4096)
 def sustainability_deadline(work_plan_end: date, months: int) -> date:
-    """The last day an evaluation or sustainability plan counts as on time."""
+    """The last day an evaluation or sustainability plan counts as on time (the same few days
+    recur across alliances, and relativedelta is slow)."""
     return work_plan_end - relativedelta(months=months)
 
 

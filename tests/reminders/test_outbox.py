@@ -251,6 +251,33 @@ def test_pending_reminder_for_an_old_date_is_cancelled_not_sent(db, settings, re
     assert statuses(db)["cancelled"] == 1
 
 
+def test_a_sweep_weeks_later_cancels_a_pending_reminder_only_if_its_meeting_moved(db, settings):
+    # given two alliances past launch (a sweep reads only their meetings of the last weeks),
+    # each with a meeting reminder recorded and still pending
+    kept = make_alliance(db, "lyon", stage="analysis")
+    moved = make_alliance(db, "lille", stage="analysis")
+    meetings = {}
+    for aid in (kept, moved):
+        add_member(db, aid, "Ann", channel="json://127.0.0.1:9/ann")
+        meetings[aid] = add_meeting(db, aid, "2026-03-20 18:00")
+    record_due(db=db, moment=DAY, settings=settings, now=NOW)
+    assert statuses(db) == {"pending": 2}
+    # when one meeting is moved to another day, long past too, and a sweep runs two months on
+    with db.transaction() as s:
+        s.get(m.Meeting, meetings[moved]).starts_at = datetime(2026, 3, 6, 18, tzinfo=UTC)
+    record_due(db=db, moment=date(2026, 5, 20), settings=settings, now=NOW)
+    # then only the reminder for the date that no longer holds is cancelled
+    with db.transaction() as s:
+        by_alliance = dict(
+            s.execute(
+                select(rm.OutboxMessage.alliance_id, rm.OutboxMessage.status).where(
+                    rm.OutboxMessage.kind.like("meeting_reminder%")
+                )
+            ).all()
+        )
+    assert by_alliance == {kept: "pending", moved: "cancelled"}
+
+
 def test_closed_alliance_and_broken_alliance_do_not_stop_the_others(db, settings, receiver):
     ok = make_alliance(db, "lyon")
     closed = make_alliance(db, "nantes", stage="closed")
