@@ -167,3 +167,17 @@ def parse_amount(text: str, language: str) -> str:
     except ValueError:
         return text
     return compact
+
+
+@lru_cache(maxsize=1024)
+def zone_city(name: str, language: str) -> str:
+    """A time zone as the reader names its city ('Europe/Vienna': 'Wenen', 'Wien', 'Vienne'),
+    never its code; UTC as it is."""
+    from babel.dates import get_timezone_location
+
+    if "/" not in name:
+        return name
+    try:
+        return str(get_timezone_location(name, locale=language, return_city=True))
+    except LookupError:
+        return name.rpartition("/")[2].replace("_", " ")

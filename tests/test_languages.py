@@ -153,3 +153,34 @@ def test_the_english_catalog_repeats_every_message_as_written(directory: Path) -
     ]
     assert len(catalog) > 100
     assert not changed, f"the English catalog rewords: {changed[:5]}"
+
+
+@pytest.mark.parametrize(
+    ("language", "vienna", "europe"),
+    [("en", "Vienna", "Europe"), ("fr", "Vienne", "Europe"), ("nl", "Wenen", "Europa"),
+     ("sv", "Wien", "Europa")],
+)  # fmt: skip
+def test_time_zones_and_countries_are_named_the_readers_way(
+    language: str, vienna: str, europe: str
+) -> None:
+    from alliance_flow.i18n import zone_city
+    from alliance_flow.web.choices import country_options, timezone_options
+
+    # a time zone is its city as the reader writes it, never its code
+    assert zone_city("Europe/Vienna", language) == vienna
+    groups = dict(timezone_options(language))
+    assert ("Europe/Vienna", vienna) in groups[europe]
+    # the countries are countries: no European Union, no pseudo-locale, no 'unknown region'
+    codes = {code for code, _name in country_options(language)}
+    assert {"FR", "IE", "NL", "SE"} <= codes and not codes & {"EU", "EZ", "UN", "ZZ", "XA", "XB"}
+
+
+@pytest.mark.parametrize(
+    ("language", "month"), [("en", "March 2026"), ("nl", "maart 2026"), ("sv", "mars 2026")]
+)
+def test_the_funders_reminder_names_the_month_in_words(language: str, month: str) -> None:
+    from alliance_flow.reminders.messages import RENDERERS
+
+    with use_language(language):
+        title, lines, _todo = RENDERERS["funder_progress"]({"alliance": "A", "month": "2026-03"})
+    assert title.endswith(month) and month in lines[0] and "2026-03" not in title

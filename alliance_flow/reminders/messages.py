@@ -322,7 +322,19 @@ def _action_line(x: dict[str, Any]) -> str:
     return f"{_day(x.get('due'))}: {x['description']}{who}"
 
 
+def _month(value: str) -> str:
+    """'2026-03' as the reader writes a month: 'March 2026', 'maart 2026', 'mars 2026'."""
+    from babel.dates import format_skeleton
+
+    try:
+        first = date.fromisoformat(f"{value}-01")
+    except ValueError:
+        return value
+    return format_skeleton("yMMMM", first, locale=current_language())
+
+
 def _funder(p: dict[str, Any]) -> Texts:
+    p = {**p, "month": _month(str(p.get("month", "")))}
     title = _("{alliance}: progress report {month}").format(**p)
     lines = [_("The progress report for {month} is ready.").format(**p)]
     return title, lines, _("Read the report online or download it as PDF.")

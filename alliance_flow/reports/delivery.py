@@ -30,7 +30,7 @@ from alliance_flow.accounts.models import AllianceRole, User, UserAllianceRole
 from alliance_flow.db import Database
 from alliance_flow.models import utcnow
 from alliance_flow.reminders import models as rm
-from alliance_flow.reminders import outbox
+from alliance_flow.reminders import outbox, reasons
 from alliance_flow.reminders.config import ReminderSettings, get_reminder_settings
 from alliance_flow.reminders.delivery import Delivery, Target, redact, scrub, split_urls
 from alliance_flow.reminders.outbox import DeliveryReport, config_tags
@@ -347,7 +347,7 @@ def _deliver_one(
                 )
                 title, body, language = msg.title, msg.body, msg.language
             if target is None or figures is None:
-                error = "no channel configured for this funder"
+                error = reasons.NO_CHANNEL  # a code, read in the reader's language
             else:
                 where = target.redacted()
                 message = _message(title, body, language, *figures, Path(tmp), settings)
@@ -453,7 +453,7 @@ class AppriseReportNotifier:
                 url = f"{url}{'&' if '?' in url else '?'}cto={t:g}&rto={t:g}"
             plugin = apprise.Apprise.instantiate(url, suppress_exceptions=True)
             if not plugin:
-                raise ValueError(f"not a valid Apprise URL: {redact(url)}")
+                raise ValueError(f"{reasons.INVALID_URL}: {redact(url)}")
             out.append(plugin)
         return out
 
@@ -465,7 +465,7 @@ class AppriseReportNotifier:
         except ValueError as exc:
             return Delivery(False, str(exc))
         if not services:
-            return Delivery(False, "no channel")
+            return Delivery(False, reasons.NO_CHANNEL)
         failures = []
         for service in services:
             takes_files = bool(getattr(service, "attachment_support", False))
@@ -478,7 +478,7 @@ class AppriseReportNotifier:
                 ok = service.notify(body=body, title=message.title, attach=attach)
             if not ok:
                 detail = captured.getvalue().strip().splitlines()
-                reason = "; ".join(x.split(" - ", 2)[-1] for x in detail[-2:]) or "failed"
+                reason = "; ".join(x.split(" - ", 2)[-1] for x in detail[-2:]) or reasons.FAILED
                 failures.append(f"{service.url(privacy=True)}: {reason}")
         if failures:
             return Delivery(False, scrub("; ".join(failures), target.urls)[:1000])

@@ -119,8 +119,22 @@ def _context(t: Texts, **extra: Any) -> dict[str, Any]:
         "audience_names": lambda codes: [_(L.label(L.AUDIENCES, c)) for c in codes],
         "missing_names": lambda codes: [_(L.label(L.MISSING, c)) for c in codes],
         "mover_names": lambda moves: [mover_name(mv, t) for mv in moves],
+        "report_languages": report_languages(),
         **extra,
     }
+
+
+@lru_cache
+def report_languages() -> tuple[tuple[str, str], ...]:
+    """Every language a report is written in, each named in itself ('Nederlands', 'Svenska')."""
+    from babel import Locale
+
+    from alliance_flow.i18n import LANGUAGES
+
+    return tuple(
+        (code, (Locale.parse(code).get_display_name(code) or code).capitalize())
+        for code in LANGUAGES
+    )
 
 
 def period_text(t: Texts, kind: str, start: date | None, end: date) -> str:

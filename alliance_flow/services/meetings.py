@@ -542,17 +542,17 @@ def meeting_link(alliance: m.Alliance, meeting: m.Meeting, base_url: str) -> str
 
 
 def _when(meeting: m.Meeting, at: datetime | None = None) -> str:
-    """'Wednesday, March 10, 2027 at 10:00 (Europe/Dublin)', in the current language."""
+    """'Wednesday, March 10, 2027 at 10:00 (Dublin)', in the current language."""
     from babel.dates import format_date, format_time
 
-    from alliance_flow.i18n import current_language
+    from alliance_flow.i18n import current_language, zone_city
 
     at = at or local_start(meeting)
     language = current_language()
     return _("{day} at {time} ({zone})").format(
         day=format_date(at.date(), format="full", locale=language),
         time=format_time(at, format="HH:mm", locale=language),
-        zone=meeting.timezone,
+        zone=zone_city(meeting.timezone, language),
     )
 
 

@@ -75,7 +75,7 @@ def _edit_page(
         saved=saved,
         country_options=country_options(language),
         language_options=language_options(language),
-        timezone_options=timezone_options(),
+        timezone_options=timezone_options(language),
         funder_options=funder_options,
     )
 

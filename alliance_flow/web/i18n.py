@@ -13,7 +13,7 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from babel.support import NullTranslations
 
-from alliance_flow.i18n import DEFAULT_LANGUAGE, LOCALES_DIR, catalogs
+from alliance_flow.i18n import DEFAULT_LANGUAGE, LOCALES_DIR, catalogs, zone_city
 
 __all__ = ["DEFAULT_LANGUAGE", "LOCALES_DIR", "N_", "Translator", "catalogs", "negotiate"]
 
@@ -90,6 +90,11 @@ class Translator:
 
     def number(self, value: float | int) -> str:
         return format_decimal(value, locale=self._where)
+
+    def zone(self, name: str | None) -> str:
+        """A time zone as the reader names its city ('Europe/Vienna': 'Wenen', 'Wien'), never
+        its code; UTC as it is."""
+        return zone_city(name or "UTC", self.language)
 
 
 def country_locale(language: str, country: str | None) -> str:

@@ -261,3 +261,22 @@ def test_apprise_attaches_where_the_channel_takes_files(
     assert "attachments" not in chat or not chat["attachments"]
     assert "/alliances/otherville/report?period=since-last&end=2026-02-28" in chat["text"]
     assert "En pièce jointe" not in chat["text"]
+
+
+def test_why_a_report_was_not_sent_is_stored_as_a_code_a_reader_reads_in_their_language() -> None:
+    from alliance_flow.i18n import use_language
+    from alliance_flow.reminders import reasons
+    from alliance_flow.reminders.delivery import Target
+    from alliance_flow.reports.delivery import AppriseReportNotifier, ReportMessage
+
+    notifier = AppriseReportNotifier(timeout_seconds=1)
+    message = ReportMessage(title="t", body="b")
+    # given a channel address that is no channel, and no channel at all
+    invalid = notifier.send(target=Target(urls="nosuchscheme://x"), message=message)
+    nowhere = notifier.send(target=Target(urls=""), message=message)
+    # then each is stored as a code, never as an English sentence
+    assert not invalid.ok and (invalid.error or "").startswith(f"{reasons.INVALID_URL}: ")
+    assert not nowhere.ok and nowhere.error == reasons.NO_CHANNEL
+    with use_language("fr"):
+        assert reasons.describe(nowhere.error).startswith("aucun")
+        assert "adresse" in reasons.describe(invalid.error)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -34,6 +35,16 @@ def test_funder_reads_their_alliance_report_and_downloads_it(client: TestClient)
     # in their language, or the one they ask for
     assert "Progress report" in page.text
     assert "Rapport d&#39;avancement" in client.get("/alliances/testville/report?lang=fr").text
+    # every language of the reports is offered, each named in itself, the one read chosen
+    dutch = client.get("/alliances/testville/report?lang=nl").text
+    assert "Voortgangsrapport" in dutch
+    offered = re.findall(r'<option value="(\w+)" lang="\1"( selected)?>([^<]+)</option>', dutch)
+    assert offered == [
+        ("en", "", "English"),
+        ("fr", "", "Français"),
+        ("nl", " selected", "Nederlands"),
+        ("sv", "", "Svenska"),
+    ]
 
     pdf = client.get("/alliances/testville/report.pdf?period=quarter")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")

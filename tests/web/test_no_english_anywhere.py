@@ -14,9 +14,11 @@ import io
 import re
 import subprocess
 from html.parser import HTMLParser
+from zoneinfo import available_timezones
 
 import pytest
 from babel import Locale
+from babel.dates import get_timezone_location
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -27,7 +29,6 @@ from alliance_flow.db import Database
 from alliance_flow.demo import load_demo
 from alliance_flow.i18n import LANGUAGES
 from alliance_flow.web import create_app
-from alliance_flow.web.choices import timezone_options
 from tests.conftest import TODAY
 from tests.leftovers import data_values, dates_words, leftovers, marked_french
 from tests.web.conftest import CSRF
@@ -98,7 +99,7 @@ class _Texts(HTMLParser):
         if tag in ("script", "style", "textarea"):
             self._skip += 1
         named = dict(attrs)
-        for name in ("title", "aria-label", "placeholder", "alt"):
+        for name in ("title", "aria-label", "placeholder", "alt", "label"):
             if named.get(name):
                 self.texts.append(str(named[name]))
         if tag == "input" and named.get("type") in ("submit", "button") and named.get("value"):
@@ -156,8 +157,13 @@ def _babel_names() -> set[str]:
     """Names the selects take from Babel in French: countries, languages, time zones' cities."""
     fr = Locale.parse("fr")
     names = [*fr.territories.values(), *fr.languages.values()]
-    names += [label for _area, zones in timezone_options() for _zone, label in zones]
-    names += [area for area, _zones in timezone_options()]
+    # the cities of the time zones, as Babel writes them in French ('Vienne', not 'Vienna');
+    # the continents are the catalogs'
+    names += [
+        get_timezone_location(zone, locale="fr", return_city=True)
+        for zone in available_timezones()
+        if "/" in zone
+    ]
     names += [Locale.parse(code).get_display_name(code) or code for code in LANGUAGES]
     return {w.casefold() for name in names for w in re.findall(r"[^\W\d_]{2,}", name)}
 
