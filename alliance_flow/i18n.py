@@ -7,10 +7,15 @@ compiled in memory, so adding a language is adding a catalog, not code.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import gettext
+import hashlib
 import io
+import os
 import re
+import struct
+import threading
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -44,22 +49,51 @@ def compile_catalog(po: Path, language: str) -> NullTranslations:
     """A .po file compiled in memory (no .mo build step): the dashboard's and the reports'.
 
     English is the source text: its catalogs repeat every message as written (a test checks),
-    so English is read without loading Babel or compiling a catalog.
+    so English is read without loading Babel or compiling a catalog. A compiled catalog is kept
+    in the user's cache, under the hash of its .po file (any edit makes a new one): parsing
+    the .po took a tenth of a simple command's time in French, Dutch or Swedish.
     """
     if language == DEFAULT_LANGUAGE:
         return gettext.NullTranslations()  # type: ignore[return-value]
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
     from babel.support import NullTranslations, Translations
 
     if not po.exists():
         return NullTranslations()
-    with po.open("rb") as fh:
-        parsed = read_po(fh, locale=language)
+    source = po.read_bytes()
+    cached = _compiled_path(source, language)
+    try:
+        with cached.open("rb") as fh:
+            return Translations(fh)
+    except (OSError, ValueError, EOFError, IndexError, struct.error):
+        pass  # not compiled yet (or unreadable): compiled below
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    parsed = read_po(io.BytesIO(source), locale=language)
     buffer = io.BytesIO()
     write_mo(buffer, parsed)
+    _keep(cached, buffer.getvalue())
     buffer.seek(0)
     return Translations(buffer)
+
+
+def _compiled_path(source: bytes, language: str) -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    digest = hashlib.sha256(source).hexdigest()[:32]
+    return Path(base) / "alliance_flow" / "catalogs" / f"{language}-{digest}.mo"
+
+
+def _keep(path: Path, compiled: bytes) -> None:
+    """Written whole or not at all (a reader never sees half a file); a cache that cannot be
+    written (a read-only home) only means compiling again next time."""
+    partial = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_bytes(compiled)
+        os.replace(partial, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            partial.unlink()
 
 
 @lru_cache
