@@ -8,9 +8,9 @@ On the demo data (`alliance-flow db upgrade && alliance-flow demo`, SQLite, made
 dir), each round starts every command once, in turn (A B C ... A B C ...), so a change in the
 machine's load falls on all of them alike:
 - `python -c "import typer, rich"`: the yardstick, what any Typer command line costs;
-- `alliance-flow --help`, `alliance-flow status bordeaux`, and importing the web app as a
-  uvicorn worker does (`alliance_flow.web.asgi`);
-- with --before DIR, the same three run from DIR (an extracted copy of another commit, on
+- `alliance-flow --help`, `alliance-flow status bordeaux` in English and in French, and
+  importing the web app as a uvicorn worker does (`alliance_flow.web.asgi`);
+- with --before DIR, the same four run from DIR (an extracted copy of another commit, on
   the same virtual environment and data).
 CPU is user + system of the finished child (the operating system's own accounting), wall is
 from start to exit; figures are medians over the rounds, ratios are medians of the ratios
@@ -75,6 +75,11 @@ def commands(pythonpath: str, suffix: str) -> list[Command]:
         Command(
             f"`alliance-flow status bordeaux`{suffix}",
             [py, "-c", CLI, "status", "bordeaux"],
+            pythonpath,
+        ),
+        Command(
+            f"`alliance-flow --lang fr status bordeaux`{suffix}",
+            [py, "-c", CLI, "--lang", "fr", "status", "bordeaux"],
             pythonpath,
         ),
         Command(
