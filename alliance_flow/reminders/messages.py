@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from babel.dates import format_date, format_datetime
@@ -57,12 +58,23 @@ def _day(value: str | date | None) -> str:
     if not value:
         return ""
     d = date.fromisoformat(value) if isinstance(value, str) else value
-    return format_date(d, "EEEE d MMMM y", locale=current_language())
+    return _long_day(d, current_language())
+
+
+@lru_cache(maxsize=4096)
+def _long_day(d: date, language: str) -> str:
+    # A sweep writes the same few days in thousands of messages; Babel is slow at it.
+    return format_date(d, "EEEE d MMMM y", locale=language)
 
 
 def _when(starts: str) -> str:
+    return _long_moment(starts, current_language())
+
+
+@lru_cache(maxsize=4096)
+def _long_moment(starts: str, language: str) -> str:
     moment = datetime.strptime(starts, "%Y-%m-%d %H:%M")
-    return format_datetime(moment, "EEEE d MMMM y, HH:mm", locale=current_language())
+    return format_datetime(moment, "EEEE d MMMM y, HH:mm", locale=language)
 
 
 def _zone(name: str) -> str:

@@ -319,11 +319,11 @@ def record_many(
         )
         .returning(rm.OutboxMessage.id)
     )
-    new = 0
-    for start in range(0, len(rows), INSERT_ROWS):
-        # One multi-row INSERT; RETURNING names only the rows that were new (SQLite, PostgreSQL).
-        new += len(session.execute(stmt.values(rows[start : start + INSERT_ROWS])).all())
-    return new
+    # One statement compiled once, its rows sent as multi-row INSERTs of INSERT_ROWS rows
+    # (SQLAlchemy's "insertmanyvalues"); RETURNING names only the rows that were new. Building
+    # a VALUES clause of 500 rows with .values() compiled 6,000 parameters on every call.
+    page = {"insertmanyvalues_page_size": INSERT_ROWS}
+    return len(session.connection().execute(stmt, rows, execution_options=page).all())
 
 
 def _meeting_subject(mt_id: int, day: date) -> str:
