@@ -23,6 +23,8 @@ from alliance_flow.safety import check_storable
 from alliance_flow.settings import get_settings
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+#: A read that sees one snapshot and writes nothing (Database.reading).
+_SNAPSHOT = {"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
 
 
 def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
@@ -51,12 +53,26 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
+def _pool_for(url: str) -> dict[str, Any]:
+    """Enough kept connections for a web worker's busy moments on PostgreSQL.
+
+    A web worker serves up to 40 requests at once (its thread pool), each holding a connection
+    for a moment. With SQLAlchemy's default of 5 kept (and 10 more opened when needed, then
+    closed), a busy worker opened and closed a PostgreSQL connection every few requests: a
+    server process started each time, costing more than the page itself. 20 are kept once
+    opened (opened only when that many are needed at once), 20 more may be opened at a peak.
+    """
+    if url.startswith("postgresql"):
+        return {"pool_size": 20, "max_overflow": 20}
+    return {}
+
+
 class Database:
     """One database: its engine, its sessions and its schema version."""
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self.engine: Engine = create_engine(url)
+        self.engine: Engine = create_engine(url, **_pool_for(url))
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -111,6 +127,26 @@ class Database:
             from alliance_flow.services.items import changed_by_someone_else
 
             raise Conflict(changed_by_someone_else()) from None
+
+    @contextmanager
+    def reading(self) -> Iterator[tuple[Session, str | None]]:
+        """A read-only use case that sees one snapshot of the committed data, and its name.
+
+        On PostgreSQL the name is `pg_current_snapshot()`: which transactions are visible.
+        Every write, by any process, is a transaction; one starting or ending changes the name,
+        so two reads under one name saw exactly the same data (web/page_cache.py keeps pages by
+        it). The transaction is REPEATABLE READ, so every statement sees that one snapshot, and
+        READ ONLY, so nothing written here can make the data differ from its name. SQLite has
+        no such name: None there, and an ordinary transaction.
+        """
+        with self._sessions() as session, session.begin():
+            if self.engine.dialect.name != "postgresql":
+                yield session, None
+                return
+            # Said in the BEGIN itself (psycopg), and put back when the connection is returned.
+            session.connection(execution_options=_SNAPSHOT)
+            name = session.execute(text("SELECT pg_current_snapshot()::text")).scalar_one()
+            yield session, str(name)
 
     def session(self) -> Session:
         return self._sessions()

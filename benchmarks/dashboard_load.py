@@ -6,7 +6,8 @@ On a throwaway PostgreSQL (benchmarks/dashboard_load.sh starts it): generated al
 administrator who sees them all, the real app (`alliance_flow.web.asgi:app`) and a bare ASGI app
 (`bare` below: one SQL query, the alliances as an HTML table) each under uvicorn with the same
 number of workers. The clients (threads, keep-alive connections) ask for `/` in rounds, the two
-servers taking turns; the figures are the latencies' median and 95th percentile of all rounds.
+servers taking turns; the figures are the latencies' median and 95th percentile of all rounds,
+and the CPU time the servers' processes used per request (from /proc: Linux only).
 """
 
 from __future__ import annotations
@@ -131,6 +132,20 @@ def load(port: int, cookie: str, clients: int, per_client: int) -> list[float]:
     return latencies
 
 
+def server_cpu(server: subprocess.Popen[bytes]) -> float:
+    """CPU seconds used so far by a server's processes (its session: the master and workers)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue  # ended meanwhile
+        if int(fields[3]) == server.pid:  # the session id (the servers start a session each)
+            total += int(fields[11]) + int(fields[12])  # utime + stime
+    return total / ticks
+
+
 def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1]
 
@@ -195,13 +210,18 @@ def main() -> None:
         wait_ready(app_port)
         wait_ready(bare_port)
         cookie = login(app_port, "bench", password)
-        load(app_port, cookie, 4, 2)  # warm every worker
-        load(bare_port, "", 4, 2)
+        # Warm every worker with as many clients as measured: the connection pools grow to what
+        # the load needs once, as on a server that has been running for a while.
+        load(app_port, cookie, args.clients, 2)
+        load(bare_port, "", args.clients, 2)
         page: list[float] = []
         yard: list[float] = []
+        cpu = [0.0, 0.0]
         for _ in range(args.rounds):
-            page += load(app_port, cookie, args.clients, args.requests)
-            yard += load(bare_port, "", args.clients, args.requests)
+            for side, port, who, into in ((0, app_port, cookie, page), (1, bare_port, "", yard)):
+                before = server_cpu(servers[side])
+                into += load(port, who, args.clients, args.requests)
+                cpu[side] += server_cpu(servers[side]) - before
         print(
             f"{args.alliances} alliances on the page, {args.workers} uvicorn workers each, "
             f"{args.clients} clients, {len(page)} requests each side, load average "
@@ -210,6 +230,10 @@ def main() -> None:
         print(f"dashboard /: median {statistics.median(page):.3f} s, p95 {p95(page):.3f} s")
         print(f"bare one-query /: median {statistics.median(yard):.3f} s, p95 {p95(yard):.3f} s")
         print(f"p95 ratio: {p95(page) / p95(yard):.2f}")
+        print(
+            f"server CPU per request: dashboard {cpu[0] / len(page) * 1000:.2f} ms, bare "
+            f"{cpu[1] / len(yard) * 1000:.2f} ms, ratio {cpu[0] / max(cpu[1], 1e-9):.2f}"
+        )
     finally:
         for server in servers:
             os.killpg(server.pid, signal.SIGTERM)

@@ -356,14 +356,36 @@ def start_session(*, session: Session, user: User, now: datetime) -> tuple[str, 
 
 
 def session_viewer(*, session: Session, secret: str, now: datetime) -> tuple[Viewer, str] | None:
-    """The viewer and CSRF token of a live browser session, or None."""
-    row = session.get(WebSession, _digest(secret))
-    if row is None or row.expires_at <= now:
+    """The viewer and CSRF token of a live browser session, or None.
+
+    One statement (the session, its user and their roles joined): every page asks this first.
+    """
+    rows = session.execute(
+        select(
+            WebSession.expires_at,
+            WebSession.csrf_token,
+            User.id,
+            User.login,
+            User.name,
+            User.is_admin,
+            User.language,
+            User.active,
+            UserAllianceRole.alliance_id,
+            UserAllianceRole.role,
+            UserAllianceRole.member_id,
+        )
+        .join(User, User.id == WebSession.user_id)
+        .outerjoin(UserAllianceRole, UserAllianceRole.user_id == User.id)
+        .where(WebSession.token_hash == _digest(secret))
+    ).all()
+    if not rows:
         return None
-    user = session.get(User, row.user_id)
-    if user is None or not user.active:
+    expires_at, csrf, user_id, login, name, is_admin, language, active = rows[0][:8]
+    if expires_at <= now or not active:
         return None
-    return viewer_of(session=session, user=user), row.csrf_token
+    roles = {r.alliance_id: r.role for r in rows if r.alliance_id is not None}
+    members = {r.alliance_id: r.member_id for r in rows if r.member_id is not None}
+    return Viewer(user_id, login, name, is_admin, language, roles, members), csrf
 
 
 def end_session(*, session: Session, secret: str) -> None:

@@ -30,6 +30,7 @@ from alliance_flow.web import privacy as privacy_pages
 from alliance_flow.web import reports as report_pages
 from alliance_flow.web.headers import SecurityHeaders
 from alliance_flow.web.limits import BodyLimit
+from alliance_flow.web.page_cache import PageCache
 from alliance_flow.web.settings import get_web_settings
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -47,6 +48,7 @@ def create_app(db: Database | None = None, *, today: Callable[[], date] | None =
     )
     app.state.db = db or open_database()
     app.state.today = today or date.today
+    app.state.page_cache = PageCache()
     app.include_router(observability.router)
     app.include_router(api.router)
     app.include_router(pages.router)

@@ -43,7 +43,17 @@ def get_today(request: Request) -> date:
     return clock()
 
 
-DbDep = Annotated[Database, Depends(get_db)]
+# The dependencies are async, though they wait for nothing: FastAPI runs a plain function
+# dependency in the thread pool, a hop between threads per dependency and request.
+async def _db(request: Request) -> Database:
+    return get_db(request)
+
+
+async def _today(request: Request) -> date:
+    return get_today(request)
+
+
+DbDep = Annotated[Database, Depends(_db)]
 #: The id of a row in a URL: a positive number every database can hold (else 422, not 500).
 ItemId = Annotated[int, Path(ge=1, le=MAX_ID)]
 #: The same in a query string (?edit=3), optional.
@@ -53,7 +63,7 @@ Ref = Annotated[
     str,
     Path(pattern=r"^[A-Za-z0-9-]{1,80}$", description="The alliance's id or slug", examples=["1"]),
 ]
-TodayDep = Annotated[date, Depends(get_today)]
+TodayDep = Annotated[date, Depends(_today)]
 
 _bearer = HTTPBearer(auto_error=False, description="A personal API token (`af_...`).")
 

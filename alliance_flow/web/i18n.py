@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from babel.support import NullTranslations
 
+from alliance_flow import i18n as core_i18n
 from alliance_flow.i18n import DEFAULT_LANGUAGE, LOCALES_DIR, catalogs, zone_city
 
 __all__ = ["DEFAULT_LANGUAGE", "LOCALES_DIR", "N_", "Translator", "catalogs", "negotiate"]
@@ -72,7 +74,9 @@ class Translator:
 
     @property
     def _catalog(self) -> NullTranslations:
-        return catalogs().get(self.language) or catalogs()[DEFAULT_LANGUAGE]
+        # A page asks for hundreds of texts: look the one catalog up, not every catalog each time.
+        known = self.language in core_i18n.languages()
+        return core_i18n.catalog(self.language if known else DEFAULT_LANGUAGE)
 
     def gettext(self, message: str) -> str:
         return self._catalog.gettext(message)
@@ -81,7 +85,7 @@ class Translator:
         return self._catalog.ngettext(singular, plural, n)
 
     def date(self, value: date | None) -> str:
-        return "" if value is None else format_date(value, format="medium", locale=self._where)
+        return "" if value is None else _date(value, self._where)
 
     def datetime(self, value: datetime | None) -> str:
         if value is None:
@@ -89,12 +93,24 @@ class Translator:
         return format_datetime(value, format="medium", tzinfo=value.tzinfo, locale=self._where)
 
     def number(self, value: float | int) -> str:
-        return format_decimal(value, locale=self._where)
+        return _number(value, self._where)
 
     def zone(self, name: str | None) -> str:
         """A time zone as the reader names its city ('Europe/Vienna': 'Wenen', 'Wien'), never
         its code; UTC as it is."""
         return zone_city(name or "UTC", self.language)
+
+
+# A page writes the same few numbers and days many times over (counts of 0 to 12, this week's
+# dates), and Babel parses its pattern and locale for each: remember what it wrote.
+@lru_cache(maxsize=4096, typed=True)
+def _number(value: float | int, where: str) -> str:
+    return format_decimal(value, locale=where)
+
+
+@lru_cache(maxsize=4096)
+def _date(value: date, where: str) -> str:
+    return format_date(value, format="medium", locale=where)
 
 
 def country_locale(language: str, country: str | None) -> str:

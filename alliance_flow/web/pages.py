@@ -63,6 +63,7 @@ from alliance_flow.web.deps import (
 from alliance_flow.web.fix_links import INTERIM, fix_url
 from alliance_flow.web.forms import FormState, parse_dates, refusal, save_form, show_date
 from alliance_flow.web.i18n import Translator, language_name, languages
+from alliance_flow.web.page_cache import page_cache
 from alliance_flow.web.settings import get_web_settings
 from alliance_flow.web.shell import shell_context
 from alliance_flow.web.views import WORKING_STAGES, portfolio_rows, stage_steps
@@ -304,14 +305,19 @@ def _portfolio(
     stage = request.query_params.get("stage") or None
     if stage not in (*WORKING_STAGES, "closed", None):
         stage = None
-    with db.transaction() as session:
+    cache = page_cache(request)
+    with db.reading() as (session, snapshot):
+        plain = status == 200 and problems is None and values is None
+        key = cache.key(request, page, today, snapshot, "portfolio") if plain else None
+        if (kept := cache.get(key)) is not None:
+            return HTMLResponse(kept)
         everything = accounts.visible_alliances(session=session, viewer=viewer)
         shown = accounts.visible_alliances(
             session=session, viewer=viewer, country=country, stage=stage
         )
         rows = portfolio_rows(session, shown, viewer.role_on, today)
     countries = sorted({a.country for a in everything})
-    return render(
+    response = render(
         request,
         "portfolio.html",
         page,
@@ -325,6 +331,8 @@ def _portfolio(
         country_options=country_options(page.tr.language),
         form=FormState(values=values or {}, problems=problems or []),
     )
+    cache.put(key, bytes(response.body))
+    return response
 
 
 @router.get("/")
@@ -397,9 +405,15 @@ def _alliance_context(
 def alliance_page(
     request: Request, ref: str, page: SignedInPage, db: DbDep, today: TodayDep
 ) -> Response:
-    with db.transaction() as session:
+    cache = page_cache(request)
+    with db.reading() as (session, snapshot):
+        key = cache.key(request, page, today, snapshot, "alliance")
+        if (kept := cache.get(key)) is not None:
+            return HTMLResponse(kept)
         context = _alliance_context(request, session, page, ref, today)
-    return render(request, "alliance.html", page, **context)
+    response = render(request, "alliance.html", page, **context)
+    cache.put(key, bytes(response.body))
+    return response
 
 
 @router.get("/alliances/{ref}/stages/{stage}")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 
 from alliance_flow.accounts import membership
 from alliance_flow.accounts import services as accounts
@@ -84,18 +85,24 @@ def build_world(db: Database) -> World:
     return add_member_items(db, World(db))
 
 
+def adder(session: Session, ref: str) -> Callable[..., int]:
+    """`add(kind, **values)`: adds an item of that kind to the alliance, returns its id."""
+    alliance = alliance_service.get_alliance(session=session, ref=ref)
+
+    def add(kind: str, /, **values: object) -> int:
+        row = item_service.add_item(
+            session=session, alliance=alliance, kind=kind, item_in=values, today=TODAY
+        )
+        return row.id  # type: ignore[attr-defined]
+
+    return add
+
+
 def add_member_items(db: Database, world: World) -> World:
     """In north: Mia (the "member" persona) and Olle, a charter, and an action of each kind
     owned by each of them."""
     with db.transaction() as session:
-        north = alliance_service.get_alliance(session=session, ref="north")
-
-        def add(kind: str, /, **values: object) -> int:
-            row = item_service.add_item(
-                session=session, alliance=north, kind=kind, item_in=values, today=TODAY
-            )
-            return row.id  # type: ignore[attr-defined]
-
+        add = adder(session, "north")
         mia = add("member", name="Mia Member", joined_on="2026-01-15")
         olle = add("member", name="Olle Other", joined_on="2026-01-15")
         add("charter", text="We work together, in good faith.", adopted_on="2026-02-01")
