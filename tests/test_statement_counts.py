@@ -6,8 +6,10 @@ alliance at a time) makes these fail; the figures themselves are in benchmarks/.
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import select
 
 from alliance_flow import models as m
@@ -56,6 +58,22 @@ def test_deciding_and_recording_every_reminder_does_not_query_per_alliance(db: D
     assert many == few
     with db.transaction() as session:
         assert session.scalar(select(rm.OutboxMessage.id).limit(1)) is not None
+
+
+def test_a_sweep_records_its_messages_in_pages_not_one_insert_each(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given 30 alliances and pages of 40 rows
+    generate(db, 30)
+    monkeypatch.setattr(outbox, "INSERT_ROWS", 40)
+    # when one sweep records every message
+    with counting(db.engine) as seen:
+        report = outbox.record_due(db=db, moment=MOMENT, settings=ReminderSettings())
+    # then one INSERT carried each page of 40 messages
+    inserts = [s for s in seen if s.lstrip().upper().startswith("INSERT INTO REMINDER_OUTBOX")]
+    sent = report.decided - report.unreachable  # the rows offered to the outbox
+    assert sent >= report.recorded > 80 and not report.errors
+    assert len(inserts) == math.ceil(sent / 40)
 
 
 def _portfolio_statements(db: Database) -> tuple[int, int]:
