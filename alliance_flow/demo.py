@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session
 from alliance_flow import models as m
 from alliance_flow.db import Database
 from alliance_flow.errors import NotFound
-from alliance_flow.services import alliances, items, stages
+from alliance_flow.i18n import _, use_language
+from alliance_flow.services import alliances, items, meetings, planning, stages
 from alliance_flow.vocabulary import Stage
 
 WORK_PLAN_MONTHS = 24
@@ -85,7 +86,8 @@ class Action(NamedTuple):
 
 
 class Charter(NamedTuple):
-    text: str
+    #: lines added to the guide's charter (msgids, written in the alliance's language)
+    text: tuple[str, ...]
     adopted: int
     unsigned: tuple[str, ...] = ()
 
@@ -116,46 +118,18 @@ class Demo:
     evaluations: list[dict[str, Any]] = field(default_factory=list)
 
 
-# The guide's agenda annex, the initiation-workshop programme of its invitation annex, and
-# the facilitated workshop where the gaps are identified.
-PLENARY_AGENDA = (
-    "Welcome",
-    "Minutes of the previous meeting",
-    "Updates since the last meeting",
-    "Communication, events and networking",
-    "Knowledge sharing",
-    "Feedback on the action plan",
-    "Other business",
-    "Date of the next meeting and close",
-)
-WORKSHOP_AGENDA = (
-    "Welcome to new members",
-    "Objectives of the alliance",
-    "Defining our region",
-    "Who else must be involved?",
-    "Foresight exercise: actions for the regional action plan",
-    "Rules, roles and responsibilities",
-    "Date of the next meeting",
-    "Other business",
-)
-GAP_WORKSHOP_AGENDA = (
-    "Welcome",
-    "Findings of the sector profile, research and consultations",
-    "Facilitated exercise: where are the gaps?",
-    "Priorities for the action plan",
-    "Next steps and close",
-)
+# The guide's agenda annex and the initiation-workshop programme of its invitation annex, in
+# each alliance's working language (as the dashboard prefills an agenda).
 AGENDAS = {
-    "initiation_workshop": WORKSHOP_AGENDA,
-    "plenary": PLENARY_AGENDA,
-    "workshop": GAP_WORKSHOP_AGENDA,
+    "initiation_workshop": tuple(text for text, _minutes in meetings.WORKSHOP_AGENDA),
+    "plenary": tuple(text for text, _minutes in meetings.STANDARD_AGENDA),
+    "workshop": tuple(text for text, _minutes in meetings.STANDARD_AGENDA),
 }
 
-CHARTER_V1 = (
-    "As a member of the Regional Alliance I will attend its meetings, share information, "
-    "support its objectives, respect diversity and equality, declare any conflict of interest "
-    "and communicate openly with the migrant community."
-)
+#: The guide's charter, then the one Bordeaux adopts next (with a confidentiality line); each is
+#: written in the alliance's working language when loaded.
+CHARTER_V1: tuple[str, ...] = ()
+CHARTER_V2: tuple[str, ...] = (planning.CHARTER_CONFIDENTIALITY,)
 
 # ---------------------------------------------------------------------------------------------
 # Ireland: County Roscommon, at the launch stage (no secretary yet, three plenaries scheduled).
@@ -585,8 +559,7 @@ FRANCE = Demo(
     charters=[
         Charter(CHARTER_V1, 9),
         Charter(
-            CHARTER_V1 + " I will keep personal information about the people we support "
-            "confidential and share it only with their consent.",
+            CHARTER_V2,
             11,
             unsigned=("Julien Moreau", "Lucie Fontaine"),
         ),
@@ -916,7 +889,9 @@ def _build(session: Session, d: Demo, *, today: date, actor: str) -> m.Alliance:
             minutes_recorded_on=day + timedelta(days=3) if held and meet.minutes else None,
         )
         chair = next((p.name for p in d.people if "chair" in p.roles), None)
-        for i, item in enumerate(AGENDAS[meet.kind]):
+        with use_language(alliance.language):
+            agenda = [_(text) for text in AGENDAS[meet.kind]]
+        for i, item in enumerate(agenda):
             minutes_from_start = 15 * i
             add(
                 "agenda",
@@ -998,7 +973,8 @@ def _build(session: Session, d: Demo, *, today: date, actor: str) -> m.Alliance:
         )
     for version, charter in enumerate(d.charters, start=1):
         adopted = at(charter.adopted)
-        add("charter", text=charter.text, version=version, adopted_on=adopted)
+        text = planning.guide_charter(alliance.language, *charter.text)
+        add("charter", text=text, version=version, adopted_on=adopted)
         for name, member in members.items():
             if name in charter.unsigned or member.joined_on is None:
                 continue

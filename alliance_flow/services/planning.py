@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from alliance_flow import models as m
 from alliance_flow.accounts.membership import current_charter
 from alliance_flow.errors import Conflict, FieldProblem, InvalidInput
-from alliance_flow.i18n import N_, _
+from alliance_flow.i18n import N_, _, use_language
 from alliance_flow.services import alliances as alliance_service
 from alliance_flow.services import documents
 from alliance_flow.services import items as item_service
@@ -104,6 +104,29 @@ def action_plan(*, session: Session, alliance: m.Alliance) -> list[ActionRow]:
 
 
 # --- the charter of engagement -------------------------------------------------------------------
+
+
+#: The guide's charter of engagement, line by line: the first draft of an alliance's charter.
+GUIDE_CHARTER: tuple[str, ...] = (
+    N_("As a member of this Regional Alliance, I commit to:"),
+    N_("- attend the alliance's meetings, or send someone in my place;"),
+    N_("- share information that helps the alliance's work;"),
+    N_("- support the objectives of the alliance and its action plan;"),
+    N_("- respect diversity and equality;"),
+    N_("- declare any conflict of interest;"),
+    N_("- communicate openly with the migrant community."),
+)
+#: A line an alliance may add to it (the demo's Bordeaux alliance does, in its second version).
+CHARTER_CONFIDENTIALITY = N_(
+    "- keep personal information about the people we support confidential, and share it only "
+    "with their consent."
+)
+
+
+def guide_charter(language: str, *extra: str) -> str:
+    """The guide's charter, and `extra` lines, in `language` (an alliance's working one)."""
+    with use_language(language):
+        return "\n".join(_(line) for line in (*GUIDE_CHARTER, *extra))
 
 
 def publish_charter(

@@ -447,19 +447,8 @@ def _charter_page(
 
 
 def DEFAULT_CHARTER_TEXT(page: Page) -> str:
-    """The guide's charter of engagement, as a first draft."""
-    _ = page.tr.gettext
-    return "\n".join(
-        (
-            _("As a member of this Regional Alliance, I commit to:"),
-            _("- attend the alliance's meetings, or send someone in my place;"),
-            _("- share information that helps the alliance's work;"),
-            _("- support the objectives of the alliance and its action plan;"),
-            _("- respect diversity and equality;"),
-            _("- declare any conflict of interest;"),
-            _("- communicate openly with the migrant community."),
-        )
-    )
+    """The guide's charter of engagement, as a first draft, in the reader's language."""
+    return planning.guide_charter(page.tr.language)
 
 
 CHARTER_NOTICES = {
