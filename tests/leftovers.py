@@ -161,7 +161,10 @@ def codes() -> set[str]:
 
 
 def code_values() -> set[str]:
-    """The codes the domain stores, whole (`social_action`, `planning`)."""
+    """The codes the domain stores, whole (`social_action`, `planning`), and the countries'
+    (`FR`, `SE`): a reader is shown 'France', never `FR`."""
+    from babel import Locale
+
     from alliance_flow import vocabulary
 
     return {
@@ -169,7 +172,7 @@ def code_values() -> set[str]:
         for enum in vars(vocabulary).values()
         if isinstance(enum, type) and issubclass(enum, vocabulary.StrEnum)
         for member in enum
-    }
+    } | {code for code in Locale.parse("en").territories if len(code) == 2 and code.isalpha()}
 
 
 def data_values(session: Any) -> set[str]:

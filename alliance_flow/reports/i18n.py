@@ -101,6 +101,12 @@ class Texts:
             value, format="medium", tzinfo=value.tzinfo, locale=self.language
         ) + (" UTC" if value.utcoffset() is not None and not value.utcoffset() else "")
 
+    def country(self, code: str | None) -> str:
+        """A country as the reader names it ('SE': 'Sverige', 'Suède'), never its code."""
+        if not code:
+            return ""
+        return str(Locale.parse(self.language).territories.get(code.upper(), code))
+
     def number(self, value: float | int | Decimal | None) -> str:
         return "–" if value is None else format_decimal(value, locale=self.language)
 

@@ -367,18 +367,9 @@ def portfolio_values(row: PortfolioRow, columns: list[tuple[str, str]], t: Texts
         if key == "stage":
             value = t.gettext(L.label(L.STAGES, value))
         elif key == "country":
-            value = country_name(value, t.language)
+            value = t.country(value)
         out.append(_round(value) if isinstance(value, float) else value)
     return out
-
-
-def country_name(code: str | None, language: str) -> str:
-    """'FR' as the reader names the country ('France', 'Frankrijk', 'Frankrike')."""
-    from babel import Locale
-
-    if not code:
-        return ""
-    return Locale.parse(language).territories.get(code.upper(), code)
 
 
 def _round(value: float | None) -> float | None:

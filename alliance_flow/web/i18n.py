@@ -95,6 +95,12 @@ class Translator:
     def number(self, value: float | int) -> str:
         return _number(value, self._where)
 
+    def country(self, code: str | None) -> str:
+        """A country as the reader names it ('NL': 'Nederland', 'Pays-Bas'), never its code."""
+        if not code:
+            return ""
+        return str(Locale.parse(self.language).territories.get(code.upper(), code))
+
     def zone(self, name: str | None) -> str:
         """A time zone as the reader names its city ('Europe/Vienna': 'Wenen', 'Wien'), never
         its code; UTC as it is."""

@@ -212,8 +212,8 @@ def test_portfolio_csv_xlsx_and_pdf(built: Database, tmp_path: Path) -> None:
     if shutil.which("pdftotext"):
         text = pdf_text(pdf.content, tmp_path)
         assert "Portfolio report: Funder-Both" in text
-        assert "Testville Alliance (FR) 4. Planning" in text
-        assert "Otherville Alliance (IE) 1. Scope" in text
+        assert "Testville Alliance (France) 4. Planning" in text
+        assert "Otherville Alliance (Ireland) 1. Scope" in text
 
 
 def _catalog_ids(language: str) -> set[str]:
