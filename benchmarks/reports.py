@@ -12,9 +12,8 @@ attendance, 8 action-plan items, 3 actions agreed in minutes, 2 evaluations (one
 Measured, in one process:
 1. importing matplotlib, WeasyPrint and Babel;
 2. one alliance's PDF, cold (first in the process) and warm (median of 5), split into figures
-   (database), charts + HTML (matplotlib, Jinja2) and PDF (WeasyPrint); then its CPU time,
-   taking turns with the same PDF drawn with the cyclic collector running throughout (as
-   before alliance_flow.collector held it back), medians and the ratio of each pair;
+   (database), charts + HTML (matplotlib, Jinja2) and PDF (WeasyPrint); then the whole in
+   CPU time of this process too (wall time on a shared machine is mostly waiting);
 3. the portfolio of all N alliances: the figures of every alliance, then PDF, CSV and XLSX;
 4. peak memory (max RSS).
 With --write, the results are added under the "Reports" heading of the file (created if
@@ -24,7 +23,6 @@ missing); the rest of the file is left as it is.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import platform
 import random
@@ -290,23 +288,9 @@ def main() -> None:
         one(slug)
         return time.perf_counter() - wall, time.process_time() - cpu
 
-    # The same PDF with the cyclic collector running throughout, as before it was held back
-    # while charts and pages are drawn (alliance_flow.collector): taking turns, A B A B...
-    held_back = render.drawing
-    pairs = []
-    for _ in range(args.repeat):
-        a = whole(slug)
-        render.drawing = contextlib.nullcontext  # type: ignore[assignment]
-        try:
-            b = whole(slug)
-        finally:
-            render.drawing = held_back
-        pairs.append((a, b))
-    cpu_a = statistics.median(a[1] for a, _ in pairs)
-    cpu_b = statistics.median(b[1] for _, b in pairs)
-    wall_a = statistics.median(a[0] for a, _ in pairs)
-    wall_b = statistics.median(b[0] for _, b in pairs)
-    cpu_ratio = statistics.median(a[1] / b[1] for a, b in pairs)
+    in_cpu = [whole(slug) for _ in range(args.repeat)]
+    cpu_a = statistics.median(cpu for _, cpu in in_cpu)
+    wall_a = statistics.median(wall for wall, _ in in_cpu)
 
     t = time.perf_counter()
     with db.transaction() as s:
@@ -348,9 +332,8 @@ def main() -> None:
         f"| one alliance's PDF, warm (median of 5) | {warm_total:.2f} s "
         f"(figures {warm_parts[0]:.2f} + charts and HTML {warm_parts[1]:.2f} + WeasyPrint "
         f"{warm_parts[2]:.2f}); {cold[3] / 1024:.0f} KiB |",
-        f"| the same, CPU of this process (median of {args.repeat}) | {cpu_a:.2f} s CPU, "
-        f"{wall_a:.2f} s wall; with the collector running throughout, in turn: {cpu_b:.2f} s "
-        f"CPU, {wall_b:.2f} s wall; CPU ratio {cpu_ratio:.2f} |",
+        f"| the same, whole (median of {args.repeat}) | {cpu_a:.2f} s CPU of this process, "
+        f"{wall_a:.2f} s wall |",
         f"| portfolio: figures of all {n} alliances | {figures_all:.2f} s "
         f"({1000 * figures_all / n:.1f} ms per alliance) |",
         f"| portfolio: overview chart | {chart_time:.2f} s |",

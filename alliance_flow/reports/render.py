@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from alliance_flow import __version__
-from alliance_flow.collector import drawing, loading
+from alliance_flow.collector import loading
 from alliance_flow.lazy import lazy_module
 from alliance_flow.reports import FORMATS
 from alliance_flow.reports import labels as L
@@ -162,11 +162,10 @@ def alliance_html(
     report: AllianceReport, t: Texts, *, web: WebLinks | None = None, for_pdf: bool = False
 ) -> str:
     """The whole report as one self-contained HTML document (CSS and charts inline)."""
-    with drawing():
-        drawn = {
-            name: embed(svg, as_image=for_pdf, label=name)
-            for name, svg in charts.alliance_charts(report, t).items()
-        }
+    drawn = {
+        name: embed(svg, as_image=for_pdf, label=name)
+        for name, svg in charts.alliance_charts(report, t).items()
+    }
     return (
         _environment()
         .get_template("report.html")
@@ -190,9 +189,7 @@ def portfolio_html(
     links: dict[str, str] | None = None,
     for_pdf: bool = False,
 ) -> str:
-    with drawing():
-        chart = charts.portfolio_overview(portfolio.rows, t)
-    chart = embed(chart, as_image=for_pdf, label="overview")
+    chart = embed(charts.portfolio_overview(portfolio.rows, t), as_image=for_pdf, label="overview")
     return (
         _environment()
         .get_template("portfolio.html")
@@ -213,8 +210,7 @@ def pdf(html: str) -> bytes:
     """Print an HTML report to PDF; the charts are inline SVG, so nothing is fetched."""
     with loading():
         from weasyprint import HTML  # imported here: 0.5 s, and only the PDF needs it
-    with drawing():
-        return HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
+    return HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
 
 
 # --- indicators as tables (CSV, XLSX) -----------------------------------------------------------
