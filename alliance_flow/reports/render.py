@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from alliance_flow import __version__
-from alliance_flow.collector import loading
 from alliance_flow.lazy import lazy_module
 from alliance_flow.reports import FORMATS
 from alliance_flow.reports import labels as L
@@ -208,8 +207,8 @@ def portfolio_html(
 
 def pdf(html: str) -> bytes:
     """Print an HTML report to PDF; the charts are inline SVG, so nothing is fetched."""
-    with loading():
-        from weasyprint import HTML  # imported here: 0.5 s, and only the PDF needs it
+    from weasyprint import HTML  # imported here: 0.5 s, and only the PDF needs it
+
     return HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
 
 
