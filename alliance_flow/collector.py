@@ -19,8 +19,9 @@ from contextlib import contextmanager
 @contextmanager
 def loading() -> Iterator[None]:
     """Loading modules, or building what lives as long as the process: what the block created
-    goes straight to the oldest generation (freeze, unfreeze) instead of being walked by the
-    next young collections."""
+    is then frozen (gc.freeze) out of later collections instead of being walked by them, as
+    Python's documentation advises for what a server loads before it serves. (Freezing only
+    adds: what someone else froze stays frozen.)"""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -28,5 +29,4 @@ def loading() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.freeze()
-            gc.unfreeze()
             gc.enable()
