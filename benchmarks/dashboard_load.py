@@ -1,6 +1,6 @@
 """The dashboard's portfolio page under 32 concurrent clients, next to a bare one-query endpoint.
 
-    bash benchmarks/dashboard_load.sh [--alliances 30] [--workers 2] [--clients 32]
+    bash benchmarks/dashboard_load.sh [--alliances 30] [--workers 2] [--clients 32] [--path /]
 
 On a throwaway PostgreSQL (benchmarks/dashboard_load.sh starts it): generated alliances, an
 administrator who sees them all, the real app (`alliance_flow.web.asgi:app`) and a bare ASGI app
@@ -103,7 +103,7 @@ def login(port: int, user: str, password: str) -> str:
     return "; ".join(cookies)
 
 
-def load(port: int, cookie: str, clients: int, per_client: int) -> list[float]:
+def load(port: int, cookie: str, clients: int, per_client: int, path: str = "/") -> list[float]:
     latencies: list[float] = []
     lock = threading.Lock()
     failures: list[str] = []
@@ -113,7 +113,7 @@ def load(port: int, cookie: str, clients: int, per_client: int) -> list[float]:
         mine = []
         for _ in range(per_client):
             started = time.perf_counter()
-            conn.request("GET", "/", headers={"Cookie": cookie} if cookie else {})
+            conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
             answer = conn.getresponse()
             answer.read()
             mine.append(time.perf_counter() - started)
@@ -158,6 +158,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--requests", type=int, default=5, help="per client and round")
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument(
+        "--path", default="/", help="the dashboard page asked for, e.g. /alliances/g00001"
+    )
     args = parser.parse_args()
 
     from alliance_flow.accounts import services as accounts
@@ -212,22 +215,27 @@ def main() -> None:
         cookie = login(app_port, "bench", password)
         # Warm every worker with as many clients as measured: the connection pools grow to what
         # the load needs once, as on a server that has been running for a while.
-        load(app_port, cookie, args.clients, 2)
+        load(app_port, cookie, args.clients, 2, args.path)
         load(bare_port, "", args.clients, 2)
         page: list[float] = []
         yard: list[float] = []
         cpu = [0.0, 0.0]
         for _ in range(args.rounds):
-            for side, port, who, into in ((0, app_port, cookie, page), (1, bare_port, "", yard)):
+            for side, port, who, path, into in (
+                (0, app_port, cookie, args.path, page),
+                (1, bare_port, "", "/", yard),
+            ):
                 before = server_cpu(servers[side])
-                into += load(port, who, args.clients, args.requests)
+                into += load(port, who, args.clients, args.requests, path)
                 cpu[side] += server_cpu(servers[side]) - before
         print(
             f"{args.alliances} alliances on the page, {args.workers} uvicorn workers each, "
             f"{args.clients} clients, {len(page)} requests each side, load average "
             f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}"
         )
-        print(f"dashboard /: median {statistics.median(page):.3f} s, p95 {p95(page):.3f} s")
+        print(
+            f"dashboard {args.path}: median {statistics.median(page):.3f} s, p95 {p95(page):.3f} s"
+        )
         print(f"bare one-query /: median {statistics.median(yard):.3f} s, p95 {p95(yard):.3f} s")
         print(f"p95 ratio: {p95(page) / p95(yard):.2f}")
         print(

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from pydantic import Field
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import bindparam, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from alliance_flow import models as m
@@ -355,29 +355,33 @@ def start_session(*, session: Session, user: User, now: datetime) -> tuple[str, 
     return secret, csrf
 
 
+#: Built once, not per request: every page asks it first (session_viewer).
+_SESSION_VIEWER = (
+    select(
+        WebSession.expires_at,
+        WebSession.csrf_token,
+        User.id,
+        User.login,
+        User.name,
+        User.is_admin,
+        User.language,
+        User.active,
+        UserAllianceRole.alliance_id,
+        UserAllianceRole.role,
+        UserAllianceRole.member_id,
+    )
+    .join(User, User.id == WebSession.user_id)
+    .outerjoin(UserAllianceRole, UserAllianceRole.user_id == User.id)
+    .where(WebSession.token_hash == bindparam("token_hash"))
+)
+
+
 def session_viewer(*, session: Session, secret: str, now: datetime) -> tuple[Viewer, str] | None:
     """The viewer and CSRF token of a live browser session, or None.
 
     One statement (the session, its user and their roles joined): every page asks this first.
     """
-    rows = session.execute(
-        select(
-            WebSession.expires_at,
-            WebSession.csrf_token,
-            User.id,
-            User.login,
-            User.name,
-            User.is_admin,
-            User.language,
-            User.active,
-            UserAllianceRole.alliance_id,
-            UserAllianceRole.role,
-            UserAllianceRole.member_id,
-        )
-        .join(User, User.id == WebSession.user_id)
-        .outerjoin(UserAllianceRole, UserAllianceRole.user_id == User.id)
-        .where(WebSession.token_hash == _digest(secret))
-    ).all()
+    rows = session.execute(_SESSION_VIEWER, {"token_hash": _digest(secret)}).all()
     if not rows:
         return None
     expires_at, csrf, user_id, login, name, is_admin, language, active = rows[0][:8]

@@ -114,26 +114,48 @@ def translator_for(request: Request, viewer: Viewer | None) -> Translator:
 
 
 def optional_page(request: Request, db: DbDep) -> Page:
+    with db.transaction() as session:
+        return page_in(request, session)
+
+
+def page_in(request: Request, session: Session) -> Page:
+    """The browser's page: who is signed in (one statement), read in the caller's transaction."""
     secret = request.cookies.get(SESSION_COOKIE)
     found = None
     if secret:
-        with db.transaction() as session:
-            found = accounts.session_viewer(session=session, secret=secret, now=datetime.now(UTC))
-            withheld = for_viewer(session, found[0]) if found else None
+        found = accounts.session_viewer(session=session, secret=secret, now=datetime.now(UTC))
     if found is None:
         return Page(None, "", translator_for(request, None))
     viewer, csrf = found
-    return Page(viewer, csrf, translator_for(request, viewer), withheld)
+    return Page(viewer, csrf, translator_for(request, viewer), for_viewer(session, viewer))
+
+
+def _admit(page: Page) -> Viewer:
+    """The viewer, speaking their language from here on; refused when nobody is signed in."""
+    # Set first, so that even the refusal speaks the viewer's language.
+    set_language(page.tr.language)
+    if page.viewer is None:
+        raise Unauthenticated(_("sign in first"))
+    return page.viewer
+
+
+def signed_in_reader(request: Request, session: Session) -> Page:
+    """`signed_in_page` for a page that only reads, called by the endpoint itself in the
+    transaction that reads the page (`Database.reading`): one trip to the thread pool instead
+    of two, one transaction instead of two, and who is asking is read in the same snapshot as
+    what they see. The language is set in the thread that then evaluates and renders."""
+    if request.method not in ("GET", "HEAD"):
+        raise Forbidden(_("the form has expired or did not come from this site; reload the page"))
+    page = page_in(request, session)
+    set_actor(_admit(page).author)
+    return page
 
 
 async def signed_in_page(request: Request, page: Annotated[Page, Depends(optional_page)]) -> Page:
     """A signed-in browser; every unsafe method must carry the session's CSRF token."""
-    # Set first, so that even a refusal below speaks the viewer's language. An async dependency
-    # runs in the request's own task, so the gate checks evaluated by the endpoint (even in the
-    # threadpool, which copies the context) speak it too.
-    set_language(page.tr.language)
-    if page.viewer is None:
-        raise Unauthenticated(_("sign in first"))
+    # An async dependency runs in the request's own task, so the gate checks evaluated by the
+    # endpoint (even in the threadpool, which copies the context) speak the viewer's language.
+    viewer = _admit(page)
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         sent = request.headers.get(CSRF_HEADER)
         if sent is None:
@@ -144,7 +166,7 @@ async def signed_in_page(request: Request, page: Annotated[Page, Depends(optiona
             raise Forbidden(
                 _("the form has expired or did not come from this site; reload the page")
             )
-    set_actor(page.viewer.author)  # every write of this request is logged under their name
+    set_actor(viewer.author)  # every write of this request is logged under their name
     return page
 
 

@@ -29,8 +29,10 @@ from fastapi import Request
 
 from alliance_flow.web.deps import Page
 
-#: Pages kept per process; the oldest goes first. A page is 10-100 kB.
+#: Pages kept per process, and their bytes at most; the least recently used goes first. A page
+#: is 10-100 kB (a portfolio of a thousand alliances, a few MB).
 SIZE = 128
+BYTES = 32 * 2**20
 
 
 def _frozen(value: Any) -> Any:
@@ -52,9 +54,11 @@ def viewer_key(viewer: Any) -> Hashable:
 class PageCache:
     """Kept pages of one app, shared by its request threads."""
 
-    def __init__(self, size: int = SIZE) -> None:
+    def __init__(self, size: int = SIZE, max_bytes: int = BYTES) -> None:
         self.size = size
+        self.max_bytes = max_bytes
         self._pages: OrderedDict[Hashable, bytes] = OrderedDict()
+        self._bytes = 0
         self._lock = threading.Lock()
 
     def key(
@@ -90,13 +94,15 @@ class PageCache:
             return body
 
     def put(self, key: Hashable | None, body: bytes) -> None:
-        if key is None:
+        if key is None or len(body) > self.max_bytes:
             return
         with self._lock:
+            old = self._pages.pop(key, None)
+            self._bytes += len(body) - (len(old) if old is not None else 0)
             self._pages[key] = body
-            self._pages.move_to_end(key)
-            while len(self._pages) > self.size:
-                self._pages.popitem(last=False)
+            while len(self._pages) > self.size or self._bytes > self.max_bytes:
+                _key, dropped = self._pages.popitem(last=False)
+                self._bytes -= len(dropped)
 
 
 def page_cache(request: Request) -> PageCache:

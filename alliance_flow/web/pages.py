@@ -57,6 +57,7 @@ from alliance_flow.web.deps import (
     get_db,
     optional_page,
     require_admin,
+    signed_in_reader,
     translator_for,
     viewer_of,
 )
@@ -292,7 +293,7 @@ ALLIANCE_FIELDS = (
 
 def _portfolio(
     request: Request,
-    page: Page,
+    page: Page | None,
     db: Any,
     today: Any,
     *,
@@ -300,13 +301,15 @@ def _portfolio(
     problems: list[Any] | None = None,
     values: dict[str, Any] | None = None,
 ) -> Response:
-    viewer = viewer_of(page)
+    """The portfolio; `page` None: who is asking is read with it (`signed_in_reader`)."""
     country = request.query_params.get("country") or None
     stage = request.query_params.get("stage") or None
     if stage not in (*WORKING_STAGES, "closed", None):
         stage = None
     cache = page_cache(request)
     with db.reading() as (session, snapshot):
+        page = page or signed_in_reader(request, session)
+        viewer = viewer_of(page)
         plain = status == 200 and problems is None and values is None
         key = cache.key(request, page, today, snapshot, "portfolio") if plain else None
         if (kept := cache.get(key)) is not None:
@@ -336,8 +339,8 @@ def _portfolio(
 
 
 @router.get("/")
-def portfolio(request: Request, page: SignedInPage, db: DbDep, today: TodayDep) -> Response:
-    return _portfolio(request, page, db, today)
+def portfolio(request: Request, db: DbDep, today: TodayDep) -> Response:
+    return _portfolio(request, None, db, today)
 
 
 @router.post("/alliances")
@@ -402,11 +405,10 @@ def _alliance_context(
 
 
 @router.get("/alliances/{ref}")
-def alliance_page(
-    request: Request, ref: str, page: SignedInPage, db: DbDep, today: TodayDep
-) -> Response:
+def alliance_page(request: Request, ref: str, db: DbDep, today: TodayDep) -> Response:
     cache = page_cache(request)
     with db.reading() as (session, snapshot):
+        page = signed_in_reader(request, session)
         key = cache.key(request, page, today, snapshot, "alliance")
         if (kept := cache.get(key)) is not None:
             return HTMLResponse(kept)

@@ -244,3 +244,18 @@ def test_the_key_holds_every_field_of_the_viewer() -> None:
         assert key(**change) != key(), change
     assert cache.key(request, Page(None, "", Translator("en")), TODAY, "9:9:", "home") is None
     assert cache.key(request, Page(None, "", Translator("en")), TODAY, None, "home") is None
+
+
+def test_the_kept_pages_stay_within_their_count_and_bytes() -> None:
+    from alliance_flow.web.page_cache import PageCache
+
+    cache = PageCache(size=3, max_bytes=100)
+    for n in range(5):
+        cache.put(n, b"x" * 30)
+    assert [cache.get(n) is not None for n in range(5)] == [False, False, True, True, True]
+    cache.get(2)  # used: kept longer than 3 and 4
+    cache.put(5, b"y" * 60)  # 150 bytes: the least recently used go until 100 are left
+    assert [cache.get(n) is not None for n in (2, 3, 4, 5)] == [True, False, False, True]
+    cache.put(6, b"z" * 101)  # larger than all the room: not kept, nothing else dropped
+    assert cache.get(6) is None
+    assert cache.get(5) is not None
