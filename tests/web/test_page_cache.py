@@ -122,7 +122,7 @@ def test_a_kept_page_shows_every_write_at_once_whoever_wrote_it(world: World) ->
 
         # the CLI, in a process of its own
         assert "North by SQL" in _kept(client, db, "/alliances/north")
-        subprocess.run(
+        done = subprocess.run(
             [
                 str(Path(sys.executable).parent / "alliance-flow"),
                 "update",
@@ -135,10 +135,11 @@ def test_a_kept_page_shows_every_write_at_once_whoever_wrote_it(world: World) ->
                 "ALLIANCE_FLOW_LANGUAGE": "en",
             },
             cwd=ROOT,
-            check=True,
             capture_output=True,
+            text=True,
             timeout=300,
         )
+        assert done.returncode == 0, done.stdout + done.stderr
         assert "North by CLI" in client.get("/alliances/north").text
         assert "North by CLI" in client.get("/").text
 
