@@ -3,7 +3,8 @@
 The organisations, their sectors and websites are the guide's (France, Ireland, the Netherlands,
 Sweden). The people are invented (names suited to the country, e-mails on reserved
 ``example.org`` sub-domains); coordinates are those of the towns, for the mapping exercise. Free
-text is in English so the whole team can read it.
+text is in each alliance's working language (English, French, Dutch, Swedish), as its members
+would write it; names of places and organisations stay as they are.
 
 Every date is placed relative to ``today``: the work plan of each alliance started some months
 ago and lasts 24 months, and every other date is a number of months after that start, so the
@@ -131,6 +132,16 @@ AGENDAS = {
 CHARTER_V1: tuple[str, ...] = ()
 CHARTER_V2: tuple[str, ...] = (planning.CHARTER_CONFIDENTIALITY,)
 
+#: An action's deadline and the note on a sector-profile programme's website, in each
+#: alliance's working language (demo content, not interface text: no catalog entry).
+BY = {"en": "By {day}", "fr": "D'ici le {day}", "nl": "Uiterlijk {day}", "sv": "Senast {day}"}
+SECTOR_PROFILE_WEBSITE = {
+    "en": "Website of a programme in the sector profile.",
+    "fr": "Site web d'un programme du profil du secteur.",
+    "nl": "Website van een programma uit het sectorprofiel.",
+    "sv": "Webbplats för ett program i sektorprofilen.",
+}
+
 # ---------------------------------------------------------------------------------------------
 # Ireland: County Roscommon, at the launch stage (no secretary yet, three plenaries scheduled).
 # ---------------------------------------------------------------------------------------------
@@ -235,13 +246,13 @@ SWEDEN = Demo(
     alliance={
         "name": "Regionala alliansen Kronoberg-Kalmar",
         "country": "SE",
-        "region": "Kronoberg and Kalmar counties",
-        "region_boundary": "The counties of Kronoberg (Växjö, Alvesta) and Kalmar, with the "
-        "Kristianstad meeting place that inspired the alliance.",
+        "region": "Kronobergs och Kalmar län",
+        "region_boundary": "Kronobergs län (Växjö, Alvesta) och Kalmar län, med mötesplatsen i "
+        "Kristianstad som inspirerade alliansen.",
         "language": "sv",
         "timezone": "Europe/Stockholm",
-        "accountable": "The steering group of Kronoberg tillsammans",
-        "communication_channels": "shared folder, group e-mail, video call between plenaries",
+        "accountable": "Styrgruppen för Kronoberg tillsammans",
+        "communication_channels": "gemensam mapp, gruppmejl, videomöte mellan plenarmötena",
     },
     mail_domain="kronoberg-kalmar.example.org",
     organisations=[
@@ -282,75 +293,76 @@ SWEDEN = Demo(
         Person("Lena Sandberg", "Väninnor till väninnor"),
         Person("Oskar Lundgren", "Friluftsfrämjandet", level="consultation"),
         Person("Fredrik Wallin", "Arbetsförmedlingen", level="information",
-               authority_from="Head of the Arbetsförmedlingen office, Växjö"),
+               authority_from="Chefen för Arbetsförmedlingen i Växjö"),
         Person("Ingrid Persson", "Urbana hembygdsgården", level="information"),
         Person("Amina Yusuf", None, level="deciding_together"),  # Somali community, Växjö
     ],
     briefing={
-        "why": "To link the meeting places, associations and agencies that welcome newcomers "
-        "in Kronoberg and Kalmar.",
-        "regional_situation": "Newcomers settle in small municipalities far from the "
-        "services of the larger towns; many initiatives exist but few know of each other.",
-        "why_mediation": "Mediators who share the newcomers' languages and experience help "
-        "them use what already exists, and help services understand them.",
+        "why": "För att knyta samman de mötesplatser, föreningar och myndigheter som tar emot "
+        "nyanlända i Kronoberg och Kalmar.",
+        "regional_situation": "Nyanlända bosätter sig i små kommuner långt från de större "
+        "städernas service; det finns många initiativ, men få känner till varandra.",
+        "why_mediation": "Medlare som delar de nyanländas språk och erfarenheter hjälper dem "
+        "att använda det som redan finns, och hjälper verksamheterna att förstå dem.",
         "reasons": [
-            "Know each other's activities and refer people between them",
-            "Reach newcomers that no single organisation reaches alone",
-            "Give newcomers a voice in how services are designed",
-            "Prepare joint applications for regional and European funding",
-            "Learn from the French, Irish and Dutch alliances of the MCM project",
+            "Känna till varandras verksamheter och slussa människor mellan dem",
+            "Nå nyanlända som ingen organisation når på egen hand",
+            "Ge nyanlända en röst i hur verksamheterna utformas",
+            "Förbereda gemensamma ansökningar om regional och europeisk finansiering",
+            "Lära av MCM-projektets franska, irländska och nederländska allianser",
         ],
-        "expected_commitment": "Four plenary meetings over 15 months and a contribution to "
-        "the regional action plan.",
+        "expected_commitment": "Fyra plenarmöten under 15 månader och ett bidrag till den "
+        "regionala handlingsplanen.",
     },
     meetings=[
         Meet("initiation_workshop", WORKSHOP_MONTH, "Uppstartsworkshop", "Växjö Konsthall",
              "Kronoberg tillsammans",
-             "Region agreed (Kronoberg and Kalmar). Anna Lindqvist chairs, Erik Johansson is "
-             "secretary; Kronoberg tillsammans is accountable. Next steps: sector profile.",
-             (("Collect existing programmes for the sector profile", "Erik Johansson", 4),
-              ("Ask Arbetsförmedlingen for its regional figures", "Fredrik Wallin", 4))),
-        Meet("plenary", 5, "Plenary 1", "Integra, Kalmar", "Integra Kalmar",
-             "First findings of the sector profile presented; consultations planned with the "
-             "county administrative board and two municipalities.",
-             (("Hold the remaining consultations", "Maria Nilsson", 7),),
+             "Regionen fastställd (Kronoberg och Kalmar). Anna Lindqvist är ordförande, Erik "
+             "Johansson sekreterare; Kronoberg tillsammans är huvudman. Nästa steg: "
+             "sektorprofilen.",
+             (("Samla befintliga program till sektorprofilen", "Erik Johansson", 4),
+              ("Be Arbetsförmedlingen om dess regionala siffror", "Fredrik Wallin", 4))),
+        Meet("plenary", 5, "Plenarmöte 1", "Integra, Kalmar", "Integra Kalmar",
+             "Sektorprofilens första resultat presenterades; samråd planeras med länsstyrelsen "
+             "och två kommuner.",
+             (("Genomföra de återstående samråden", "Maria Nilsson", 7),),
              absent=("Oskar Lundgren",)),
-        Meet("workshop", 8, "Gap workshop", "Mötesplatsen Alvesta", "Mötesplatsen Alvesta"),
-        Meet("plenary", 9, "Plenary 2", "Mötesplatsen Alvesta", "Mötesplatsen Alvesta"),
-        Meet("plenary", 13, "Plenary 3", "Gemenskap Kalmar", "Gemenskap Kalmar"),
-        Meet("plenary", 17, "Plenary 4", "Kronoberg tillsammans, Växjö",
+        Meet("workshop", 8, "Workshop om luckor", "Mötesplatsen Alvesta", "Mötesplatsen Alvesta"),
+        Meet("plenary", 9, "Plenarmöte 2", "Mötesplatsen Alvesta", "Mötesplatsen Alvesta"),
+        Meet("plenary", 13, "Plenarmöte 3", "Gemenskap Kalmar", "Gemenskap Kalmar"),
+        Meet("plenary", 17, "Plenarmöte 4", "Kronoberg tillsammans, Växjö",
              "Kronoberg tillsammans"),
     ],
     advanced={Stage.SCOPE: 1, Stage.LAUNCH: 3},
     sector_profiles=[
-        {"programme": "Informationsverige", "initiators": "The county administrative boards",
-         "kind": "Multilingual information website", "cost": "Free",
-         "objectives": "Explain Swedish society to newcomers in their own languages",
-         "availability_limits": "Online only", "obstacles": "Needs digital skills",
+        {"programme": "Informationsverige", "initiators": "Länsstyrelserna",
+         "kind": "Flerspråkig informationswebbplats", "cost": "Kostnadsfritt",
+         "objectives": "Förklara det svenska samhället för nyanlända på deras egna språk",
+         "availability_limits": "Endast på nätet", "obstacles": "Kräver digital vana",
          "url": "https://www.informationsverige.se/sv/"},
-        {"programme": "Kurser att gå: Swedish courses", "initiators": "kurser.se",
-         "kind": "Directory of courses", "cost": "Varies by course",
-         "objectives": "Find a Swedish course near you",
-         "availability_limits": "Few courses outside the larger towns",
-         "obstacles": "Hard to compare", "url": "https://www.kurser.se/kurs/svenska"},
-        {"programme": "Antagning: all study programmes", "initiators": "antagning.se",
-         "kind": "Admissions portal", "cost": "Free",
-         "objectives": "Apply to upper-secondary and adult education",
-         "availability_limits": "Swedish-language forms", "obstacles": "Foreign diplomas",
+        {"programme": "Kurser att gå: svenskkurser", "initiators": "kurser.se",
+         "kind": "Kurskatalog", "cost": "Varierar mellan kurserna",
+         "objectives": "Hitta en svenskkurs nära dig",
+         "availability_limits": "Få kurser utanför de större orterna",
+         "obstacles": "Svåra att jämföra", "url": "https://www.kurser.se/kurs/svenska"},
+        {"programme": "Antagning: alla utbildningar", "initiators": "antagning.se",
+         "kind": "Antagningsportal", "cost": "Kostnadsfritt",
+         "objectives": "Söka till gymnasieskola och vuxenutbildning",
+         "availability_limits": "Blanketter endast på svenska", "obstacles": "Utländska betyg",
          "url": "https://www.antagning.se/se/start"},
     ],
     research=[
-        {"title": "Arbetsförmedlingen: labour market training (arbetsmarknadsutbildning)",
+        {"title": "Arbetsförmedlingen: arbetsmarknadsutbildning",
          "kind": "government_report",
          "url": "https://arbetsformedlingen.se/for-arbetssokande/extra-stod/stod-a-o/"
          "arbetsmarknadsutbildning", "month": 3},
-        {"title": "Regional Alliance guide, Migrant Community Mediators (MCM) project",
+        {"title": "Guide för regionala allianser, projektet Migrant Community Mediators (MCM)",
          "kind": "research", "month": 3},
     ],
     consultations=[
-        ("Gunilla Ström", "Länsstyrelsen Kronoberg", 4, "Civic orientation and reception."),
-        ("Mohammed Ali", "Integra Kalmar", 5, "Language cafés are full; waiting lists."),
-        ("Per Axelsson", "Alvesta kommun", 6, "Transport from villages limits attendance."),
+        ("Gunilla Ström", "Länsstyrelsen Kronoberg", 4, "Samhällsorientering och mottagande."),
+        ("Mohammed Ali", "Integra Kalmar", 5, "Språkcaféerna är fulla; det finns väntelistor."),
+        ("Per Axelsson", "Alvesta kommun", 6, "Resorna från byarna begränsar deltagandet."),
     ],
 )
 # fmt: on
@@ -367,16 +379,17 @@ FRANCE = Demo(
     alliance={
         "name": "Alliance régionale Bordeaux Métropole",
         "country": "FR",
-        "region": "Bordeaux metropolitan area",
-        "region_boundary": "Five municipalities of Bordeaux Métropole: Bordeaux, Bègles, "
-        "Lormont, Cenon and Villenave-d'Ornon.",
+        "region": "Métropole bordelaise",
+        "region_boundary": "Cinq communes de Bordeaux Métropole : Bordeaux, Bègles, "
+        "Lormont, Cenon et Villenave-d'Ornon.",
         "language": "fr",
         "timezone": "Europe/Paris",
         "accountable": "Fondation COS Alexandre Glasberg",
-        "communication_channels": "group e-mail, shared cloud folder, messaging group, "
-        "call every six weeks",
-        "vision": "Every newcomer in the Bordeaux metropolitan area can count on a mediator "
-        "from their community to reach the services and the neighbourhood life they need.",
+        "communication_channels": "liste de diffusion, dossier partagé en ligne, groupe de "
+        "messagerie, réunion téléphonique toutes les six semaines",
+        "vision": "Chaque personne nouvellement arrivée dans la métropole bordelaise peut compter "
+        "sur un médiateur de sa communauté pour accéder aux services et à la vie de quartier "
+        "dont elle a besoin.",
     },
     mail_domain="bordeaux.example.org",
     organisations=[
@@ -445,44 +458,45 @@ FRANCE = Demo(
         Person("Hugo Bernard", "Ovale Citoyen", joined=None),  # a candidate, not yet joined
     ],
     briefing={
-        "why": "To coordinate the many reception, social and cultural structures of the "
-        "metropolitan area around community mediation.",
-        "regional_situation": "Asylum seekers and refugees are housed across five "
-        "municipalities; social centres, reception centres and mediators work side by side "
-        "without a shared plan.",
-        "why_mediation": "Mediators from the communities make services accessible and ease "
-        "tensions in neighbourhoods, schools and reception centres.",
+        "why": "Coordonner autour de la médiation communautaire les nombreuses structures "
+        "d'accueil, sociales et culturelles de la métropole.",
+        "regional_situation": "Demandeurs d'asile et réfugiés sont hébergés dans cinq "
+        "communes ; centres sociaux, centres d'accueil et médiateurs travaillent côte à côte "
+        "sans plan commun.",
+        "why_mediation": "Des médiateurs issus des communautés rendent les services accessibles "
+        "et apaisent les tensions dans les quartiers, les écoles et les centres d'accueil.",
         "reasons": [
-            "Refer people between reception centres and social centres without losses",
-            "Pool training for mediators with AIM",
-            "Give migrant communities a seat where decisions are made",
-            "Make the work of small associations visible to the municipalities",
-            "Build a metropolitan action plan that funders can support",
-            "Exchange practices with the Irish, Dutch and Swedish alliances",
+            "Orienter les personnes des centres d'accueil vers les centres sociaux sans rupture",
+            "Mutualiser la formation des médiateurs avec l'AIM",
+            "Donner aux communautés migrantes une place là où se prennent les décisions",
+            "Rendre visible auprès des communes le travail des petites associations",
+            "Bâtir un plan d'action métropolitain que les financeurs peuvent soutenir",
+            "Échanger des pratiques avec les alliances irlandaise, néerlandaise et suédoise",
         ],
-        "expected_commitment": "Four plenary meetings over 15 months, a working group of your "
-        "choice and a contribution to the regional action plan.",
+        "expected_commitment": "Quatre plénières sur 15 mois, un groupe de travail de votre "
+        "choix et une contribution au plan d'action régional.",
     },
     meetings=[
         Meet("initiation_workshop", WORKSHOP_MONTH, "Atelier de lancement",
              "Fondation COS, Bordeaux", "Fondation COS Alexandre Glasberg",
-             "The five municipalities form the region. Every partner of the guide's list is "
-             "invited to stay: 14 joined. Claire Dubois chairs, Mehdi Benali is secretary, the "
-             "Fondation COS is accountable.",
-             (("Write to Ovale Citoyen and Wanted Café", "Claire Dubois", 3),
-              ("Set up the shared folder", "Mehdi Benali", 3))),
+             "Les cinq communes forment la région. Chaque partenaire de la liste du guide est "
+             "invité à rester : 14 ont adhéré. Claire Dubois préside, Mehdi Benali est "
+             "secrétaire, la Fondation COS est la structure porteuse.",
+             (("Écrire à Ovale Citoyen et au Wanted Café", "Claire Dubois", 3),
+              ("Créer le dossier partagé", "Mehdi Benali", 3))),
         Meet("plenary", 5, "Plénière 1", "Centre social La Colline, Cenon",
              "Centre social et culturel La Colline",
-             "Sector profile and consultations presented; gap workshop set for month six.",
-             (("Prepare the gap workshop", "Lucie Fontaine", 6),),
+             "Profil du secteur et consultations présentés ; atelier des manques fixé au "
+             "sixième mois.",
+             (("Préparer l'atelier des manques", "Lucie Fontaine", 6),),
              absent=("Thomas Girard",)),
         Meet("workshop", 6, "Atelier des manques", "Agence PLACE, Bègles", "Agence PLACE",
-             "Facilitated workshop: three gaps identified (see the analysis).",
-             (("Write up the gaps for publication", "Lucie Fontaine", 8),)),
+             "Atelier animé : trois manques identifiés (voir l'analyse).",
+             (("Rédiger les manques pour publication", "Lucie Fontaine", 8),)),
         Meet("plenary", 9, "Plénière 2", "DIDEE, Lormont",
              "Association DIDEE, centre social et culturel",
-             "Vision agreed; charter v1 adopted and signed; action plan drafted.",
-             (("Complete the action-plan table", "Mehdi Benali", 10),),
+             "Vision adoptée ; charte v1 adoptée et signée ; plan d'action rédigé.",
+             (("Compléter le tableau du plan d'action", "Mehdi Benali", 10),),
              absent=("Karim Mansouri", "Julien Moreau")),
         Meet("plenary", 13, "Plénière 3", "Centre social de l'Estey, Bègles",
              "Centre social et culturel de l'Estey"),
@@ -494,67 +508,79 @@ FRANCE = Demo(
         Stage.LAUNCH: [
             (
                 "launch.membership_size",
-                "The metropolitan area spans five municipalities and the guide's own partner "
-                "list for Bordeaux is longer than 12: the alliance needs every reception centre, "
-                "social centre and mediation team to reach the people it serves, so it keeps "
-                "14 members and works in small groups between plenaries.",
+                "La métropole s'étend sur cinq communes et la liste de partenaires du guide pour "
+                "Bordeaux dépasse 12 : l'alliance a besoin de chaque centre d'accueil, centre "
+                "social et équipe de médiation pour atteindre les personnes qu'elle accompagne ; "
+                "elle garde donc 14 membres et travaille en petits groupes entre les plénières.",
             )
         ]
     },
     sector_profiles=[
         {"programme": "Médiation sociale de Lormont", "initiators": "Mairie de Lormont",
-         "kind": "Municipal mediation team", "cost": "Municipal budget",
-         "objectives": "Prevent conflicts in public spaces and housing estates",
-         "availability_limits": "Lormont only", "obstacles": "No interpreting budget"},
+         "kind": "Équipe municipale de médiation", "cost": "Budget municipal",
+         "objectives": "Prévenir les conflits dans l'espace public et les cités",
+         "availability_limits": "Lormont uniquement",
+         "obstacles": "Pas de budget d'interprétariat"},
         {"programme": "Accompagnement des demandeurs d'asile en CADA",
          "initiators": "Groupe SOS, France terre d'asile, Fondation COS",
-         "kind": "State-funded reception", "cost": "Free for residents",
-         "objectives": "Housing and social and legal support during the asylum procedure",
-         "availability_limits": "Residents only", "obstacles": "Support ends at the decision"},
+         "kind": "Accueil financé par l'État", "cost": "Gratuit pour les résidents",
+         "objectives": "Hébergement et accompagnement social et juridique pendant la "
+         "procédure d'asile",
+         "availability_limits": "Résidents uniquement",
+         "obstacles": "L'accompagnement s'arrête à la décision"},
         {"programme": "Formation de médiateurs", "initiators": "AIM Actions Inter Médiation",
-         "kind": "Training", "cost": "Fee-paying, funding possible",
-         "objectives": "Qualify mediators", "availability_limits": "Places per session",
-         "obstacles": "Level of French required"},
+         "kind": "Formation", "cost": "Payante, financement possible",
+         "objectives": "Qualifier des médiateurs",
+         "availability_limits": "Places limitées par session",
+         "obstacles": "Niveau de français exigé"},
     ],
     research=[
         {"title": "Stratégie nationale pour l'accueil et l'intégration des réfugiés (2018)",
          "kind": "government_report", "month": 3},
-        {"title": "Regional Alliance guide, Migrant Community Mediators (MCM) project",
+        {"title": "Guide des alliances régionales, projet Migrant Community Mediators (MCM)",
          "kind": "research", "month": 3},
     ],
     consultations=[
         ("Marion Petit", "Préfecture de la Gironde, service de l'immigration", 4,
-         "Reception capacity and procedures in the département."),
+         "Capacités d'accueil et procédures dans le département."),
         ("Youssef Amrani", "Bordeaux Métropole, mission insertion", 4,
-         "Links with employment programmes."),
+         "Liens avec les dispositifs d'accès à l'emploi."),
         ("Camille Perrin", "Mission locale des Hauts de Garonne", 5,
-         "Young refugees aged 16-25."),
+         "Jeunes réfugiés de 16 à 25 ans."),
     ],
     gaps=[
-        ("No interpreting budget shared between the five municipalities", 6, "Gap workshop"),
-        ("Support stops when a refugee leaves the reception centre", 6, "Gap workshop"),
-        ("Mediators trained by AIM have no network to place them", 6, "Consultations"),
+        ("Aucun budget d'interprétariat partagé entre les cinq communes", 6,
+         "Atelier des manques"),
+        ("L'accompagnement s'arrête quand un réfugié quitte le centre d'accueil", 6,
+         "Atelier des manques"),
+        ("Les médiateurs formés par l'AIM n'ont pas de réseau pour trouver un poste", 6,
+         "Consultations"),
     ],
     vision_month=9,
     actions=[
-        Action("Pool of community interpreters-mediators",
-               "Families cannot explain their situation to services",
-               "Recruit and train 12 mediators from the main language communities",
-               "Pierre Lefèvre", 11, 20, 18000, "AIM training; CCAS rooms",
-               "Funding of mediators' time", "Apply to the département's integration fund",
-               "CCAS de Bègles, Mairie de Lormont", "12 mediators trained by month 20"),
-        Action("Leaving the CADA: a shared handover",
-               "Support stops when refugees leave the reception centres",
-               "A handover meeting with a social centre for every household leaving a CADA",
-               "Sophie Laurent", 12, 22, 6000, "Staff time of the CADAs and social centres",
-               "Different software in each structure", "A one-page paper handover form",
+        Action("Vivier d'interprètes-médiateurs communautaires",
+               "Les familles ne peuvent pas expliquer leur situation aux services",
+               "Recruter et former 12 médiateurs issus des principales communautés linguistiques",
+               "Pierre Lefèvre", 11, 20, 18000, "Formation AIM ; salles du CCAS",
+               "Financement du temps des médiateurs",
+               "Candidater au fonds d'intégration du département",
+               "CCAS de Bègles, Mairie de Lormont", "12 médiateurs formés d'ici le 20e mois"),
+        Action("Sortie de CADA : un relais partagé",
+               "L'accompagnement s'arrête quand les réfugiés quittent les centres d'accueil",
+               "Un rendez-vous de relais avec un centre social pour chaque ménage qui quitte "
+               "un CADA",
+               "Sophie Laurent", 12, 22, 6000,
+               "Temps de travail des équipes des CADA et des centres sociaux",
+               "Un logiciel différent dans chaque structure",
+               "Une fiche de relais papier d'une page",
                "CADA de Bordeaux, CADA COS Quancard, centres sociaux",
-               "80% of leaving households met a social centre"),
-        Action("Neighbourhood welcome walks", "Newcomers do not know their neighbourhood",
-               "Monthly walks with the social centres", "Fatou Sow", 11, 23, 2500,
-               "Volunteers; Les Balades alternatives", "Weather, volunteer turnover",
-               "Indoor alternative; two volunteers per walk",
-               "Les Balades alternatives, Wanted Café", "10 walks, 150 participants"),
+               "80 % des ménages sortants ont rencontré un centre social"),
+        Action("Balades d'accueil dans le quartier",
+               "Les personnes nouvellement arrivées ne connaissent pas leur quartier",
+               "Balades mensuelles avec les centres sociaux", "Fatou Sow", 11, 23, 2500,
+               "Bénévoles ; Les Balades alternatives", "Météo, renouvellement des bénévoles",
+               "Solution de repli en intérieur ; deux bénévoles par balade",
+               "Les Balades alternatives, Wanted Café", "10 balades, 150 participants"),
     ],
     charters=[
         Charter(CHARTER_V1, 9),
@@ -565,7 +591,7 @@ FRANCE = Demo(
         ),
     ],
     publications=[
-        ("research", "Accueil et médiation dans la métropole bordelaise: état des lieux", 8,
+        ("research", "Accueil et médiation dans la métropole bordelaise : état des lieux", 8,
          "https://bordeaux.example.org/etat-des-lieux"),
         ("action_plan", "Plan d'action régional de la métropole bordelaise", 11,
          "https://bordeaux.example.org/plan-d-action"),
@@ -584,21 +610,21 @@ NETHERLANDS = Demo(
     alliance={
         "name": "Regionale Alliantie Fryslân",
         "country": "NL",
-        "region": "Leeuwarden and the province of Fryslân",
-        "region_boundary": "The province of Fryslân, with Leeuwarden and Heerenveen as the "
-        "main meeting places.",
+        "region": "Leeuwarden en de provincie Fryslân",
+        "region_boundary": "De provincie Fryslân, met Leeuwarden en Heerenveen als "
+        "belangrijkste ontmoetingsplaatsen.",
         "language": "nl",
         "timezone": "Europe/Amsterdam",
-        "accountable": "Municipality of Leeuwarden, as lead partner",
-        "communication_channels": "shared drive, group e-mail, messaging group",
-        "vision": "Newcomers in Fryslân find their way through mentors and mediators from "
-        "their own communities, and Frisian organisations learn from them.",
+        "accountable": "Gemeente Leeuwarden, als penvoerder",
+        "communication_channels": "gedeelde map, groepsmail, appgroep",
+        "vision": "Nieuwkomers in Fryslân vinden hun weg dankzij mentoren en bemiddelaars uit "
+        "hun eigen gemeenschappen, en Friese organisaties leren van hen.",
     },
     mail_domain="fryslan.example.org",
     organisations=[
-        Org("Municipality of Leeuwarden", SA, "public_authority", "https://www.leeuwarden.nl",
+        Org("Gemeente Leeuwarden", SA, "public_authority", "https://www.leeuwarden.nl",
             "Leeuwarden", 53.2012, 5.7999, "high"),
-        Org("Province of Fryslân", SA, "public_authority", "https://www.fryslan.frl",
+        Org("Provincie Fryslân", SA, "public_authority", "https://www.fryslan.frl",
             "Leeuwarden", 53.2030, 5.7930, "high"),
         Org("Kruispunt", SA, "ngo", "https://www.onskruispunt.nl", "Leeuwarden",
             53.2000, 5.8050),
@@ -627,9 +653,9 @@ NETHERLANDS = Demo(
         Org("Pastiel", EI, "ngo", "https://www.pastiel.nl", "Leeuwarden", 53.2070, 5.8080),
     ],
     people=[
-        Person("Anke de Vries", "Municipality of Leeuwarden", "chair",
+        Person("Anke de Vries", "Gemeente Leeuwarden", "chair",
                level="deciding_together"),
-        Person("Sjoerd Hoekstra", "Province of Fryslân", level="consultation"),
+        Person("Sjoerd Hoekstra", "Provincie Fryslân", level="consultation"),
         Person("Marieke Visser", "Kruispunt", "secretary"),
         Person("Jelle Dijkstra", "Amnesty Leeuwarden", left=12),
         Person("Tamar Wiersma", "Amnesty Leeuwarden", joined=12),
@@ -641,116 +667,121 @@ NETHERLANDS = Demo(
         Person("Esther Kuipers", "Ontmoetingscentrum Jonge Ouders Heerenveen"),
         Person("Rianne Bosma", "Ontmoetingscentrum Jonge Ouders Leeuwarden"),
         Person("Wiebe Zijlstra", "Bureau Zelfstandigen Fryslân", level="consultation",
-               authority_from="Director, Bureau Zelfstandigen Fryslân"),
+               authority_from="Directeur van Bureau Zelfstandigen Fryslân"),
         Person("Tesfay Gebremedhin", None, level="deciding_together"),  # Eritrean community
     ],
     briefing={
-        "why": "To join up mentoring, reception and work programmes for newcomers across "
-        "Fryslân.",
-        "regional_situation": "Status holders are housed in towns and villages across the "
-        "province; mentoring and language programmes are strong in Leeuwarden but thin "
-        "elsewhere.",
-        "why_mediation": "Mediators and mentors from the newcomers' communities build trust "
-        "faster than any service can on its own.",
+        "why": "Om mentoring, opvang en werktrajecten voor nieuwkomers in heel Fryslân op "
+        "elkaar aan te laten sluiten.",
+        "regional_situation": "Statushouders wonen verspreid over steden en dorpen in de "
+        "provincie; mentor- en taalprogramma's zijn sterk in Leeuwarden, maar elders "
+        "schaars.",
+        "why_mediation": "Bemiddelaars en mentoren uit de gemeenschappen van nieuwkomers "
+        "bouwen sneller vertrouwen op dan welke instantie ook op eigen kracht.",
         "reasons": [
-            "Connect mentoring programmes with municipal integration services",
-            "Reach young parents through the meeting centres",
-            "Open paths to self-employment and vocational training",
-            "Bring evidence from mentoring research into local practice",
-            "Speak to the province with one voice",
+            "Mentorprogramma's verbinden met de gemeentelijke inburgeringsdiensten",
+            "Jonge ouders bereiken via de ontmoetingscentra",
+            "Wegen openen naar zelfstandig ondernemerschap en beroepsonderwijs",
+            "Kennis uit onderzoek naar mentoring in de lokale praktijk brengen",
+            "Met één stem spreken richting de provincie",
         ],
-        "expected_commitment": "Four plenary meetings over 15 months and an owner for at "
-        "least one action.",
+        "expected_commitment": "Vier plenaire bijeenkomsten in 15 maanden en een trekker voor "
+        "ten minste één actie.",
     },
     meetings=[
         Meet("initiation_workshop", WORKSHOP_MONTH, "Startbijeenkomst", "DBieb, Blokhuispoort",
              "DBieb",
-             "Region: the province. Anke de Vries chairs, Marieke Visser is secretary; the "
-             "municipality is accountable. Ten ideas for the action plan collected.",
-             (("Share the list of ideas", "Marieke Visser", 3),)),
-        Meet("plenary", 5, "Plenaire 1", "Stadhuis Leeuwarden", "Municipality of Leeuwarden",
-             "Sector profile and consultations discussed; gap workshop planned.",
-             (("Organise the gap workshop", "Lars Postma", 6),),
+             "Regio: de provincie. Anke de Vries is voorzitter, Marieke Visser secretaris; de "
+             "gemeente is eindverantwoordelijk. Tien ideeën voor het actieplan verzameld.",
+             (("De ideeënlijst rondsturen", "Marieke Visser", 3),)),
+        Meet("plenary", 5, "Plenaire bijeenkomst 1", "Stadhuis Leeuwarden", "Gemeente Leeuwarden",
+             "Sectorprofiel en consultaties besproken; workshop over lacunes gepland.",
+             (("De workshop over lacunes organiseren", "Lars Postma", 6),),
              absent=("Sjoerd Hoekstra",)),
-        Meet("workshop", 6, "Workshop: gaps", "Friesland College", "Friesland College",
-             "Two gaps identified: mentoring outside Leeuwarden; work for young mothers.",
-             (("Draft the research summary", "Lars Postma", 8),)),
-        Meet("plenary", 9, "Plenaire 2", "OJO Heerenveen",
+        Meet("workshop", 6, "Workshop: lacunes", "Friesland College", "Friesland College",
+             "Twee lacunes vastgesteld: mentoring buiten Leeuwarden; werk voor jonge moeders.",
+             (("Een samenvatting van het onderzoek opstellen", "Lars Postma", 8),)),
+        Meet("plenary", 9, "Plenaire bijeenkomst 2", "OJO Heerenveen",
              "Ontmoetingscentrum Jonge Ouders Heerenveen",
-             "Vision agreed; charter signed; action plan approved for publication.",
-             (("Publish the action plan", "Marieke Visser", 10),)),
-        Meet("plenary", 13, "Plenaire 3", "Provinsjehûs, Leeuwarden", "Province of Fryslân",
-             "Tamar Wiersma welcomed for Amnesty. Communication plan adopted; Femke Bakker is "
-             "communications officer.",
-             (("Write the alliance profile for the website", "Femke Bakker", 17),),
+             "Visie vastgesteld; handvest ondertekend; actieplan goedgekeurd voor publicatie.",
+             (("Het actieplan publiceren", "Marieke Visser", 10),)),
+        Meet("plenary", 13, "Plenaire bijeenkomst 3", "Provinsjehûs, Leeuwarden",
+             "Provincie Fryslân",
+             "Tamar Wiersma welkom geheten namens Amnesty. Communicatieplan vastgesteld; Femke "
+             "Bakker is communicatieverantwoordelijke.",
+             (("Het profiel van de alliantie voor de website schrijven", "Femke Bakker", 17),),
              absent=("Wiebe Zijlstra",)),
-        Meet("plenary", 17, "Plenaire 4", "Kruispunt, Leeuwarden", "Kruispunt"),
+        Meet("plenary", 17, "Plenaire bijeenkomst 4", "Kruispunt, Leeuwarden", "Kruispunt"),
     ],
     advanced={Stage.SCOPE: 1, Stage.LAUNCH: 3, Stage.ANALYSIS: 7, Stage.PLANNING: 10},
     sector_profiles=[
-        {"programme": "Mentorprogramma Friesland", "initiators": "NHL Stenden, volunteers",
-         "kind": "One-to-one mentoring by students", "cost": "Free for mentees",
-         "objectives": "Support young newcomers at school and work",
-         "availability_limits": "Mostly Leeuwarden", "obstacles": "Mentor turnover each year"},
-        {"programme": "Inburgering (civic integration)", "initiators": "Municipalities",
-         "kind": "Statutory programme", "cost": "Free for status holders",
-         "objectives": "Language and participation", "availability_limits": "Status holders",
-         "obstacles": "Long waiting times for language classes"},
+        {"programme": "Mentorprogramma Friesland", "initiators": "NHL Stenden, vrijwilligers",
+         "kind": "Eén-op-één-mentoring door studenten", "cost": "Gratis voor mentees",
+         "objectives": "Jonge nieuwkomers ondersteunen op school en werk",
+         "availability_limits": "Vooral in Leeuwarden",
+         "obstacles": "Elk jaar wisselen veel mentoren"},
+        {"programme": "Inburgering", "initiators": "Gemeenten",
+         "kind": "Wettelijk programma", "cost": "Gratis voor statushouders",
+         "objectives": "Taal en participatie", "availability_limits": "Alleen statushouders",
+         "obstacles": "Lange wachttijden voor taallessen"},
     ],
     research=[
-        {"title": "Wet inburgering 2021: evaluation reports", "kind": "government_report",
+        {"title": "Wet inburgering 2021: evaluatierapporten", "kind": "government_report",
          "month": 4},
-        {"title": "Evidence on youth mentoring programmes (ECEBM)", "kind": "research",
+        {"title": "Onderzoek naar mentorprogramma's voor jongeren (ECEBM)", "kind": "research",
          "url": "https://www.ecebmentoring.eu/", "month": 4},
     ],
     consultations=[
-        ("Willem Hofstra", "COA Leeuwarden", 4, "Reception centre capacity and transfers."),
-        ("Saskia van der Meer", "Municipality of Heerenveen", 5, "Status holders in villages."),
+        ("Willem Hofstra", "COA Leeuwarden", 4, "Capaciteit van het azc en overplaatsingen."),
+        ("Saskia van der Meer", "Gemeente Heerenveen", 5, "Statushouders in de dorpen."),
     ],
     gaps=[
-        ("Mentoring is scarce outside Leeuwarden", 6, "Gap workshop"),
-        ("Young mothers have no route to work or training", 6, "Gap workshop"),
+        ("Buiten Leeuwarden is mentoring schaars", 6, "Workshop over lacunes"),
+        ("Jonge moeders hebben geen route naar werk of opleiding", 6, "Workshop over lacunes"),
     ],
     vision_month=9,
     actions=[
-        Action("Village mentoring", "Mentoring is scarce outside Leeuwarden",
-               "Recruit mentors in three villages with the libraries", "Lars Postma", 10, 22,
-               9000, "Library rooms; mentor training by Mentorprogramma Friesland",
-               "Distance, volunteer recruitment", "Online mentor meetings; local recruitment",
-               "DBieb, municipalities", "30 mentor pairs outside Leeuwarden"),
-        Action("Young mothers to work", "Young mothers have no route to work or training",
-               "Childcare-friendly courses at Friesland College with the OJO centres",
-               "Esther Kuipers", 11, 23, 15000, "Friesland College courses; OJO rooms",
-               "Childcare", "Crèche at the OJO during classes",
-               "Friesland College, Pastiel", "20 mothers enrolled"),
+        Action("Mentoring in de dorpen", "Buiten Leeuwarden is mentoring schaars",
+               "Samen met de bibliotheken mentoren werven in drie dorpen", "Lars Postma", 10, 22,
+               9000, "Ruimtes in de bibliotheek; mentortraining door Mentorprogramma Friesland",
+               "Afstand, werving van vrijwilligers", "Online mentorbijeenkomsten; lokale werving",
+               "DBieb, gemeenten", "30 mentorkoppels buiten Leeuwarden"),
+        Action("Jonge moeders aan het werk",
+               "Jonge moeders hebben geen route naar werk of opleiding",
+               "Cursussen met kinderopvang bij Friesland College, samen met de OJO-centra",
+               "Esther Kuipers", 11, 23, 15000,
+               "Cursussen van Friesland College; ruimtes van het OJO",
+               "Kinderopvang", "Crèche in het OJO tijdens de lessen",
+               "Friesland College, Pastiel", "20 moeders ingeschreven"),
     ],
     charters=[Charter(CHARTER_V1, 9)],
     communication=[
-        {"audience": "migrant_refugee_community", "stakeholder": "Eritrean and Syrian "
-         "communities", "objectives": "Know the mentoring offer",
-         "message": "A mentor from your community can help", "delivery": "Community meetings, "
-         "messaging groups", "frequency": "Quarterly",
+        {"audience": "migrant_refugee_community", "stakeholder": "Eritrese en Syrische "
+         "gemeenschappen", "objectives": "Het mentoraanbod kennen",
+         "message": "Een mentor uit je eigen gemeenschap kan helpen",
+         "delivery": "Bijeenkomsten in de gemeenschap, appgroepen", "frequency": "Elk kwartaal",
          "responsible": "Femke Bakker"},
-        {"audience": "public_authority", "stakeholder": "Municipalities and province",
-         "objectives": "Fund village mentoring", "message": "Results per village",
-         "delivery": "Briefing notes", "frequency": "Twice a year",
-         "responsible": "The chair"},
-        {"audience": "ngo", "stakeholder": "Partner NGOs", "objectives": "Refer newcomers",
-         "message": "What each partner offers", "delivery": "Newsletter",
-         "frequency": "Every two months"},
-        {"audience": "educator", "stakeholder": "Friesland College, mentoring programmes",
-         "objectives": "Open courses", "message": "Demand from young mothers",
-         "delivery": "Meetings", "frequency": "Twice a year"},
-        {"audience": "community_network", "stakeholder": "Libraries and meeting centres",
-         "objectives": "Host activities", "message": "Activities calendar",
-         "delivery": "Newsletter, posters", "frequency": "Monthly"},
-        {"audience": "policy_makers", "stakeholder": "Provincial Executive",
-         "objectives": "Keep integration on the agenda", "message": "Successes and needs",
-         "delivery": "Annual presentation", "frequency": "Yearly",
-         "responsible": "The chair"},
+        {"audience": "public_authority", "stakeholder": "Gemeenten en provincie",
+         "objectives": "Mentoring in de dorpen financieren", "message": "Resultaten per dorp",
+         "delivery": "Notities", "frequency": "Twee keer per jaar",
+         "responsible": "De voorzitter"},
+        {"audience": "ngo", "stakeholder": "Partnerorganisaties",
+         "objectives": "Nieuwkomers doorverwijzen",
+         "message": "Wat elke partner biedt", "delivery": "Nieuwsbrief",
+         "frequency": "Om de twee maanden"},
+        {"audience": "educator", "stakeholder": "Friesland College, mentorprogramma's",
+         "objectives": "Cursussen openstellen", "message": "De vraag van jonge moeders",
+         "delivery": "Overleggen", "frequency": "Twee keer per jaar"},
+        {"audience": "community_network", "stakeholder": "Bibliotheken en ontmoetingscentra",
+         "objectives": "Activiteiten huisvesten", "message": "Activiteitenkalender",
+         "delivery": "Nieuwsbrief, posters", "frequency": "Maandelijks"},
+        {"audience": "policy_makers", "stakeholder": "Gedeputeerde Staten",
+         "objectives": "Integratie op de agenda houden", "message": "Successen en behoeften",
+         "delivery": "Jaarlijkse presentatie", "frequency": "Jaarlijks",
+         "responsible": "De voorzitter"},
         {"audience": "media", "stakeholder": "Leeuwarder Courant, Omrop Fryslân",
-         "objectives": "Tell mentoring stories", "message": "Video case studies",
-         "delivery": "Press releases", "frequency": "Twice a year",
+         "objectives": "Verhalen over mentoring vertellen", "message": "Videoportretten",
+         "delivery": "Persberichten", "frequency": "Twee keer per jaar",
          "responsible": "Femke Bakker"},
     ],
     publications=[
@@ -759,14 +790,14 @@ NETHERLANDS = Demo(
         ("action_plan", "Regionaal actieplan Fryslân", 10, "https://fryslan.example.org/plan"),
         ("newsletter", "Alliantie Fryslân nieuwsbrief 1", 13,
          "https://fryslan.example.org/nieuwsbrief-1"),
-        ("press", "Mentors in the villages", 15, "https://fryslan.example.org/pers/mentors"),
+        ("press", "Mentoren in de dorpen", 15, "https://fryslan.example.org/pers/mentors"),
     ],
     evaluations=[
-        {"kind": "self_assessment", "month": 12, "evaluator": "Internal committee",
-         "strengths": "Strong mentoring expertise | Committed municipality",
-         "weaknesses": "Little presence outside Leeuwarden",
-         "opportunities": "Provincial integration budget",
-         "threats": "Volunteer fatigue", "findings": "Priorities confirmed."},
+        {"kind": "self_assessment", "month": 12, "evaluator": "Interne commissie",
+         "strengths": "Sterke expertise in mentoring | Betrokken gemeente",
+         "weaknesses": "Weinig aanwezig buiten Leeuwarden",
+         "opportunities": "Provinciaal integratiebudget",
+         "threats": "Vermoeidheid bij vrijwilligers", "findings": "Prioriteiten bevestigd."},
     ],
 )
 # fmt: on
@@ -935,7 +966,7 @@ def _build(session: Session, d: Demo, *, today: date, actor: str) -> m.Alliance:
                 title=profile["programme"],
                 kind="other",
                 url=url,
-                notes="Website of a programme in the sector profile.",
+                notes=SECTOR_PROFILE_WEBSITE[alliance.language],
             )
     for source in d.research:
         add("research", **{k: v for k, v in source.items() if k != "month"})
@@ -969,7 +1000,7 @@ def _build(session: Session, d: Demo, *, today: date, actor: str) -> m.Alliance:
             obstacle_plan=a.obstacle_plan,
             collaborators=a.collaborators,
             measurable=a.measurable,
-            time_bound=f"By {at(a.ends).isoformat()}",
+            time_bound=_by(at(a.ends), alliance.language),
         )
     for version, charter in enumerate(d.charters, start=1):
         adopted = at(charter.adopted)
@@ -1008,6 +1039,13 @@ def _build(session: Session, d: Demo, *, today: date, actor: str) -> m.Alliance:
     if alliance.stage != d.stage:  # the tables above and the intended stage disagree
         raise RuntimeError(f"demo '{d.slug}' reached {alliance.stage}, not {d.stage}")
     return alliance
+
+
+def _by(day: date, language: str) -> str:
+    """An action's deadline as its alliance writes it ("D'ici le 30 juin 2026")."""
+    from babel.dates import format_date
+
+    return BY[language].format(day=format_date(day, "d MMMM y", locale=language))
 
 
 def _email(name: str, domain: str) -> str:

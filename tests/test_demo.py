@@ -78,7 +78,7 @@ def test_demo_reaches_each_stage_through_its_gates(db: Database, today: date) ->
         bordeaux = alliances.get_alliance(session=session, ref="bordeaux")
         waivers = stages.waivers_of(session=session, alliance=bordeaux)
         assert [(w.code, w.stage) for w in waivers] == [("launch.membership_size", "launch")]
-        assert "metropolitan area" in waivers[0].reason
+        assert "La métropole s'étend sur cinq communes" in waivers[0].reason
         left_launch = next(
             e
             for e in stages.history(session=session, alliance=bordeaux)

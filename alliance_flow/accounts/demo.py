@@ -16,6 +16,32 @@ from alliance_flow.services import alliances as alliance_service
 DEMO_PASSWORD = "demo-password"
 
 
+#: The demo accounts' names in the working language of the guide's non-English alliances (a
+#: name is what the history and the audit log show). The slug stays lower-case, as in
+#: "Demo coordinator roscommon": a capitalised place would become a word withheld from funders.
+DISPLAY_NAMES: dict[str, dict[AllianceRole, str]] = {
+    "bordeaux": {
+        AllianceRole.COORDINATOR: "Coordinatrice démo bordeaux",
+        AllianceRole.MEMBER: "Membre démo bordeaux",
+        AllianceRole.FUNDER: "Financeur démo bordeaux",
+    },
+    "fryslan": {
+        AllianceRole.COORDINATOR: "Demo-coördinator fryslan",
+        AllianceRole.MEMBER: "Demo-lid fryslan",
+        AllianceRole.FUNDER: "Demo-financier fryslan",
+    },
+    "kronoberg-kalmar": {
+        AllianceRole.COORDINATOR: "Demosamordnare kronoberg-kalmar",
+        AllianceRole.MEMBER: "Demomedlem kronoberg-kalmar",
+        AllianceRole.FUNDER: "Demofinansiär kronoberg-kalmar",
+    },
+}
+
+
+def _display_name(role: AllianceRole, slug: str) -> str:
+    return DISPLAY_NAMES.get(slug, {}).get(role, f"Demo {role.value} {slug}")
+
+
 def create_demo_accounts(db: Database, slugs: list[str]) -> list[tuple[str, str, str, str]]:
     """Create (or reset) admin, coordinator, member and funder accounts on the demo alliances.
 
@@ -26,7 +52,7 @@ def create_demo_accounts(db: Database, slugs: list[str]) -> list[tuple[str, str,
     wanted = [
         ("admin", "Demo Administrator", "admin", "*"),
         *(
-            (f"{role}-{slug}", f"Demo {role.value} {slug}", role.value, slug)
+            (f"{role}-{slug}", _display_name(role, slug), role.value, slug)
             for slug in slugs
             for role in AllianceRole
         ),

@@ -50,7 +50,7 @@ stack_module = load_stack_module()
 
 ALLIANCE = "kronoberg-kalmar"  # the demo alliance at "analysis", one check short of advancing
 COORDINATOR = "coordinator-kronoberg-kalmar"
-COORDINATOR_NAME = "Demo coordinator kronoberg-kalmar"  # as the history and audit log name them
+COORDINATOR_NAME = "Demosamordnare kronoberg-kalmar"  # as the history and audit log name them
 FUNDER = "funder-kronoberg-kalmar"
 PASSWORD = "demo-password"
 

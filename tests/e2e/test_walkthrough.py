@@ -143,7 +143,7 @@ def test_coordinator_takes_a_new_alliance_through_the_first_gate(
     }
     expect(page.locator("p.notice")).to_have_text(moved)
     history = page.locator("section[aria-labelledby='history-title'] tbody")
-    expect(history).to_contain_text("Demo coordinator bordeaux")
+    expect(history).to_contain_text("Coordinatrice démo bordeaux")
     expect(history).to_contain_text(tr.gettext("Check waived"))
     page.screenshot(path=str(artifacts / f"{shot}-6-advanced.png"), full_page=True)
     if language == "fr":  # the catalog is really French, not a copy of the English
