@@ -31,7 +31,7 @@ from alliance_flow.cli_language import (
     wanted_language,
 )
 from alliance_flow.errors import AllianceFlowError, FieldProblem, GateBlocked, InvalidInput
-from alliance_flow.i18n import N_, _, local_date, ngettext
+from alliance_flow.i18n import N_, _, country_name, current_language, local_date, ngettext
 from alliance_flow.lazy import lazy_module
 from alliance_flow.plain import plain
 from alliance_flow.reminders.cli import reminders_app, serve_command
@@ -271,7 +271,7 @@ def _print_alliances(rows: list[tuple[m.Alliance, GateReport]]) -> None:
             str(a.id),
             a.slug,
             a.name,
-            a.country,
+            country_name(a.country, current_language()),
             a.region or "",
             stage_name(a.stage),
             _stage_bar(a.stage),

@@ -215,3 +215,13 @@ def zone_city(name: str, language: str) -> str:
         return str(get_timezone_location(name, locale=language, return_city=True))
     except LookupError:
         return name.rpartition("/")[2].replace("_", " ")
+
+
+@lru_cache(maxsize=1024)
+def country_name(code: str | None, language: str) -> str:
+    """A country as the reader names it ('NL': 'Nederland', 'Pays-Bas'), never its code."""
+    if not code:
+        return ""
+    from babel import Locale
+
+    return str(Locale.parse(language).territories.get(code.upper(), code))

@@ -14,11 +14,15 @@ import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
+from zoneinfo import available_timezones
 
 import pytest
-from babel.dates import get_day_names, get_month_names
+from babel import Locale
+from babel.dates import get_day_names, get_month_names, get_timezone_location
 from babel.support import NullTranslations
 from sqlalchemy import inspect, select
+
+from alliance_flow.i18n import LANGUAGES
 
 OPEN, CLOSE = "⟦", "⟧"
 #: What a message leaves to be filled in: `{name}`, `{count:,}`, `%(num)d`, `%s`.
@@ -142,6 +146,21 @@ def dates_words(language: str = "fr") -> set[str]:
             for name in names.values():
                 words |= {w.casefold() for w in _WORD.findall(name)}
     return words
+
+
+def babel_names(language: str = "fr") -> set[str]:
+    """Words of the names Babel gives in `language`: countries, languages, time zones' cities."""
+    where = Locale.parse(language)
+    names = [*where.territories.values(), *where.languages.values()]
+    # the cities of the time zones, as Babel writes them in that language ('Vienne', not 'Vienna');
+    # the continents are the catalogs'
+    names += [
+        get_timezone_location(zone, locale=language, return_city=True)
+        for zone in available_timezones()
+        if "/" in zone
+    ]
+    names += [Locale.parse(code).get_display_name(code) or code for code in LANGUAGES]
+    return {w.casefold() for name in names for w in re.findall(r"[^\W\d_]{2,}", name)}
 
 
 def french_words() -> set[str]:

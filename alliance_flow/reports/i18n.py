@@ -17,7 +17,13 @@ from babel.dates import format_date, format_datetime, format_skeleton
 from babel.numbers import format_currency, format_decimal, format_percent
 from babel.support import NullTranslations
 
-from alliance_flow.i18n import DEFAULT_LANGUAGE, LANGUAGES, compile_catalog, current_language
+from alliance_flow.i18n import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    compile_catalog,
+    country_name,
+    current_language,
+)
 
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 
@@ -102,10 +108,7 @@ class Texts:
         ) + (" UTC" if value.utcoffset() is not None and not value.utcoffset() else "")
 
     def country(self, code: str | None) -> str:
-        """A country as the reader names it ('SE': 'Sverige', 'Suède'), never its code."""
-        if not code:
-            return ""
-        return str(Locale.parse(self.language).territories.get(code.upper(), code))
+        return country_name(code, self.language)
 
     def number(self, value: float | int | Decimal | None) -> str:
         return "–" if value is None else format_decimal(value, locale=self.language)

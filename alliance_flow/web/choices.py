@@ -29,10 +29,6 @@ def country_options(language: str) -> list[tuple[str, str]]:
     return sorted(pairs, key=lambda p: collation_key(p[1]))
 
 
-def country_name(code: str, language: str) -> str:
-    return Locale.parse(language).territories.get(code.upper(), code)
-
-
 def language_read_as(code: str, language: str) -> str:
     """A language named as the reader says it inside a sentence ("French", "français")."""
     return str(Locale.parse(language).languages.get(code, code))

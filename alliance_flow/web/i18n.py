@@ -15,7 +15,7 @@ from babel.numbers import format_decimal
 from babel.support import NullTranslations
 
 from alliance_flow import i18n as core_i18n
-from alliance_flow.i18n import DEFAULT_LANGUAGE, LOCALES_DIR, catalogs, zone_city
+from alliance_flow.i18n import DEFAULT_LANGUAGE, LOCALES_DIR, catalogs, country_name, zone_city
 
 __all__ = ["DEFAULT_LANGUAGE", "LOCALES_DIR", "N_", "Translator", "catalogs", "negotiate"]
 
@@ -96,10 +96,7 @@ class Translator:
         return _number(value, self._where)
 
     def country(self, code: str | None) -> str:
-        """A country as the reader names it ('NL': 'Nederland', 'Pays-Bas'), never its code."""
-        if not code:
-            return ""
-        return str(Locale.parse(self.language).territories.get(code.upper(), code))
+        return country_name(code, self.language)
 
     def zone(self, name: str | None) -> str:
         """A time zone as the reader names its city ('Europe/Vienna': 'Wenen', 'Wien'), never

@@ -31,6 +31,7 @@ from alliance_flow.errors import (
     InvalidInput,
     NotFound,
 )
+from alliance_flow.i18n import country_name
 from alliance_flow.reminders import outbox, reasons
 from alliance_flow.reminders.models import STATUSES
 from alliance_flow.safety import parse_id, safe_url
@@ -41,7 +42,7 @@ from alliance_flow.vocabulary import (
     ActionStatus,
 )
 from alliance_flow.web import labels
-from alliance_flow.web.choices import country_name, country_options
+from alliance_flow.web.choices import country_options
 from alliance_flow.web.deps import (
     CSRF_FIELD,
     LANGUAGE_COOKIE,

@@ -11,14 +11,10 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import subprocess
 from html.parser import HTMLParser
-from zoneinfo import available_timezones
 
 import pytest
-from babel import Locale
-from babel.dates import get_timezone_location
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -27,10 +23,9 @@ from alliance_flow.accounts import services as accounts
 from alliance_flow.accounts.demo import DEMO_PASSWORD, create_demo_accounts
 from alliance_flow.db import Database
 from alliance_flow.demo import load_demo
-from alliance_flow.i18n import LANGUAGES
 from alliance_flow.web import create_app
 from tests.conftest import TODAY
-from tests.leftovers import data_values, dates_words, leftovers, marked_french
+from tests.leftovers import babel_names, data_values, dates_words, leftovers, marked_french
 from tests.web.conftest import CSRF
 
 A = "/alliances/bordeaux"
@@ -153,21 +148,6 @@ def _read(path: str, response) -> str:  # type: ignore[no-untyped-def]
     return text
 
 
-def _babel_names() -> set[str]:
-    """Names the selects take from Babel in French: countries, languages, time zones' cities."""
-    fr = Locale.parse("fr")
-    names = [*fr.territories.values(), *fr.languages.values()]
-    # the cities of the time zones, as Babel writes them in French ('Vienne', not 'Vienna');
-    # the continents are the catalogs'
-    names += [
-        get_timezone_location(zone, locale="fr", return_city=True)
-        for zone in available_timezones()
-        if "/" in zone
-    ]
-    names += [Locale.parse(code).get_display_name(code) or code for code in LANGUAGES]
-    return {w.casefold() for name in names for w in re.findall(r"[^\W\d_]{2,}", name)}
-
-
 @pytest.fixture
 def demo(db: Database) -> Database:
     slugs = load_demo(db, today=TODAY, actor="demo")
@@ -196,7 +176,7 @@ def test_no_english_and_no_code_anywhere_a_french_coordinator_looks(
         organisation = session.scalars(
             select(m.Organisation.id).order_by(m.Organisation.id.desc())
         ).first()
-    allowed = dates_words("fr") | _babel_names() | {"bordeaux", "roscommon", "nope"}
+    allowed = dates_words("fr") | babel_names("fr") | {"bordeaux", "roscommon", "nope"}
     allowed |= {"pdf", "docx", "odt", "xlsx", "png", "jpeg"}  # the file types a form accepts
     found: dict[str, set[str]] = {}
     with marked_french(monkeypatch), TestClient(create_app(demo, today=lambda: TODAY)) as client:
