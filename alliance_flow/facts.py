@@ -9,15 +9,13 @@ reports/figures.py) then work on these records without touching the database.
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
@@ -34,6 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from alliance_flow import models as m
+from alliance_flow.collector import without_gc
 from alliance_flow.frozen import quick
 from alliance_flow.gates import Waiver
 from alliance_flow.vocabulary import ActionStatus, EventKind, MeetingStatus
@@ -362,44 +361,6 @@ Scope = Sequence[int] | ColumnElement[bool]
 def _statements(include: Include, around: bool) -> dict[str, Any]:
     """The statements of one kind of read (by name), for a list of ids given as a parameter."""
     return {}
-
-
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while the block builds many long-lived records.
-
-    Reading thousands of rows allocates tens of thousands of tuples and frozen records, none of
-    them garbage; each allocation burst would otherwise trigger collections that walk every
-    object of the process (a third of the time of checking every alliance). Reference counting
-    still frees everything as usual; the collector runs again when the block ends.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            # What the block allocated goes straight to the oldest generation (freeze, then
-            # unfreeze, just moves the lists) rather than being walked by the next young
-            # collection: most of it is the result, alive until the caller drops it.
-            gc.freeze()
-            gc.unfreeze()
-            gc.enable()
-
-
-def without_gc(fn: Callable[_P, _R]) -> Callable[_P, _R]:
-    """`fn` runs inside gc_paused (see there)."""
-
-    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        with gc_paused():
-            return fn(*args, **kwargs)
-
-    wrapper.__name__, wrapper.__doc__, wrapper.__wrapped__ = fn.__name__, fn.__doc__, fn  # type: ignore[attr-defined]
-    return wrapper
 
 
 def load_facts(session: Session, alliance: m.Alliance, include: Include = GATES) -> AllianceFacts:

@@ -30,6 +30,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from alliance_flow import models as m
+from alliance_flow.collector import without_gc
 from alliance_flow.db import Database
 from alliance_flow.errors import FieldProblem, InvalidInput
 from alliance_flow.facts import (
@@ -38,7 +39,6 @@ from alliance_flow.facts import (
     Include,
     Scope,
     read_facts,
-    without_gc,
 )
 from alliance_flow.i18n import _
 from alliance_flow.models import utcnow

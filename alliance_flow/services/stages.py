@@ -10,6 +10,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from alliance_flow import audit, lifecycle
 from alliance_flow import models as m
+from alliance_flow.collector import without_gc
 from alliance_flow.errors import Conflict, FieldProblem, InvalidInput
 from alliance_flow.facts import (
     CURRENT_STAGE,
@@ -17,7 +18,6 @@ from alliance_flow.facts import (
     Scope,
     load_facts,
     read_facts,
-    without_gc,
 )
 from alliance_flow.facts import stage_entered_at as _entered_at
 from alliance_flow.gates import GateReport, Waiver, evaluate
