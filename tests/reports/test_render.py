@@ -109,10 +109,10 @@ def test_pdf_in_french(built: Database, tmp_path: Path) -> None:
         "Rapport d'avancement",
         "Toute la vie de l'alliance : du 1 janv. 2025 au 2 mars 2026",
         "1. Où en est l'alliance",
-        "Pérennisation",
+        "Viabilité",
         "Membres actifs 5",
         "Budget prévu 9 500,50 €",
-        "Il manque encore : le plan de pérennisation.",
+        "Il manque encore : le plan de viabilité.",
         "L'action « Interpreter pool » a 15 jours de retard (prévue le 15 févr. 2026).",
     ):
         assert expected in text, expected
