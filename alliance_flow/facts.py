@@ -235,6 +235,7 @@ class AllianceFacts:
     country: str = ""
     language: str = "en"
     timezone: str = "UTC"
+    #: not read with Include.current_stage_only (no check or reminder reads them)
     created_at: datetime | None = None
     updated_at: datetime | None = None
     #: the stage history, oldest first (waivers, moves); with Include.current_stage_only, only
@@ -440,6 +441,8 @@ def read_facts(
         return and_(where(col, table), or_(col.in_(read_by_stage(table)), still_open))
 
     A = m.Alliance
+    # When the alliance was made and last changed: for reports and pages, never for a check.
+    stamps = () if include.current_stage_only else (A.created_at, A.updated_at)
     alliances = rows(
         "alliances",
         lambda: (
@@ -460,8 +463,7 @@ def read_facts(
                 A.country,
                 A.language,
                 A.timezone,
-                A.created_at,
-                A.updated_at,
+                *stamps,
             )
             .where(where(A.id))
             .order_by(A.id)
@@ -484,20 +486,21 @@ def read_facts(
         org_sectors[org_id].add(sector)
     orgs: dict[int, list[OrganisationFacts]] = defaultdict(list)
     org_of: dict[int, OrganisationFacts] = {}
-    for oid, aid, name, group, lat, lon in rows(
+    # On the map or not is all a reader asks of the coordinates: a yes/no from SQL (the two
+    # numbers cost more to read than the rest of the row, on PostgreSQL as Decimals).
+    mapped = case((and_(Org.latitude.is_not(None), Org.longitude.is_not(None)), True), else_=False)
+    no_sectors: frozenset[str] = frozenset()
+    for oid, aid, name, group, is_mapped in rows(
         "organisations",
         lambda: (
-            select(Org.id, Org.alliance_id, Org.name, Org.group, Org.latitude, Org.longitude)
+            select(Org.id, Org.alliance_id, Org.name, Org.group, mapped)
             .where(where(Org.alliance_id, "organisations"))
             .order_by(Org.alliance_id, Org.name)
         ),
     ):
+        its_sectors = org_sectors.get(oid)
         org = OrganisationFacts(
-            oid,
-            name,
-            group,
-            frozenset(org_sectors.get(oid, ())),
-            lat is not None and lon is not None,
+            oid, name, group, frozenset(its_sectors) if its_sectors else no_sectors, bool(is_mapped)
         )
         orgs[aid].append(org)
         org_of[oid] = org
@@ -1000,9 +1003,8 @@ def read_facts(
             country,
             language,
             timezone,
-            created_at,
-            updated_at,
-        ) = a
+        ) = a[:16]
+        created_at, updated_at = a[16:] or (None, None)
         its_audiences = audiences.get(aid)
         its_publications = publications.get(aid)
         its_agenda = agenda.get(aid)
