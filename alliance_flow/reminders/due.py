@@ -559,7 +559,7 @@ def _weekly_digest(
     week_day = today - timedelta(days=(today.weekday() - rules.digest_weekday) % 7)
     year, week, _ = week_day.isocalendar()
     soon, overdue = open_actions(a, today, rules)
-    names = {p.id: p.name for p in a.people}
+    names = {p.id: p.name for p in a.people} if soon or overdue else {}
     not_signed = []
     if a.charter_version is not None and a.charter_adopted_on and a.charter_adopted_on <= today:
         not_signed = sorted(p.name for p in _members(a, today) if p.id not in a.charter_signed_by)
