@@ -65,9 +65,7 @@ def alliance_data(
         at = facts.stage_entered_at().get(facts.stage)
         entered = at.date() if at else None
     # Who a failed message was for, by name (rare: not worked out for every member otherwise).
-    names = (
-        {f"member:{p.id}": p.name for p in facts.people} if facts.failed_deliveries else {}
-    )
+    names = {f"member:{p.id}": p.name for p in facts.people} if facts.failed_deliveries else {}
     charter = facts.charter
     plan = facts.sustainability
     return AllianceData(
