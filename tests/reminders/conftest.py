@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -69,8 +70,9 @@ class HttpReceiver:
             return [r["title"] for r in self.received]
 
 
-@pytest.fixture
-def receiver() -> Iterator[HttpReceiver]:
+@contextlib.contextmanager
+def http_receiver() -> Iterator[HttpReceiver]:
+    """A receiver on a free 127.0.0.1 port, for the block."""
     rec = HttpReceiver(free_port())
 
     class Handler(BaseHTTPRequestHandler):
@@ -100,9 +102,17 @@ def receiver() -> Iterator[HttpReceiver]:
     server = Server(("127.0.0.1", rec.port), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield rec
-    server.shutdown()
-    server.server_close()
+    try:
+        yield rec
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def receiver() -> Iterator[HttpReceiver]:
+    with http_receiver() as rec:
+        yield rec
 
 
 @dataclass
