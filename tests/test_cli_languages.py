@@ -75,7 +75,7 @@ def _syntax_removed(args: list[str], text: str) -> str:
     text = re.sub(r"\broot\b", " ", text)  # the program's name under CliRunner
     for arg in args:
         text = text.replace(arg, " ")
-    text = re.sub(r"(par défaut : ⟧)[^\]]*", r"\1", text)  # a default value is typed, not read
+    text = re.sub(r"(par défaut\s:\s?⟧)[^\]]*", r"\1", text)  # a default value is typed, not read
     if _LISTS_SYNTAX & set(args):
         names = set(KINDS) | {"alliance"} | code_values()
         for kind in KINDS.values():

@@ -54,9 +54,9 @@ def test_the_digest_lists_failing_checks_who_has_not_signed_and_who_cannot_be_re
     (digest,) = [d for d in dues if d.kind == "weekly_digest"]
     _, body = text(digest)
     # the stage is in the alliance's language, and the digest says what is failing and who
-    assert "Étape : Planification." in body and "planning" not in body.lower().split("/")[0]
+    assert "Étape\u00a0: Planification." in body and "planning" not in body.lower().split("/")[0]
     assert "Charte signée : 1 membre n'a pas signé" in body
-    assert "N'ont pas encore signé la charte : Aline." in body
+    assert "N'ont pas encore signé la charte\u00a0: Aline." in body
     assert "Aline (charte à signer)" in body
     # and Aline's own reminder is decided, not dropped, but marked unreachable (not recorded)
     assert [d.reachable for d in dues if d.kind == "charter_unsigned"] == [False]

@@ -73,7 +73,7 @@ def test_the_demo_delivers_to_a_local_mailbox_with_no_outside_service(cli_db):
     # in the language of the alliance it came from (the demo's four work in en, fr, nl and sv)
     assert any(
         todo in box.output
-        for todo in ("What to do:", "À faire :", "Wat te doen:", "Vad som ska göras:")
+        for todo in ("What to do:", "À faire\u00a0:", "Wat te doen:", "Vad som ska göras:")
     )
 
 

@@ -321,7 +321,7 @@ def test_apprise_config_file_with_tags_reaches_the_coordinators(db, settings, re
         db=db, notifier=AppriseNotifier(timeout_seconds=2), moment=DAY, now=NOW, settings=with_file
     )
     assert [r["path"] for r in receiver.received] == ["/bordeaux-coord"]
-    assert receiver.received[0]["title"] == "Bordeaux : résumé de la semaine"
+    assert receiver.received[0]["title"] == "Bordeaux\u00a0: résumé de la semaine"
 
 
 def test_failed_deliveries_are_listed_in_the_coordinators_digest(db, settings, receiver):

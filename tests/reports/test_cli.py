@@ -98,7 +98,7 @@ def test_mistakes_are_explained(env: Database, tmp_path: Path) -> None:
     ("language", "said"),
     [
         ("en", "unknown format “docx”: choose one of pdf, html, csv, xlsx"),
-        ("fr", "format « docx » inconnu : choisissez parmi pdf, html, csv, xlsx"),
+        ("fr", "format «\u00a0docx\u00a0» inconnu\u00a0: choisissez parmi pdf, html, csv, xlsx"),
         ("nl", "onbekend formaat ‘docx’: kies uit pdf, html, csv, xlsx"),
         ("sv", "okänt format ”docx”: välj ett av pdf, html, csv, xlsx"),
     ],

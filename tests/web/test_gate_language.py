@@ -46,7 +46,7 @@ def test_refusals_speak_the_viewers_language(world, client):
     # an alliance that does not exist
     missing = client.get("/alliances/nope")
     assert missing.status_code == 404
-    assert "aucune alliance « nope »" in missing.text
+    assert "aucune alliance «\u00a0nope\u00a0»" in missing.text
     # a form posted without the session's token
     forged = client.post("/alliances/north/members", data={"csrf_token": "forged", "name": "Ana"})
     assert forged.status_code == 403
