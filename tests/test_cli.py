@@ -139,7 +139,7 @@ def test_edit_remove_and_sign(cli):
     members = json.loads(cli("items", "roscommon", "member", "--json"))
     assert members[0]["roles"] == ["chair"] and members[0]["email"] == "ana@example.ie"
     assert "record the date they left" in cli("remove", "roscommon", "member", "1", code=1)
-    assert "1 members represent" in cli("remove", "roscommon", "organisation", "1", code=1)
+    assert "1 member represents" in cli("remove", "roscommon", "organisation", "1", code=1)
     cli("add", "roscommon", "briefing", "why=Because", "reasons=a|b")
     cli("edit", "roscommon", "briefing", "why_mediation=Mediation builds trust")
     briefing = json.loads(cli("items", "roscommon", "briefing", "--json"))[0]

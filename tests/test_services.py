@@ -94,7 +94,7 @@ def test_create_find_and_conflicting_slug(db):
     with db.transaction() as s:
         assert A.get_alliance(session=s, ref="roscommon-alliance").id == aid
         assert A.get_alliance(session=s, ref=str(aid)).stage == "scope"
-    with pytest.raises(Conflict, match="slug"), db.transaction() as s:
+    with pytest.raises(Conflict, match="short name"), db.transaction() as s:
         A.create_alliance(
             session=s, alliance_in={"name": "Roscommon Alliance", "country": "IE"}, actor="x"
         )
@@ -184,12 +184,72 @@ def test_waiver_lets_one_check_pass_and_is_kept(db):
     assert entry["waived"] and entry["waiver"]["actor"] == "claire"
 
 
+def test_refusals_are_in_the_readers_language_and_name_things_in_words(db):
+    """A coordinator reads these on a page: no English, no field or check codes, French
+    typography (a no-break space before the colon and the semicolon)."""
+    from alliance_flow.accounts import services as accounts
+    from alliance_flow.i18n import use_language
+
+    aid = make_alliance(db, slug="roscommon")
+    ready_for_launch(db, aid)
+    nb = "\u00a0"
+
+    def refused(write) -> str:
+        with use_language("fr"), db.transaction() as s, pytest.raises(Conflict) as caught:
+            write(s, A.get_alliance(session=s, ref=aid))
+        return caught.value.message
+
+    said = refused(
+        lambda s, a: A.create_alliance(
+            session=s,
+            alliance_in={"name": "Autre", "country": "fr", "slug": "roscommon"},
+            actor="claire",
+        )
+    )
+    assert said == (
+        f"le nom court «{nb}roscommon{nb}» est déjà pris par une autre alliance{nb}; "
+        "choisissez-en un autre"
+    )
+    said = refused(
+        lambda s, a: S.waive_check(
+            session=s,
+            alliance=a,
+            code="scope.region_defined",
+            reason="une bonne raison",
+            actor="c",
+            today=TODAY,
+        )
+    )
+    assert said.startswith(f"«{nb}Région définie") and "scope." not in said, said
+    org = refused(
+        lambda s, a: I.remove_item(
+            session=s,
+            alliance=a,
+            kind="organisation",
+            item_id=I.list_items(session=s, alliance=a, kind="organisation")[0].id,
+        )
+    )
+    assert org == (
+        f"1 membre représente cette organisation{nb}; retirez-le ou rattachez-le d'abord à une "
+        "autre organisation"
+    )
+    with db.transaction() as s:
+        accounts.create_user(
+            session=s, user_in={"login": "camille", "name": "Camille", "password": "x" * 16}
+        )
+    with use_language("sv"), db.transaction() as s, pytest.raises(Conflict) as caught:
+        accounts.create_user(
+            session=s, user_in={"login": "camille", "name": "C", "password": "x" * 16}
+        )
+    assert caught.value.message == "användarnamnet ”camille” är redan upptaget"
+
+
 def test_waive_rejects_unknown_passing_and_unreasoned(db):
     aid = make_alliance(db)
     ready_for_launch(db, aid)
     with db.transaction() as s:
         a = A.get_alliance(session=s, ref=aid)
-        with pytest.raises(InvalidInput, match="not a check of the current stage"):
+        with pytest.raises(InvalidInput, match="not a check of the alliance's current stage"):
             S.waive_check(
                 session=s,
                 alliance=a,
@@ -338,7 +398,7 @@ def test_member_with_history_is_kept_not_removed(db):
             session=s, alliance=a, kind="charter", item_in={"text": "We commit"}, today=TODAY
         )
         I.sign_charter(session=s, alliance=a, member_id=mid, today=TODAY)
-    with pytest.raises(Conflict, match="left_on"), db.transaction() as s:
+    with pytest.raises(Conflict, match="record the date they left"), db.transaction() as s:
         I.remove_item(
             session=s, alliance=A.get_alliance(session=s, ref=aid), kind="member", item_id=mid
         )

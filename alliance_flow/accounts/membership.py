@@ -92,7 +92,11 @@ def link_member(
         .where(UserAllianceRole.member_id == member.id, User.id != user.id)
     ).first()
     if taken is not None:
-        raise Conflict(f"member: {member.name} is already linked to the account '{taken}'")
+        raise Conflict(
+            _("{name} is already linked to the account “{login}”").format(
+                name=member.name, login=taken
+            )
+        )
     row.member_id = member.id
     session.flush()
     return member

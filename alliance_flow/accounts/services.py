@@ -88,7 +88,7 @@ def _password_matches(stored: str, password: str) -> bool:
 def create_user(*, session: Session, user_in: dict[str, Any]) -> User:
     data = validate(UserIn, user_in).model_dump()
     if session.scalars(select(User.id).where(User.login == data["login"])).first():
-        raise Conflict(f"login: '{data['login']}' is already taken")
+        raise Conflict(_("the login “{login}” is already taken").format(login=data["login"]))
     password = data.pop("password")
     user = User(**data, password_hash=hash_password(password))
     session.add(user)

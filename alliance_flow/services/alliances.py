@@ -90,7 +90,11 @@ def create_alliance(
     data = validate(AllianceIn, alliance_in).model_dump()
     slug = data.pop("slug") or slugify(data["name"])
     if session.scalars(select(m.Alliance.id).where(m.Alliance.slug == slug)).first():
-        raise Conflict(f"slug: '{slug}' is already used by another alliance; choose another slug")
+        raise Conflict(
+            _("the short name “{slug}” is already used by another alliance; choose another").format(
+                slug=slug
+            )
+        )
     alliance = m.Alliance(slug=slug, **data)
     session.add(alliance)
     session.flush()
@@ -126,7 +130,11 @@ def update_alliance(*, session: Session, ref: str | int, changes: dict[str, Any]
             )
         ).first()
         if taken:
-            raise Conflict(f"slug: '{data['slug']}' is already used by another alliance")
+            raise Conflict(
+                _(
+                    "the short name “{slug}” is already used by another alliance; choose another"
+                ).format(slug=data["slug"])
+            )
     for key, value in data.items():
         if key in changes:
             setattr(alliance, key, value)

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 from alliance_flow import models as m
 from alliance_flow import schemas as s
 from alliance_flow.errors import Conflict, FieldProblem, InvalidInput, NotFound
-from alliance_flow.i18n import N_, _
+from alliance_flow.i18n import N_, _, ngettext
+from alliance_flow.vocabulary import Role
 
 
 @dataclass(frozen=True)
@@ -380,9 +381,12 @@ def _check_role_holders(
             continue
         clash = set(other.roles) & set(roles)
         for role in clash:
+            from alliance_flow.stages.launch import ROLE_NAMES
+
             raise Conflict(
-                f"roles: {other.name} is already {role.replace('_', ' ')}; remove the "
-                f"role from {other.name} first (member {other.id})"
+                _("{name} is already {role}; remove the role from {name} first").format(
+                    name=other.name, role=_(ROLE_NAMES[Role(role)])
+                )
             )
 
 
@@ -501,8 +505,13 @@ def remove_item(*, session: Session, alliance: m.Alliance, kind: str, item_id: i
         )
         if n:
             raise Conflict(
-                f"{n} members represent this organisation; remove them or attach them "
-                "to another organisation first"
+                ngettext(
+                    "{count} member represents this organisation; remove them or attach them "
+                    "to another organisation first",
+                    "{count} members represent this organisation; remove them or attach them "
+                    "to another organisation first",
+                    n,
+                ).format(count=n)
             )
     if k.model is m.Member:
         mid = row.id
@@ -516,8 +525,10 @@ def remove_item(*, session: Session, alliance: m.Alliance, kind: str, item_id: i
         )
         if signed or attended:
             raise Conflict(
-                "this member has signed the charter or attended meetings; to keep that "
-                "history, record the date they left (left_on) instead of removing them"
+                _(
+                    "this member has signed the charter or attended meetings; to keep that "
+                    "history, record the date they left instead of removing them"
+                )
             )
     _remove_dependents(session, row)
     session.delete(row)
@@ -547,7 +558,13 @@ def _fill_numbers(
         select(model.id).where(model.alliance_id == alliance.id, column == data[field])
     ).first()
     if clash is not None and (row is None or clash != row.id):
-        raise Conflict(f"{field}: {data[field]} is already used in this alliance")
+        if field == "number":
+            raise Conflict(
+                _("action number {number} is already used in this action plan").format(
+                    number=data[field]
+                )
+            )
+        raise Conflict(_("charter version {version} already exists").format(version=data[field]))
 
 
 def _flush(session: Session, k: ItemKind) -> None:
@@ -559,15 +576,15 @@ def _flush(session: Session, k: ItemKind) -> None:
     except IntegrityError:
         if k.model is m.Organisation:
             raise Conflict(
-                "name: an organisation with this name already exists in this alliance"
+                _("an organisation with this name already exists in this alliance")
             ) from None
         if k.model is m.Attendance:
             raise Conflict(
-                "attendance for this member at this meeting is already recorded; edit it instead"
+                _("attendance for this member at this meeting is already recorded; edit it instead")
             ) from None
         if k.model is m.CharterSignature:
             raise Conflict(_("this member has already signed this charter version")) from None
-        raise Conflict(f"this {k.name} clashes with one already recorded") from None
+        raise Conflict(_("this entry clashes with one already recorded")) from None
 
 
 def as_row(kind: str, item: m.Base) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from alliance_flow.facts import (
 )
 from alliance_flow.facts import stage_entered_at as _entered_at
 from alliance_flow.gates import GateReport, Waiver, evaluate
+from alliance_flow.i18n import _
 from alliance_flow.settings import Thresholds, get_thresholds
 from alliance_flow.stages import checks_for
 from alliance_flow.vocabulary import EventKind, Stage
@@ -124,7 +125,11 @@ def _move(
         .execution_options(synchronize_session=False)
     )
     if moved.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict(f"'{alliance.slug}' changed stage meanwhile; reload it and try again")
+        raise Conflict(
+            _("“{alliance}” changed stage meanwhile; reload the page and try again").format(
+                alliance=alliance.name
+            )
+        )
     set_committed_value(alliance, "stage", target.value)
     # The compare-and-set UPDATE passes no ORM flush, so the audit log is written here.
     audit.record_bulk(
@@ -181,21 +186,30 @@ def waive_check(
     report = gate_report(session=session, alliance=alliance, today=today)
     outcome = report.get(code)
     if outcome is None:
-        valid = ", ".join(o.code for o in report.outcomes) or "none"
+        valid = ", ".join(o.code for o in report.outcomes) or "-"
         raise InvalidInput(
             [
                 FieldProblem(
                     "code",
-                    f"'{code}' is not a check of the current stage ({alliance.stage}); "
-                    f"its checks are: {valid}",
+                    _(
+                        "“{code}” is not a check of the alliance's current stage; its checks "
+                        "are: {valid}"
+                    ).format(code=code, valid=valid),
                 )
             ]
         )
     if outcome.passed:
-        raise Conflict(f"{code} passes already; there is nothing to waive")
+        raise Conflict(
+            _("“{check}” passes already; there is nothing to waive").format(
+                check=outcome.result.title
+            )
+        )
     if outcome.waived:
         raise Conflict(
-            f"{code} is already waived: {outcome.waiver.reason if outcome.waiver else ''}"
+            _("“{check}” is already waived: {reason}").format(
+                check=outcome.result.title,
+                reason=outcome.waiver.reason if outcome.waiver else "",
+            )
         )
     session.add(
         m.StageEvent(

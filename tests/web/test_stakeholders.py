@@ -155,7 +155,7 @@ def test_remove_is_refused_while_a_member_represents_it(client: TestClient, worl
         data={"csrf_token": csrf, "confirm": "yes"},
     )
     assert refused.status_code == 409
-    assert "1 members represent this organisation" in refused.text
+    assert "1 member represents this organisation" in refused.text
     unconfirmed = client.post(
         f"/alliances/north/organisations/{orgs['Empty One'].id}/remove",
         data={"csrf_token": csrf},
