@@ -8,16 +8,13 @@ from datetime import date
 from typing import Any
 
 import pytest
-from argon2 import PasswordHasher
 from playwright.sync_api import Browser
 
-from alliance_flow import models as m
-from alliance_flow.accounts import services as accounts
-from alliance_flow.accounts.demo import DEMO_PASSWORD
 from alliance_flow.db import Database
 from alliance_flow.services import alliances as alliance_service
 from alliance_flow.services import items as item_service
 from tests.e2e.conftest import log_in
+from tests.e2e.walks import MEMBERS, seeded_alliance
 
 pytestmark = pytest.mark.e2e
 
@@ -25,70 +22,39 @@ pytestmark = pytest.mark.e2e
 def _alliance_in_dissemination(db: Database, slug: str, language: str, today: date) -> None:
     """An alliance that passed planning: a vision, an action, two members of an NGO (with
     e-mail and phone) and a coordinator."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(
-            accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    with seeded_alliance(
+        db,
+        slug,
+        "dissemination",
+        today,
+        name=f"Alliance Bordeaux {language}",
+        region="Bordeaux Métropole",
+        language=language,
+        vision="Chaque famille arrivée dans la métropole trouve un médiateur.",
+    ) as seed:
+        cs = seed.add(
+            "organisation",
+            name="Centre social de Bègles",
+            group="ngo",
+            email="accueil@cs-begles.example",
+            phone="05 56 00 11 22",
         )
-        with db.transaction() as session:
-            a = alliance_service.create_alliance(
-                session=session,
-                alliance_in={
-                    "name": f"Alliance Bordeaux {language}",
-                    "country": "FR",
-                    "slug": slug,
-                    "region": "Bordeaux Métropole",
-                    "timezone": "Europe/Paris",
-                    "language": language,
-                    "vision": "Chaque famille arrivée dans la métropole trouve un médiateur.",
-                },
-                actor="test",
+        for name, email, phone in MEMBERS[:2]:
+            seed.add(
+                "member",
+                name=name,
+                organisation_id=cs.id,
+                email=email,
+                phone=phone,
+                joined_on="2026-01-10",
             )
-            with m.stage_change():
-                a.stage = "dissemination"
-            session.flush()
-
-            def add(kind: str, /, **values: Any) -> Any:
-                return item_service.add_item(
-                    session=session, alliance=a, kind=kind, item_in=values, today=today
-                )
-
-            cs = add(
-                "organisation",
-                name="Centre social de Bègles",
-                group="ngo",
-                email="accueil@cs-begles.example",
-                phone="05 56 00 11 22",
-            )
-            for name, email, phone in (
-                ("Ana Costa", "ana.costa@cs-begles.example", "+33 6 12 34 56 78"),
-                ("Bo Lindqvist", "bo@cs-begles.example", "06 98 76 54 32"),
-            ):
-                add(
-                    "member",
-                    name=name,
-                    organisation_id=cs.id,
-                    email=email,
-                    phone=phone,
-                    joined_on="2026-01-10",
-                )
-            add(
-                "action",
-                action="Permanence de médiation à Lormont",
-                objective="Recevoir 50 familles en 2026",
-                starts_on="2026-04-01",
-                ends_on="2026-12-31",
-            )
-            accounts.create_user(
-                session=session,
-                user_in={
-                    "login": f"coord-{slug}",
-                    "name": "Claire Coordinatrice",
-                    "password": DEMO_PASSWORD,
-                },
-            )
-            accounts.grant_role(
-                session=session, login=f"coord-{slug}", alliance_ref=slug, role="coordinator"
-            )
+        seed.add(
+            "action",
+            action="Permanence de médiation à Lormont",
+            objective="Recevoir 50 familles en 2026",
+            starts_on="2026-04-01",
+            ends_on="2026-12-31",
+        )
 
 
 def test_dissemination_and_public_pages_pass_axe_and_fit_a_phone(

@@ -26,6 +26,7 @@ from playwright.sync_api import Page, expect
 from alliance_flow.web.i18n import Translator
 from tests.e2e.conftest import log_in
 from tests.e2e.test_accessibility import serious_violations
+from tests.e2e.walks import new_context
 
 pytestmark = pytest.mark.e2e
 
@@ -105,12 +106,7 @@ def language(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def journey_page(browser: Any, browser_context_args: dict[str, Any], language: str) -> Any:
     """A browser asking for `language`; the CSP is bypassed only so that axe can be injected."""
-    context = browser.new_context(
-        **browser_context_args,
-        locale="fr-FR" if language == "fr" else "en-GB",
-        extra_http_headers={"Accept-Language": f"{language};q=1.0"},
-        bypass_csp=True,
-    )
+    context = new_context(browser, browser_context_args, language, bypass_csp=True)
     yield context.new_page()
     context.close()
 

@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 from alliance_flow.web.i18n import Translator
 from tests.e2e.conftest import log_in
 from tests.e2e.test_accessibility import serious_violations
+from tests.e2e.walks import new_context
 
 pytestmark = pytest.mark.e2e
 
@@ -29,20 +30,11 @@ PAGES = {
 }
 
 
-def _context(browser: Any, args: dict[str, Any], language: str, **extra: Any) -> Any:
-    return browser.new_context(
-        **args,
-        locale="fr-FR" if language == "fr" else "en-GB",
-        extra_http_headers={"Accept-Language": f"{language};q=1.0"},
-        **extra,
-    )
-
-
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_restyled_pages_read_well_in_both_languages(
     browser: Any, browser_context_args: dict[str, Any], language: str, artifacts: Path
 ) -> None:
-    context = _context(browser, browser_context_args, language)
+    context = new_context(browser, browser_context_args, language)
     page: Page = context.new_page()
     tr = Translator(language)
     try:
@@ -87,7 +79,7 @@ def test_the_users_page_reads_well(page: Page, artifacts: Path) -> None:
 def test_restyled_pages_fit_a_phone(
     browser: Any, browser_context_args: dict[str, Any], name: str, artifacts: Path
 ) -> None:
-    context = _context(
+    context = new_context(
         browser,
         browser_context_args,
         "fr",  # French is the longer of the two

@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 
 from alliance_flow.web.i18n import Translator
 from tests.e2e.conftest import log_in
+from tests.e2e.walks import new_context
 
 pytestmark = pytest.mark.e2e
 
@@ -44,11 +45,7 @@ def language(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def localized_page(browser: Any, browser_context_args: dict[str, Any], language: str) -> Any:
-    context = browser.new_context(
-        **browser_context_args,
-        locale="fr-FR" if language == "fr" else "en-GB",
-        extra_http_headers={"Accept-Language": f"{language};q=1.0"},
-    )
+    context = new_context(browser, browser_context_args, language)
     yield context.new_page()
     context.close()
 

@@ -8,54 +8,28 @@ from datetime import date
 from typing import Any
 
 import pytest
-from argon2 import PasswordHasher
 from dateutil.relativedelta import relativedelta
 from playwright.sync_api import Browser
 
-from alliance_flow import models as m
-from alliance_flow.accounts import services as accounts
-from alliance_flow.accounts.demo import DEMO_PASSWORD
 from alliance_flow.db import Database
-from alliance_flow.services import alliances as alliance_service
 from tests.e2e.conftest import log_in
+from tests.e2e.walks import seed_alliance
 
 pytestmark = pytest.mark.e2e
 
 
 def _alliance_in_stage_6(db: Database, slug: str, today: date) -> None:
     """An alliance in stage 6 whose work plan ends in nine months, and its coordinator."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(
-            accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-        )
-        with db.transaction() as session:
-            a = alliance_service.create_alliance(
-                session=session,
-                alliance_in={
-                    "name": f"Alliance de Cenon {slug[-2:]}",
-                    "country": "FR",
-                    "slug": slug,
-                    "timezone": "Europe/Paris",
-                    "language": "fr",
-                    "work_plan_start": (today - relativedelta(months=15)).isoformat(),
-                    "work_plan_end": (today + relativedelta(months=9)).isoformat(),
-                },
-                actor="test",
-            )
-            with m.stage_change():
-                a.stage = "sustainability"
-            session.flush()
-            accounts.create_user(
-                session=session,
-                user_in={
-                    "login": f"coord-{slug}",
-                    "name": "Claire Coordinatrice",
-                    "password": DEMO_PASSWORD,
-                },
-            )
-            accounts.grant_role(
-                session=session, login=f"coord-{slug}", alliance_ref=slug, role="coordinator"
-            )
+    seed_alliance(
+        db,
+        slug,
+        "sustainability",
+        today,
+        name=f"Alliance de Cenon {slug[-2:]}",
+        language="fr",
+        work_plan_start=(today - relativedelta(months=15)).isoformat(),
+        work_plan_end=(today + relativedelta(months=9)).isoformat(),
+    )
 
 
 @pytest.mark.parametrize("path", ["evaluations", "sustainability"])

@@ -6,6 +6,8 @@ tests/e2e/test_alliance_to_closed.py calls them in order on one alliance, so wha
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -46,14 +48,42 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 PHONE = re.compile(r"\+?\(?\d[\d\s().-]{6,}\d")
 
 
-def alliance_in_analysis(
-    db: Database, slug: str, today: date, *, name: str | None = None, language: str = "fr"
-) -> dict[str, str]:
-    """An alliance that passed launch: two organisations (one not on the map yet), three
-    members of the first, each with an account, an e-mail address and a phone number, and a
-    coordinator. Its work plan began three months ago and ends in nine (so the sustainability
-    plan's six-month deadline is three months ahead). Returns login -> member name."""
-    logins = {}
+@dataclass
+class Seed:
+    """An alliance being set up in one transaction: `add(kind, **values)` records an item."""
+
+    session: Any
+    alliance: m.Alliance
+    today: date
+
+    def add(self, kind: str, /, **values: Any) -> Any:
+        return item_service.add_item(
+            session=self.session,
+            alliance=self.alliance,
+            kind=kind,
+            item_in=values,
+            today=self.today,
+        )
+
+    def account(self, login: str, name: str, role: str) -> None:
+        """A user with the demo password and `role` on this alliance."""
+        accounts.create_user(
+            session=self.session,
+            user_in={"login": login, "name": name, "password": DEMO_PASSWORD},
+        )
+        accounts.grant_role(
+            session=self.session, login=login, alliance_ref=self.alliance.slug, role=role
+        )
+
+
+@contextmanager
+def seeded_alliance(
+    db: Database, slug: str, stage: str, today: date, **fields: Any
+) -> Iterator[Seed]:
+    """An alliance put straight at `stage` (no gate is passed on the way), in France and
+    Europe/Paris unless `fields` say otherwise, with its coordinator `coord-{slug}`; what the
+    block adds is saved with it. Passwords are hashed cheaply: a browser test logs in, it does
+    not test argon2's cost."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(
             accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
@@ -62,76 +92,86 @@ def alliance_in_analysis(
             a = alliance_service.create_alliance(
                 session=session,
                 alliance_in={
-                    "name": name or f"Alliance {slug}",
+                    "name": f"Alliance {slug}",
                     "country": "FR",
                     "slug": slug,
-                    "region": "Bordeaux Métropole",
                     "timezone": "Europe/Paris",
-                    "language": language,
-                    "work_plan_start": (today - relativedelta(months=3)).isoformat(),
-                    "work_plan_end": (today + relativedelta(months=9)).isoformat(),
+                    **fields,
                 },
                 actor="test",
             )
             with m.stage_change():
-                a.stage = "analysis"
+                a.stage = stage
             session.flush()
+            seed = Seed(session, a, today)
+            seed.account(f"coord-{slug}", "Claire Coordinatrice", "coordinator")
+            yield seed
 
-            def add(kind: str, /, **values: Any) -> Any:
-                return item_service.add_item(
-                    session=session, alliance=a, kind=kind, item_in=values, today=today
-                )
 
-            cs = add(
-                "organisation",
-                name=ORGANISATION,
-                group="ngo",
-                sectors="social_action",
-                latitude="44.8086",
-                longitude="-0.5480",
-                email="accueil@cs-begles.example",
-                phone="05 56 00 11 22",
+def seed_alliance(db: Database, slug: str, stage: str, today: date, **fields: Any) -> None:
+    """`seeded_alliance` with nothing more to record: the alliance and its coordinator."""
+    with seeded_alliance(db, slug, stage, today, **fields):
+        pass
+
+
+def alliance_in_analysis(
+    db: Database, slug: str, today: date, *, name: str | None = None, language: str = "fr"
+) -> dict[str, str]:
+    """An alliance that passed launch: two organisations (one not on the map yet), three
+    members of the first, each with an account, an e-mail address and a phone number, and a
+    coordinator. Its work plan began three months ago and ends in nine (so the sustainability
+    plan's six-month deadline is three months ahead). Returns login -> member name."""
+    logins = {}
+    with seeded_alliance(
+        db,
+        slug,
+        "analysis",
+        today,
+        name=name or f"Alliance {slug}",
+        region="Bordeaux Métropole",
+        language=language,
+        work_plan_start=(today - relativedelta(months=3)).isoformat(),
+        work_plan_end=(today + relativedelta(months=9)).isoformat(),
+    ) as seed:
+        cs = seed.add(
+            "organisation",
+            name=ORGANISATION,
+            group="ngo",
+            sectors="social_action",
+            latitude="44.8086",
+            longitude="-0.5480",
+            email="accueil@cs-begles.example",
+            phone="05 56 00 11 22",
+        )
+        seed.add("organisation", name=UNMAPPED, group="public_authority")
+        for i, (person, email, phone) in enumerate(MEMBERS):
+            member = seed.add(
+                "member",
+                name=person,
+                organisation_id=cs.id,
+                email=email,
+                phone=phone,
+                joined_on="2026-01-10",
             )
-            add("organisation", name=UNMAPPED, group="public_authority")
-            accounts.create_user(
-                session=session,
-                user_in={
-                    "login": f"coord-{slug}",
-                    "name": "Claire Coordinatrice",
-                    "password": DEMO_PASSWORD,
-                },
+            login = f"m{i}-{slug}"
+            seed.account(login, person, "member")
+            membership.link_member(
+                session=seed.session, login=login, alliance_ref=slug, member_ref=member.id
             )
-            accounts.grant_role(
-                session=session, login=f"coord-{slug}", alliance_ref=slug, role="coordinator"
-            )
-            for i, (person, email, phone) in enumerate(MEMBERS):
-                member = add(
-                    "member",
-                    name=person,
-                    organisation_id=cs.id,
-                    email=email,
-                    phone=phone,
-                    joined_on="2026-01-10",
-                )
-                login = f"m{i}-{slug}"
-                accounts.create_user(
-                    session=session,
-                    user_in={"login": login, "name": person, "password": DEMO_PASSWORD},
-                )
-                accounts.grant_role(session=session, login=login, alliance_ref=slug, role="member")
-                membership.link_member(
-                    session=session, login=login, alliance_ref=slug, member_ref=member.id
-                )
-                logins[login] = person
+            logins[login] = person
     return logins
 
 
-def new_context(browser: Browser, browser_context_args: dict[str, Any], language: str) -> Any:
-    """A browser whose Accept-Language asks for `language`."""
+def new_context(
+    browser: Browser, browser_context_args: dict[str, Any], language: str, **extra: Any
+) -> Any:
+    """A browser whose Accept-Language asks for `language` (`extra`: Playwright's options, e.g.
+    bypass_csp, only so that axe can be injected)."""
     return browser.new_context(
         **browser_context_args,
         locale="fr-FR" if language == "fr" else "en-GB",
         extra_http_headers={"Accept-Language": f"{language};q=1.0"},
+        **extra,
     )
 
 
