@@ -419,3 +419,29 @@ def test_no_invitation_goes_to_a_member_who_withdrew_consent_to_be_contacted(
     assert sorted(sent.unreachable) == ["Brigitte Martin", "Cian Walsh"]
     invited = [r.recipient for r in _rows(db, aid) if r.kind == "meeting_invitation"]
     assert len(invited) == 1 and f"member:{brigitte_id}" not in invited
+
+
+def test_an_action_asked_for_under_another_meeting_is_not_found_in_the_readers_words(
+    db: Database,
+) -> None:
+    from alliance_flow.errors import NotFound
+    from alliance_flow.i18n import use_language
+
+    aid = _alliance(db)
+    first, second = _meeting(db, aid), _meeting(db, aid, "2027-04-10T10:00")
+    with db.transaction() as s:
+        a = alliance_service.get_alliance(session=s, ref=aid)
+        action = meeting_service.add_action(
+            session=s,
+            alliance=a,
+            meeting_id=first,
+            action_in={"description": "Book the room", "due_on": "2027-03-20"},
+            today=TODAY,
+        )
+        action_id = action.id
+    with use_language("fr"), db.transaction() as s, pytest.raises(NotFound) as caught:
+        a = alliance_service.get_alliance(session=s, ref=aid)
+        meeting_service.remove_action(session=s, alliance=a, meeting_id=second, action_id=action_id)
+    assert caught.value.message == f"Aucune action {action_id} dans la réunion {second}."
+    with db.transaction() as s:  # still there
+        assert s.get(m.MeetingAction, action_id) is not None

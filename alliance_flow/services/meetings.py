@@ -515,7 +515,11 @@ def remove_action(
         session=session, alliance=alliance, kind="minutes-action", item_id=action_id
     )
     if row.meeting_id != meeting_id:
-        raise NotFound(f"no action {action_id} in meeting {meeting_id}")
+        raise NotFound(
+            _("No action {action} in meeting {meeting}.").format(
+                action=action_id, meeting=meeting_id
+            )
+        )
     item_service.remove_item(
         session=session, alliance=alliance, kind="minutes-action", item_id=action_id
     )
