@@ -23,10 +23,11 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -50,6 +51,15 @@ stack_module = load_stack_module()
 
 ALLIANCE = "kronoberg-kalmar"  # the demo alliance at "analysis", one check short of advancing
 COORDINATOR = "coordinator-kronoberg-kalmar"
+#: The demo alliance's time zone: its reminders count days there ("a meeting in 7 days" after
+#: 23:00 UTC is already a day closer in Sweden than date.today() on a UTC machine says).
+ZONE = ZoneInfo("Europe/Stockholm")
+
+
+def alliance_today() -> date:
+    return datetime.now(ZONE).date()
+
+
 COORDINATOR_NAME = "Demosamordnare kronoberg-kalmar"  # as the history and audit log name them
 FUNDER = "funder-kronoberg-kalmar"
 PASSWORD = "demo-password"
@@ -116,7 +126,7 @@ class RunningStack:
             with acting_as("stack-test"), db.transaction() as session:
                 a = alliance_service.get_alliance(session=session, ref=ALLIANCE)
                 item_service.add_item(
-                    session=session, alliance=a, kind=item, item_in=fields, today=date.today()
+                    session=session, alliance=a, kind=item, item_in=fields, today=alliance_today()
                 )
         finally:
             db.dispose()
@@ -358,7 +368,7 @@ def test_a_scheduled_reminder_fires_through_prefect_and_arrives_once(
     demo: RunningStack, receiver: Receiver
 ) -> None:
     # given a plenary in 7 days for the alliance of the member who listens on the receiver
-    in_a_week = (date.today() + timedelta(days=7)).isoformat()
+    in_a_week = (alliance_today() + timedelta(days=7)).isoformat()
     demo.add("meeting", kind="plenary", starts_at=f"{in_a_week}T12:00", title="Plenary",
              place="Växjö")  # fmt: skip
     # when the server schedules the daily reminders a few seconds from now and the worker
@@ -383,7 +393,7 @@ def test_killed_workers_come_back_and_nothing_is_lost(
     demo: RunningStack, receiver: Receiver
 ) -> None:
     # given a new reminder due (a plenary tomorrow), and requests flowing through the proxy
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    tomorrow = (alliance_today() + timedelta(days=1)).isoformat()
     demo.add("meeting", kind="plenary", starts_at=f"{tomorrow}T18:00", title="Extra plenary",
              place="Kalmar")  # fmt: skip
     before = [m["title"] for m in receiver.at("member")]
