@@ -14,6 +14,7 @@ from alliance_flow import models as m
 from alliance_flow import schemas as s
 from alliance_flow.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from alliance_flow.i18n import N_, _, ngettext
+from alliance_flow.stages.launch import ROLE_NAMES
 from alliance_flow.vocabulary import Role
 
 
@@ -381,8 +382,6 @@ def _check_role_holders(
             continue
         clash = set(other.roles) & set(roles)
         for role in clash:
-            from alliance_flow.stages.launch import ROLE_NAMES
-
             raise Conflict(
                 _("{name} is already {role}; remove the role from {name} first").format(
                     name=other.name, role=_(ROLE_NAMES[Role(role)])
