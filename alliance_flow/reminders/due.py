@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
@@ -71,9 +71,32 @@ def _months_after(day: date, months: int) -> date:
     return day + relativedelta(months=months)
 
 
+class Member(Protocol):
+    """Someone of the alliance as the rules read them: the read model's `facts.PersonFacts`
+    (what a sweep passes, not copied), or a `Person` made by hand (tests, the demo)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def language(self) -> str | None: ...
+    @property
+    def roles(self) -> frozenset[str]: ...
+    @property
+    def has_channel(self) -> bool: ...
+    @property
+    def has_email(self) -> bool: ...
+    @property
+    def contact_withdrawn(self) -> bool: ...
+    def active(self, today: date) -> bool: ...
+
+
 @quick
 @dataclass(frozen=True)
 class Person:
+    """A member made by hand, read as the read model's PersonFacts is (see `Member`)."""
+
     id: int
     name: str
     language: str | None = None
@@ -93,6 +116,19 @@ class Person:
             and (self.left_on is None or self.left_on > today)
         )
 
+    # Reached or not, as a PersonFacts says it: `reachable` stands for a channel of their own.
+    @property
+    def has_channel(self) -> bool:
+        return self.reachable
+
+    @property
+    def has_email(self) -> bool:
+        return False
+
+    @property
+    def contact_withdrawn(self) -> bool:
+        return not self.consented
+
 
 @quick
 @dataclass(frozen=True)
@@ -105,6 +141,9 @@ class MeetingInfo:
     minuted: bool = False
     agenda: tuple[str, ...] = ()
     place: str | None = None
+    #: the day it starts in its own time zone, when known already (the read model's
+    #: MeetingFacts.day); None: worked out from starts_at
+    day: date | None = None
 
     @_memo
     def local_start(self) -> datetime:
@@ -112,7 +151,7 @@ class MeetingInfo:
 
     @_memo
     def local_day(self) -> date:
-        return self.local_start.date()
+        return self.day if self.day is not None else self.local_start.date()
 
 
 @quick
@@ -139,7 +178,8 @@ class AllianceData:
     timezone: str = "UTC"
     work_plan_start: date | None = None
     work_plan_end: date | None = None
-    people: tuple[Person, ...] = ()
+    #: everyone on the alliance's list (the read model's PersonFacts, or Persons)
+    people: tuple[Member, ...] = ()
     meetings: tuple[MeetingInfo, ...] = ()
     actions: tuple[ActionInfo, ...] = ()
     charter_version: int | None = None
@@ -198,8 +238,11 @@ def _local_day(moment: datetime, timezone: str) -> date:
     return moment.astimezone(ZoneInfo(timezone)).date()
 
 
+MEMBER_PREFIX = "member:"
+
+
 def member(person_id: int) -> str:
-    return f"member:{person_id}"
+    return f"{MEMBER_PREFIX}{person_id}"
 
 
 def audience(name: str) -> str:
@@ -240,14 +283,18 @@ def route(a: AllianceData, dues: list[Due], today: date) -> list[Due]:
     """Someone always hears: a member without a channel of their own is reached through the
     members' shared channel (charter, actions) or, failing that, the coordinators' channel;
     when nobody can carry a message it stays unreachable and the digest names the person."""
-    people = {p.id: p for p in a.people}
+    people: dict[int, Member] | None = None
     out: list[Due] = []
     shared_charter: dict[tuple[str, date], tuple[Due, list[str]]] = {}
     seen: set[tuple[str, str, str]] = set()
     for d in dues:
-        what, _, ident = d.recipient.partition(":")
-        person = people.get(int(ident)) if what == "member" else None
-        if person is not None and not person.consented:
+        if not d.recipient.startswith(MEMBER_PREFIX):
+            out.append(d)  # an audience's channel carries it
+            continue
+        if people is None:
+            people = _by_id(a)
+        person = people.get(int(d.recipient[len(MEMBER_PREFIX) :]))
+        if person is not None and person.contact_withdrawn:
             # consent withdrawn: a duty of their role goes to the coordinators' own channel,
             # without their name; anything meant for them personally is not sent at all
             carried = (d.kind, d.subject, audience(COORDINATORS))
@@ -259,7 +306,7 @@ def route(a: AllianceData, dues: list[Due], today: date) -> list[Due]:
                 seen.add(carried)
                 out.append(_again(d, recipient=audience(COORDINATORS), language=a.language))
             continue
-        if person is None or person.reachable:
+        if person is None or _reaches(a, person):
             out.append(d)
             continue
         if d.kind in SHAREABLE and MEMBERS in a.audiences:
@@ -314,25 +361,57 @@ def _unreached(a: AllianceData, dues: list[Due]) -> list[dict[str, Any]]:
 # --- recipients ---------------------------------------------------------------------------------
 
 
-def _lang(a: AllianceData, p: Person | None = None) -> str:
+def _lang(a: AllianceData, p: Member | None = None) -> str:
     return (p.language if p and p.language else a.language) or "en"
 
 
-def _members(a: AllianceData, today: date) -> tuple[Person, ...]:
+def _reaches(a: AllianceData, p: Member) -> bool:
+    """A channel of their own, or an e-mail the alliance's mailto template can reach."""
+    return p.has_channel or (p.has_email and "email" in a.audiences)
+
+
+def _day(a: AllianceData, today: date) -> dict[str, Any]:
+    """What several rules ask of one alliance on one day (its members, who stands for the
+    coordinators, its open actions...), worked out once and kept here.
+
+    The memo lives in the instance's __dict__, as functools.cached_property does on a frozen
+    dataclass; it is not a field, so equality and hashing ignore it.
+    """
+    memo = a.__dict__.get("_day")
+    if memo is None or memo[0] != today:
+        memo = a.__dict__["_day"] = (today, {})
+    return memo[1]
+
+
+def _by_id(a: AllianceData) -> dict[int, Member]:
+    """Everyone on the alliance's list by id (members, candidates, those who left)."""
+    found = a.__dict__.get("_by_id")
+    if found is None:
+        found = a.__dict__["_by_id"] = {p.id: p for p in a.people}
+    return found
+
+
+def _members(a: AllianceData, today: date) -> tuple[Member, ...]:
     """Every active member, reachable or not (route() decides who carries their messages).
 
     Every rule asks, some once per meeting: worked out once per alliance and day.
     """
-    # The memo lives in the instance's __dict__, as functools.cached_property does on a frozen
-    # dataclass; it is not a field, so equality and hashing ignore it.
-    memo = a.__dict__.get("_members_on")
-    if memo is None or memo[0] != today:
-        memo = (today, tuple(p for p in a.people if p.active(today)))
-        a.__dict__["_members_on"] = memo
-    return memo[1]
+    day = _day(a, today)
+    found = day.get("members")
+    if found is None:
+        found = day["members"] = tuple(p for p in a.people if p.active(today))
+    return found
 
 
-def _with_role(a: AllianceData, today: date, role: str) -> list[Person]:
+def _member_by_id(a: AllianceData, today: date) -> dict[int, Member]:
+    day = _day(a, today)
+    found = day.get("member_by_id")
+    if found is None:
+        found = day["member_by_id"] = {p.id: p for p in _members(a, today)}
+    return found
+
+
+def _with_role(a: AllianceData, today: date, role: str) -> list[Member]:
     return [p for p in _members(a, today) if role in p.roles]
 
 
@@ -340,13 +419,25 @@ def _with_role(a: AllianceData, today: date, role: str) -> list[Person]:
 COORDINATOR_ROLES = frozenset({Role.CHAIR.value, Role.SECRETARY.value})
 
 
-def _coordinators(a: AllianceData, today: date) -> list[tuple[str, str]]:
-    """The coordinators' channel if configured; otherwise the chair and the secretary."""
-    if COORDINATORS in a.audiences:
-        return [(audience(COORDINATORS), a.language)]
-    # A constant set: building {CHAIR, SECRETARY} per member cost more than the rest of the rule.
-    people = [p for p in _members(a, today) if not p.roles.isdisjoint(COORDINATOR_ROLES)]
-    return [(member(p.id), _lang(a, p)) for p in people]
+def _coordinators(a: AllianceData, today: date) -> tuple[tuple[str, str], ...]:
+    """The coordinators' channel if configured; otherwise the chair and the secretary.
+
+    Asked by five rules: worked out once per alliance and day.
+    """
+    day = _day(a, today)
+    found = day.get("coordinators")
+    if found is None:
+        if COORDINATORS in a.audiences:
+            found = ((audience(COORDINATORS), a.language),)
+        else:
+            # A constant set: building {CHAIR, SECRETARY} per member cost more than the rule.
+            found = tuple(
+                (member(p.id), _lang(a, p))
+                for p in _members(a, today)
+                if not p.roles.isdisjoint(COORDINATOR_ROLES)
+            )
+        day["coordinators"] = found
+    return found
 
 
 def _to(
@@ -354,14 +445,14 @@ def _to(
     kind: str,
     subject: str,
     due_on: date,
-    recipients: list[tuple[str, str]],
+    recipients: Iterable[tuple[str, str]],
     **params: Any,
 ) -> Iterator[Due]:
     for recipient, language in recipients:
         yield Due(a.id, kind, subject, due_on, recipient, language, dict(params))
 
 
-def _person_recipients(a: AllianceData, people: Iterable[Person]) -> list[tuple[str, str]]:
+def _person_recipients(a: AllianceData, people: Iterable[Member]) -> list[tuple[str, str]]:
     return [(member(p.id), _lang(a, p)) for p in people]
 
 
@@ -437,8 +528,19 @@ def _minutes(a: AllianceData, moment: Moment, today: date, rules: Rules) -> Iter
 
 
 def open_actions(a: AllianceData, today: date, rules: Rules) -> tuple[list[ActionInfo], ...]:
-    """(due soon, overdue) open actions, for owners and the coordinators' digest."""
-    soon, overdue = [], []
+    """(due soon, overdue) open actions, for owners and the coordinators' digest (asked twice:
+    worked out once per alliance and day)."""
+    day = _day(a, today)
+    key = f"open_actions:{rules.action_soon_days}"
+    found = day.get(key)
+    if found is None:
+        found = day[key] = _open_actions(a, today, rules)
+    return found
+
+
+def _open_actions(a: AllianceData, today: date, rules: Rules) -> tuple[list[ActionInfo], ...]:
+    soon: list[ActionInfo] = []
+    overdue: list[ActionInfo] = []
     for act in a.actions:
         if act.done or act.due_on is None:
             continue
@@ -453,7 +555,7 @@ def open_actions(a: AllianceData, today: date, rules: Rules) -> tuple[list[Actio
 def _actions(a: AllianceData, moment: Moment, today: date, rules: Rules) -> Iterator[Due]:
     """Due soon (once) and overdue (once) per action, to an owner who is still a member."""
     soon, overdue = open_actions(a, today, rules)
-    people = {p.id: p for p in _members(a, today)}
+    people = _member_by_id(a, today) if soon or overdue else {}
     for kind, acts in (("action_due_soon", soon), ("action_overdue", overdue)):
         for act in acts:
             owner = people.get(act.owner_id) if act.owner_id is not None else None
@@ -564,7 +666,7 @@ def _weekly_digest(
     week_day = today - timedelta(days=(today.weekday() - rules.digest_weekday) % 7)
     year, week, _ = week_day.isocalendar()
     soon, overdue = open_actions(a, today, rules)
-    names = {p.id: p.name for p in a.people} if soon or overdue else {}
+    people = _by_id(a) if soon or overdue else {}
     not_signed = []
     if a.charter_version is not None and a.charter_adopted_on and a.charter_adopted_on <= today:
         not_signed = sorted(p.name for p in _members(a, today) if p.id not in a.charter_signed_by)
@@ -579,8 +681,8 @@ def _weekly_digest(
         f"week:{year}-W{week:02d}",
         week_day,
         _coordinators(a, today),
-        due_soon=[_act(x, names) for x in soon],
-        overdue=[_act(x, names) for x in overdue],
+        due_soon=[_act(x, people) for x in soon],
+        overdue=[_act(x, people) for x in overdue],
         meetings=upcoming,
         stage=a.stage,
         ready=a.ready_to_advance,
@@ -588,15 +690,16 @@ def _weekly_digest(
         failing=list(a.failing_checks),
         not_signed=not_signed,
         unreached=unreached,
-        withdrawn=sorted(p.name for p in _members(a, today) if not p.consented),
+        withdrawn=sorted(p.name for p in _members(a, today) if p.contact_withdrawn),
     )
 
 
-def _act(act: ActionInfo, names: dict[int, str]) -> dict[str, Any]:
+def _act(act: ActionInfo, people: dict[int, Member]) -> dict[str, Any]:
+    owner = people.get(act.owner_id) if act.owner_id is not None else None
     return {
         "description": act.description,
         "due": act.due_on.isoformat() if act.due_on else None,
-        "owner": names.get(act.owner_id) if act.owner_id is not None else None,
+        "owner": owner.name if owner is not None else None,
     }
 
 
