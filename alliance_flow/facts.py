@@ -15,11 +15,12 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     ColumnElement,
+    Connection,
     and_,
     bindparam,
     case,
@@ -29,13 +30,17 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.orm import Session
 
-from alliance_flow import models as m
+from alliance_flow import core_tables as ct
 from alliance_flow.collector import without_gc
 from alliance_flow.frozen import quick
 from alliance_flow.gates import Waiver
 from alliance_flow.vocabulary import ActionStatus, EventKind, MeetingStatus
+
+if TYPE_CHECKING:  # the read model itself needs no ORM (see core_tables)
+    from sqlalchemy.orm import Session
+
+    from alliance_flow import models as m
 
 
 @quick
@@ -376,19 +381,25 @@ def load_facts(session: Session, alliance: m.Alliance, include: Include = GATES)
 
 @without_gc
 def read_facts(
-    session: Session, scope: Scope, include: Include = GATES
+    session: Session | Connection, scope: Scope, include: Include = GATES
 ) -> dict[int, AllianceFacts]:
-    """Facts for every alliance in `scope`, by id, in a fixed number of statements."""
+    """Facts for every alliance in `scope`, by id, in a fixed number of statements.
+
+    Read on a session (in its transaction), or on a bare connection by a use case that needs
+    no ORM (`alliance-flow status`)."""
     # Core statements on the session's connection (in its transaction): the ORM's result
     # machinery is not needed for plain columns. Pending changes are flushed first, as the
     # ORM's own autoflush would.
-    if session.new or session.dirty or session.deleted:
-        session.flush()
-    conn = session.connection()
+    if isinstance(session, Connection):
+        conn = session
+    else:
+        if session.new or session.dirty or session.deleted:
+            session.flush()
+        conn = session.connection()
     params: dict[str, Any] = {}
     cache: dict[str, Any] | None = None
     if isinstance(scope, ColumnElement):
-        ids: Any = select(m.Alliance.id).where(scope).scalar_subquery()
+        ids: Any = select(ct.alliances.c.id).where(scope).scalar_subquery()
     else:
         # Ids are a parameter: the statements are built once per kind of read and reused
         # (building them costs more than running them for a page of alliances).
@@ -415,8 +426,8 @@ def read_facts(
     def read_by_stage(table: str) -> Any:
         """The alliances in `scope` whose current stage's checks read `table`."""
         return (
-            select(m.Alliance.id)
-            .where(m.Alliance.id.in_(ids), m.Alliance.stage.in_(READ_BY[table]))
+            select(ct.alliances.c.id)
+            .where(ct.alliances.c.id.in_(ids), ct.alliances.c.stage.in_(READ_BY[table]))
             .scalar_subquery()
         )
 
@@ -440,7 +451,7 @@ def read_facts(
             return where(col, table)
         return and_(where(col, table), or_(col.in_(read_by_stage(table)), still_open))
 
-    A = m.Alliance
+    A = ct.alliances.c
     # When the alliance was made and last changed: for reports and pages, never for a check.
     stamps = () if include.current_stage_only else (A.created_at, A.updated_at)
     alliances = rows(
@@ -473,13 +484,13 @@ def read_facts(
         return {}
 
     # Organisations and their sectors.
-    Org = m.Organisation
+    Org = ct.organisations.c
     org_sectors: dict[int, set[str]] = defaultdict(set)
     for org_id, sector in rows(
         "organisation_sectors",
         lambda: (
-            select(m.OrganisationSector.organisation_id, m.OrganisationSector.sector)
-            .join(Org, Org.id == m.OrganisationSector.organisation_id)
+            select(ct.organisation_sectors.c.organisation_id, ct.organisation_sectors.c.sector)
+            .join(ct.organisations, Org.id == ct.organisation_sectors.c.organisation_id)
             .where(where(Org.alliance_id, "organisation_sectors"))
         ),
     ):
@@ -506,13 +517,13 @@ def read_facts(
         org_of[oid] = org
 
     # Members and their roles.
-    Mb = m.Member
+    Mb = ct.members.c
     roles: dict[int, set[str]] = defaultdict(set)
     for member_id, role in rows(
         "member_roles",
         lambda: (
-            select(m.MemberRole.member_id, m.MemberRole.role)
-            .join(Mb, Mb.id == m.MemberRole.member_id)
+            select(ct.member_roles.c.member_id, ct.member_roles.c.role)
+            .join(ct.members, Mb.id == ct.member_roles.c.member_id)
             .where(where(Mb.alliance_id, "member_roles"))
         ),
     ):
@@ -529,11 +540,11 @@ def read_facts(
             case((Mb.email != "", True), else_=False),
             Mb.language,
             Mb.participation_level,
-            select(m.MemberConsent.member_id)
+            select(ct.member_consents.c.member_id)
             .where(
-                m.MemberConsent.member_id == Mb.id,
-                m.MemberConsent.purpose == "contact",
-                m.MemberConsent.granted.is_(False),
+                ct.member_consents.c.member_id == Mb.id,
+                ct.member_consents.c.purpose == "contact",
+                ct.member_consents.c.granted.is_(False),
             )
             .exists()
             .label("contact_withdrawn"),
@@ -587,7 +598,7 @@ def read_facts(
             else PersonFacts(*known, r1[13], r1[11], r1[12], r1[14], bool(r1[15]))
         )
 
-    B = m.Briefing
+    B = ct.briefings.c
     briefings = {
         r2[0]: BriefingFacts(
             r2[1],
@@ -609,7 +620,7 @@ def read_facts(
         )
     }
 
-    Mt = m.Meeting
+    Mt = ct.meetings.c
     meetings: dict[int, list[MeetingFacts]] = defaultdict(list)
     zones: dict[str, ZoneInfo] = {}
     minuted = case((and_(Mt.minutes.is_not(None), Mt.minutes != ""), True), else_=False)
@@ -647,22 +658,22 @@ def read_facts(
         )
 
     # Counts of the analysis records, one statement for the four tables.
-    counted = (m.SectorProfile, m.ResearchSource, m.Consultation, m.Gap)
+    counted = (ct.sector_profiles, ct.research_sources, ct.consultations, ct.gaps)
     counts: dict[tuple[int, str], int] = {}
     for aid, table, n in rows(
         "counts",
         lambda: union_all(
             *(
-                select(t.alliance_id, literal(t.__tablename__), func.count())
-                .where(where(t.alliance_id, "counts"))
-                .group_by(t.alliance_id)
+                select(t.c.alliance_id, literal(t.name), func.count())
+                .where(where(t.c.alliance_id, "counts"))
+                .group_by(t.c.alliance_id)
                 for t in counted
             )
         ),
     ):
         counts[(aid, table)] = n
 
-    P = m.ActionPlanItem
+    P = ct.action_plan_items.c
     plan: dict[int, list[ActionFacts]] = defaultdict(list)
     for r3 in rows(
         "action_plan",
@@ -735,7 +746,7 @@ def read_facts(
         )
 
     # The latest charter version of each alliance, and who signed it.
-    Cv = m.CharterVersion
+    Cv = ct.charter_versions.c
     latest = (
         select(Cv.alliance_id, func.max(Cv.version).label("version"))
         .where(where(Cv.alliance_id, "charters"))
@@ -747,8 +758,8 @@ def read_facts(
     for version_id, member_id in rows(
         "charter_signatures",
         lambda: (
-            select(m.CharterSignature.charter_version_id, m.CharterSignature.member_id)
-            .join(Cv, Cv.id == m.CharterSignature.charter_version_id)
+            select(ct.charter_signatures.c.charter_version_id, ct.charter_signatures.c.member_id)
+            .join(ct.charter_versions, Cv.id == ct.charter_signatures.c.charter_version_id)
             .join(latest, current)
         ),
     ):
@@ -761,7 +772,7 @@ def read_facts(
         )
     }
 
-    Cp = m.CommunicationPlanRow
+    Cp = ct.communication_plan_rows.c
     audiences: dict[int, set[str]] = defaultdict(set)
     for aid, audience in rows(
         "audiences",
@@ -773,7 +784,7 @@ def read_facts(
     ):
         audiences[aid].add(audience)
 
-    Pb = m.Publication
+    Pb = ct.publications.c
     publications: dict[int, set[str]] = defaultdict(set)
     publication_rows: dict[int, list[PublicationFacts]] = defaultdict(list)
     if include.report:
@@ -802,7 +813,7 @@ def read_facts(
         ):
             publications[aid].add(kind)
 
-    E = m.Evaluation
+    E = ct.evaluations.c
     evaluations: dict[int, list[EvaluationFacts]] = defaultdict(list)
     if include.report:
         for r5 in rows(
@@ -848,7 +859,7 @@ def read_facts(
         ):
             evaluations[aid].append(EvaluationFacts(kind, held_on, eid))
 
-    S = m.SustainabilityPlan
+    S = ct.sustainability_plans.c
     plans = {
         aid: SustainabilityFacts(dated_on, decision, decided_on)
         for aid, dated_on, decision, decided_on in rows(
@@ -859,7 +870,7 @@ def read_facts(
         )
     }
 
-    Ev = m.StageEvent
+    Ev = ct.stage_events.c
     history: dict[int, list[EventFacts]] = defaultdict(list)
     about_current_stage: tuple[Any, ...] = ()
     if include.current_stage_only:
@@ -902,7 +913,7 @@ def read_facts(
     failed: dict[int, list[tuple[str, str]]] = defaultdict(list)
     attendance: dict[int, list[tuple[int, int, bool]]] = defaultdict(list)
     if include.reminders or include.report:
-        Ma = m.MeetingAction
+        Ma = ct.meeting_actions.c
         open_only = () if window is None else (Ma.done_on.is_(None), Ma.due_on.is_not(None))
         for r7 in rows(
             "minutes_actions",
@@ -916,7 +927,7 @@ def read_facts(
                     Ma.due_on,
                     Ma.done_on,
                 )
-                .join(Mt, Mt.id == Ma.meeting_id)
+                .join(ct.meetings, Mt.id == Ma.meeting_id)
                 .where(where(Mt.alliance_id), *open_only)
                 .order_by(Mt.alliance_id, Ma.due_on, Ma.id)
             ),
@@ -934,7 +945,7 @@ def read_facts(
     if include.reminders:
         from alliance_flow.reminders import models as rm
 
-        Ag = m.AgendaItem
+        Ag = ct.agenda_items.c
         near = select(Mt.id).where(where(Mt.alliance_id))
         if include.around is not None:
             near = near.where(Mt.starts_at >= bindparam("since"))
@@ -942,7 +953,7 @@ def read_facts(
             "agenda",
             lambda: (
                 select(Mt.alliance_id, Ag.meeting_id, Ag.time, Ag.item)
-                .join(Mt, Mt.id == Ag.meeting_id)
+                .join(ct.meetings, Mt.id == Ag.meeting_id)
                 .where(Ag.meeting_id.in_(near.scalar_subquery()))
                 .order_by(Ag.meeting_id, Ag.position, Ag.id)
             ),
@@ -969,12 +980,12 @@ def read_facts(
         ):
             failed[aid].append((title, recipient))
     if include.report:
-        At = m.Attendance
+        At = ct.attendance.c
         for aid, meeting_id, member_id, present in rows(
             "attendance",
             lambda: (
                 select(Mt.alliance_id, At.meeting_id, At.member_id, At.present)
-                .join(Mt, Mt.id == At.meeting_id)
+                .join(ct.meetings, Mt.id == At.meeting_id)
                 .where(where(Mt.alliance_id), Mt.status == MeetingStatus.HELD)
             ),
         ):

@@ -1,86 +1,26 @@
-"""SQLAlchemy 2 tables: what an alliance records while it follows the guide's method."""
+"""The mapped classes of the schema's tables (alliance_flow.core_tables declares the tables)."""
 
 from __future__ import annotations
 
 import contextvars
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    Boolean,
-    Date,
-    DateTime,
-    ForeignKey,
-    Integer,
-    LargeBinary,
-    MetaData,
-    Numeric,
-    String,
-    Text,
-    TypeDecorator,
-    UniqueConstraint,
-    event,
-)
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
+from sqlalchemy import event
+from sqlalchemy.orm import DeclarativeBase, Mapped, relationship, validates
 
-from alliance_flow.vocabulary import Stage
-
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Stores UTC everywhere (SQLite has no time zones) and always hands back aware datetimes."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime: give a time zone")
-        return value.astimezone(UTC)
-
-    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-    def result_processor(self, dialect: Any, coltype: Any) -> Any:
-        """On SQLite, the text SQLAlchemy wrote (UTC, without an offset) is read with "+00:00"
-        appended, in one C call: `datetime.replace(tzinfo=...)` took ten times as long as the
-        parse (1.9 µs a value), and the read model reads thousands per sweep. Any other text
-        (or None) goes the general way, through process_result_value."""
-        general = super().result_processor(dialect, coltype)
-        if dialect.name != "sqlite" or general is None:
-            return general
-        parse = datetime.fromisoformat
-
-        def process(value: Any) -> datetime | None:
-            try:
-                return parse(value + "+00:00")
-            except (TypeError, ValueError):  # None, an offset already written, a datetime
-                return general(value)
-
-        return process
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+from alliance_flow import core_tables as t
+from alliance_flow.core_tables import NAMING as NAMING
+from alliance_flow.core_tables import UTCDateTime as UTCDateTime
+from alliance_flow.core_tables import utcnow as utcnow
 
 
 class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
+    # The tables are declared with SQLAlchemy Core (core_tables), each class mapped onto its own.
+    metadata = t.metadata
 
 
 _stage_change_allowed: contextvars.ContextVar[bool] = contextvars.ContextVar(
@@ -101,29 +41,30 @@ def stage_change() -> Iterator[None]:
 
 class Alliance(Base):
     __tablename__ = "alliances"
+    __table__ = t.alliances
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(String(80), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
-    region: Mapped[str | None] = mapped_column(String(200))
-    region_boundary: Mapped[str | None] = mapped_column(Text)
-    country: Mapped[str] = mapped_column(String(2))
-    language: Mapped[str] = mapped_column(String(8), default="en")
-    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
-    work_plan_start: Mapped[date | None] = mapped_column(Date)
-    work_plan_end: Mapped[date | None] = mapped_column(Date)
-    stage: Mapped[str] = mapped_column(String(20), default=Stage.SCOPE.value)
-    accountable: Mapped[str | None] = mapped_column(Text)
+    id: Mapped[int]
+    slug: Mapped[str]
+    name: Mapped[str]
+    region: Mapped[str | None]
+    region_boundary: Mapped[str | None]
+    country: Mapped[str]
+    language: Mapped[str]
+    timezone: Mapped[str]
+    work_plan_start: Mapped[date | None]
+    work_plan_end: Mapped[date | None]
+    stage: Mapped[str]
+    accountable: Mapped[str | None]
     #: The alliance's own operating rules, when it agreed some (optional, guide stage 2).
-    operating_rules: Mapped[str | None] = mapped_column(Text)
-    communication_channels: Mapped[list[str]] = mapped_column(JSON, default=list)
-    vision: Mapped[str | None] = mapped_column(Text)
-    vision_agreed_on: Mapped[date | None] = mapped_column(Date)
+    operating_rules: Mapped[str | None]
+    communication_channels: Mapped[list[str]]
+    vision: Mapped[str | None]
+    vision_agreed_on: Mapped[date | None]
     #: Months between two evaluations for the reminders; None: the deployment's default
     #: (ALLIANCE_FLOW_REMINDERS_EVALUATION_CADENCE_MONTHS); 0: no evaluation reminders.
-    evaluation_cadence_months: Mapped[int | None] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    evaluation_cadence_months: Mapped[int | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
 
     @validates("stage")
     def _guard_stage(self, key: str, value: str) -> str:
@@ -136,33 +77,33 @@ class Organisation(Base):
     """A row of the guide's stakeholder research table."""
 
     __tablename__ = "organisations"
-    __table_args__ = (UniqueConstraint("alliance_id", "name"),)
+    __table__ = t.organisations
 
     #: Optimistic locking: every save checks and bumps it, so two people editing the same row
     #: never silently overwrite each other (see services.items.edit_item).
-    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it once)
+    version: Mapped[int]
+    __mapper_args__ = {"version_id_col": t.organisations.c.version}  # noqa: RUF012 (SQLAlchemy reads it once)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    alliance_id: Mapped[int] = mapped_column(ForeignKey("alliances.id", ondelete="CASCADE"))
-    name: Mapped[str] = mapped_column(String(200))
-    group: Mapped[str] = mapped_column(String(40), default="other")
-    contact_person: Mapped[str | None] = mapped_column(String(200))
-    phone: Mapped[str | None] = mapped_column(String(60))
-    email: Mapped[str | None] = mapped_column(String(200))
-    website: Mapped[str | None] = mapped_column(String(500))
-    address: Mapped[str | None] = mapped_column(Text)
+    id: Mapped[int]
+    alliance_id: Mapped[int]
+    name: Mapped[str]
+    group: Mapped[str]
+    contact_person: Mapped[str | None]
+    phone: Mapped[str | None]
+    email: Mapped[str | None]
+    website: Mapped[str | None]
+    address: Mapped[str | None]
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
-    contribution: Mapped[str | None] = mapped_column(Text)
-    interests: Mapped[str | None] = mapped_column(Text)
-    influence: Mapped[str | None] = mapped_column(String(10))
+    contribution: Mapped[str | None]
+    interests: Mapped[str | None]
+    influence: Mapped[str | None]
     #: how much the alliance's aims matter to them (low, medium, high): with influence, the
     #: influence/interest grid that says whom to mobilise first
-    interest: Mapped[str | None] = mapped_column(String(10))
-    mobilisation_strategy: Mapped[str | None] = mapped_column(Text)
-    own_criteria: Mapped[str | None] = mapped_column(Text)
-    notes: Mapped[str | None] = mapped_column(Text)
+    interest: Mapped[str | None]
+    mobilisation_strategy: Mapped[str | None]
+    own_criteria: Mapped[str | None]
+    notes: Mapped[str | None]
 
     sector_rows: Mapped[list[OrganisationSector]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="OrganisationSector.sector"
@@ -178,54 +119,51 @@ class StakeholderUpload(Base):
     preview of what it changes (or for a day); never shown back as HTML."""
 
     __tablename__ = "stakeholder_uploads"
+    __table__ = t.stakeholder_uploads
 
-    token: Mapped[str] = mapped_column(String(64), primary_key=True)
-    alliance_id: Mapped[int] = mapped_column(
-        ForeignKey("alliances.id", ondelete="CASCADE"), index=True
-    )
-    uploaded_by: Mapped[str] = mapped_column(String(200))
-    filename: Mapped[str] = mapped_column(String(200))
-    content: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    token: Mapped[str]
+    alliance_id: Mapped[int]
+    uploaded_by: Mapped[str]
+    filename: Mapped[str]
+    content: Mapped[bytes]
+    created_at: Mapped[datetime]
 
 
 class OrganisationSector(Base):
     __tablename__ = "organisation_sectors"
+    __table__ = t.organisation_sectors
 
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True
-    )
-    sector: Mapped[str] = mapped_column(String(40), primary_key=True)
+    organisation_id: Mapped[int]
+    sector: Mapped[str]
 
 
 class Member(Base):
     """A representative of an organisation, or an individual member; a candidate until joined."""
 
     __tablename__ = "members"
+    __table__ = t.members
 
     #: Optimistic locking: every save checks and bumps it, so two people editing the same row
     #: never silently overwrite each other (see services.items.edit_item).
-    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it once)
+    version: Mapped[int]
+    __mapper_args__ = {"version_id_col": t.members.c.version}  # noqa: RUF012 (SQLAlchemy reads it once)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    alliance_id: Mapped[int] = mapped_column(
-        ForeignKey("alliances.id", ondelete="CASCADE"), index=True
-    )
-    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
-    name: Mapped[str] = mapped_column(String(200))
-    email: Mapped[str | None] = mapped_column(String(200))
-    phone: Mapped[str | None] = mapped_column(String(60))
-    preferred_channel: Mapped[str | None] = mapped_column(String(500))
-    language: Mapped[str | None] = mapped_column(String(8))
+    id: Mapped[int]
+    alliance_id: Mapped[int]
+    organisation_id: Mapped[int | None]
+    name: Mapped[str]
+    email: Mapped[str | None]
+    phone: Mapped[str | None]
+    preferred_channel: Mapped[str | None]
+    language: Mapped[str | None]
     # For individual members; a representative takes the group of their organisation.
-    group: Mapped[str | None] = mapped_column(String(40))
-    sector: Mapped[str | None] = mapped_column(String(40))
-    has_authority: Mapped[str | None] = mapped_column(String(3))
-    authority_granted_by: Mapped[str | None] = mapped_column(String(200))
-    participation_level: Mapped[str | None] = mapped_column(String(40))
-    joined_on: Mapped[date | None] = mapped_column(Date)
-    left_on: Mapped[date | None] = mapped_column(Date)
+    group: Mapped[str | None]
+    sector: Mapped[str | None]
+    has_authority: Mapped[str | None]
+    authority_granted_by: Mapped[str | None]
+    participation_level: Mapped[str | None]
+    joined_on: Mapped[date | None]
+    left_on: Mapped[date | None]
 
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
     role_rows: Mapped[list[MemberRole]] = relationship(
@@ -248,231 +186,216 @@ class MemberConsent(Base):
     """What a member agreed to, purpose by purpose (see alliance_flow.privacy.PURPOSES)."""
 
     __tablename__ = "member_consents"
+    __table__ = t.member_consents
 
-    member_id: Mapped[int] = mapped_column(
-        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
-    )
-    purpose: Mapped[str] = mapped_column(String(40), primary_key=True)
-    granted: Mapped[bool] = mapped_column(Boolean)
-    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    recorded_by: Mapped[str] = mapped_column(String(200))
+    member_id: Mapped[int]
+    purpose: Mapped[str]
+    granted: Mapped[bool]
+    recorded_at: Mapped[datetime]
+    recorded_by: Mapped[str]
 
 
 class MemberRole(Base):
     __tablename__ = "member_roles"
+    __table__ = t.member_roles
 
-    member_id: Mapped[int] = mapped_column(
-        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
-    )
-    role: Mapped[str] = mapped_column(String(40), primary_key=True)
+    member_id: Mapped[int]
+    role: Mapped[str]
 
 
 class Briefing(Base):
     """The briefing document written before contacting stakeholders (stage 1)."""
 
     __tablename__ = "briefings"
+    __table__ = t.briefings
 
-    alliance_id: Mapped[int] = mapped_column(
-        ForeignKey("alliances.id", ondelete="CASCADE"), primary_key=True
-    )
-    why: Mapped[str | None] = mapped_column(Text)
-    regional_situation: Mapped[str | None] = mapped_column(Text)
-    why_mediation: Mapped[str | None] = mapped_column(Text)
-    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
-    expected_commitment: Mapped[str | None] = mapped_column(Text)
+    alliance_id: Mapped[int]
+    why: Mapped[str | None]
+    regional_situation: Mapped[str | None]
+    why_mediation: Mapped[str | None]
+    reasons: Mapped[list[str]]
+    expected_commitment: Mapped[str | None]
 
 
 class Meeting(Base):
     __tablename__ = "meetings"
+    __table__ = t.meetings
 
     #: Optimistic locking: every save checks and bumps it, so two people editing the same row
     #: never silently overwrite each other (see services.items.edit_item).
-    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it once)
+    version: Mapped[int]
+    __mapper_args__ = {"version_id_col": t.meetings.c.version}  # noqa: RUF012 (SQLAlchemy reads it once)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    alliance_id: Mapped[int] = mapped_column(
-        ForeignKey("alliances.id", ondelete="CASCADE"), index=True
-    )
-    kind: Mapped[str] = mapped_column(String(30))
-    title: Mapped[str | None] = mapped_column(String(200))
-    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
-    place: Mapped[str | None] = mapped_column(String(300))
-    host_organisation: Mapped[str | None] = mapped_column(String(200))
-    status: Mapped[str] = mapped_column(String(20), default="planned")
-    duration_minutes: Mapped[int] = mapped_column(Integer, default=120)
+    id: Mapped[int]
+    alliance_id: Mapped[int]
+    kind: Mapped[str]
+    title: Mapped[str | None]
+    starts_at: Mapped[datetime]
+    timezone: Mapped[str]
+    place: Mapped[str | None]
+    host_organisation: Mapped[str | None]
+    status: Mapped[str]
+    duration_minutes: Mapped[int]
     #: Bumped each time the meeting moves, so calendars replace the event they hold (iCalendar).
-    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    sequence: Mapped[int]
     #: The formal minutes as one text: written directly, or put together from the agenda items.
-    minutes: Mapped[str | None] = mapped_column(Text)
-    minutes_recorded_on: Mapped[date | None] = mapped_column(Date)
+    minutes: Mapped[str | None]
+    minutes_recorded_on: Mapped[date | None]
 
 
 class AgendaItem(Base):
     __tablename__ = "agenda_items"
+    __table__ = t.agenda_items
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(
-        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
-    )
-    position: Mapped[int] = mapped_column(Integer, default=0)
-    time: Mapped[str | None] = mapped_column(String(5))
-    item: Mapped[str] = mapped_column(String(300))
-    moderator: Mapped[str | None] = mapped_column(String(200))
+    id: Mapped[int]
+    meeting_id: Mapped[int]
+    position: Mapped[int]
+    time: Mapped[str | None]
+    item: Mapped[str]
+    moderator: Mapped[str | None]
     #: What was said and agreed on this item (the guide's minutes: one comment per item).
-    minutes: Mapped[str | None] = mapped_column(Text)
+    minutes: Mapped[str | None]
 
 
 class Attendance(Base):
     __tablename__ = "attendance"
-    __table_args__ = (UniqueConstraint("meeting_id", "member_id"),)
+    __table__ = t.attendance
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
-    present: Mapped[bool] = mapped_column(Boolean, default=True)
+    id: Mapped[int]
+    meeting_id: Mapped[int]
+    member_id: Mapped[int]
+    present: Mapped[bool]
 
 
 class MeetingAction(Base):
     """An action agreed in the minutes: who does it, and by when."""
 
     __tablename__ = "meeting_actions"
+    __table__ = t.meeting_actions
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(
-        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
-    )
-    description: Mapped[str] = mapped_column(Text)
-    owner_member_id: Mapped[int | None] = mapped_column(
-        ForeignKey("members.id", ondelete="SET NULL")
-    )
-    due_on: Mapped[date | None] = mapped_column(Date)
-    done_on: Mapped[date | None] = mapped_column(Date)
+    id: Mapped[int]
+    meeting_id: Mapped[int]
+    description: Mapped[str]
+    owner_member_id: Mapped[int | None]
+    due_on: Mapped[date | None]
+    done_on: Mapped[date | None]
 
 
 class CalendarFeed(Base):
     """The secret address of an alliance's calendar feed; only a hash of the token is kept."""
 
     __tablename__ = "calendar_feeds"
+    __table__ = t.calendar_feeds
 
-    alliance_id: Mapped[int] = mapped_column(
-        ForeignKey("alliances.id", ondelete="CASCADE"), primary_key=True
-    )
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    created_by: Mapped[str] = mapped_column(String(200))
+    alliance_id: Mapped[int]
+    token_hash: Mapped[str]
+    created_at: Mapped[datetime]
+    created_by: Mapped[str]
 
 
 class SectorProfile(Base):
     """Sector profiling: an existing programme or action in community mediation (stage 3)."""
 
     __tablename__ = "sector_profiles"
+    __table__ = t.sector_profiles
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    alliance_id: Mapped[int] = mapped_column(
-        ForeignKey("alliances.id", ondelete="CASCADE"), index=True
-    )
-    programme: Mapped[str] = mapped_column(String(300))
-    objectives: Mapped[str | None] = mapped_column(Text)
-    initiators: Mapped[str | None] = mapped_column(Text)
-    kind: Mapped[str | None] = mapped_column(String(200))
-    cost: Mapped[str | None] = mapped_column(String(200))
-    availability_limits: Mapped[str | None] = mapped_column(Text)
-    obstacles: Mapped[str | None] = mapped_column(Text)
+    id: Mapped[int]
+    alliance_id: Mapped[int]
+    programme: Mapped[str]
+    objectives: Mapped[str | None]
+    initiators: Mapped[str | None]
+    kind: Mapped[str | None]
+    cost: Mapped[str | None]
+    availability_limits: Mapped[str | None]
+    obstacles: Mapped[str | None]
 
 
 class ResearchSource(Base):
     __tablename__ = "research_sources"
+    __table__ = t.research_sources
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    alliance_id: Mapped[int] = mapped_column(
-        ForeignKey("alliances.id", ondelete="CASCADE"), index=True
-    )
-    title: Mapped[str] = mapped_column(String(300))
-    kind: Mapped[str] = mapped_column(String(30), default="other")
-    url: Mapped[str | None] = mapped_column(String(500))
-    notes: Mapped[str | None] = mapped_column(Text)
+    id: Mapped[int]
+    alliance_id: Mapped[int]
+    title: Mapped[str]
+    kind: Mapped[str]
+    url: Mapped[str | None]
+    notes: Mapped[str | None]
 
 
 class Consultation(Base):
     __tablename__ = "consultations"
+    __table__ = t.consultations
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    alliance_id: Mapped[int] = mapped_column(
-        ForeignKey("alliances.id", ondelete="CASCADE"), index=True
-    )
-    interviewee: Mapped[str] = mapped_column(String(200))
-    organisation: Mapped[str | None] = mapped_column(String(200))
-    held_on: Mapped[date | None] = mapped_column(Date)
-    notes: Mapped[str | None] = mapped_column(Text)
+    id: Mapped[int]
+    alliance_id: Mapped[int]
+    interviewee: Mapped[str]
+    organisation: Mapped[str | None]
+    held_on: Mapped[date | None]
+    notes: Mapped[str | None]
 
 
 class Gap(Base):
     __tablename__ = "gaps"
+    __table__ = t.gaps
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    alliance_id: Mapped[int] = mapped_column(
-        ForeignKey("alliances.id", ondelete="CASCADE"), index=True
-    )
-    description: Mapped[str] = mapped_column(Text)
-    identified_on: Mapped[date | None] = mapped_column(Date)
-    source: Mapped[str | None] = mapped_column(String(300))
+    id: Mapped[int]
+    alliance_id: Mapped[int]
+    description: Mapped[str]
+    identified_on: Mapped[date | None]
+    source: Mapped[str | None]
 
 
 class ActionPlanItem(Base):
     """A row of the guide's action-plan table, with its SMART objective."""
 
     __tablename__ = "action_plan_items"
-    __table_args__ = (UniqueConstraint("alliance_id", "number"),)
+    __table__ = t.action_plan_items
 
     #: Optimistic locking: every save checks and bumps it, so two people editing the same row
     #: never silently overwrite each other (see services.items.edit_item).
-    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it once)
+    version: Mapped[int]
+    __mapper_args__ = {"version_id_col": t.action_plan_items.c.version}  # noqa: RUF012 (SQLAlchemy reads it once)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    alliance_id: Mapped[int] = mapped_column(ForeignKey("alliances.id", ondelete="CASCADE"))
+    id: Mapped[int]
+    alliance_id: Mapped[int]
     number: Mapped[int]
     #: the SMART objective the action serves (the guide's "objective" column)
-    objective: Mapped[str | None] = mapped_column(Text)
-    action: Mapped[str] = mapped_column(String(300))
-    local_problem: Mapped[str | None] = mapped_column(Text)
-    description: Mapped[str | None] = mapped_column(Text)
-    estimated_budget: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
-    budget_committed: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
-    resources: Mapped[str | None] = mapped_column(Text)
-    responsible: Mapped[str | None] = mapped_column(String(300))
-    owner_member_id: Mapped[int | None] = mapped_column(
-        ForeignKey("members.id", ondelete="SET NULL")
-    )
-    starts_on: Mapped[date | None] = mapped_column(Date)
-    ends_on: Mapped[date | None] = mapped_column(Date)
-    implementation: Mapped[str | None] = mapped_column(Text)
-    obstacles: Mapped[str | None] = mapped_column(Text)
-    obstacle_plan: Mapped[str | None] = mapped_column(Text)
-    collaborators: Mapped[str | None] = mapped_column(Text)
-    specific: Mapped[str | None] = mapped_column(Text)
-    measurable: Mapped[str | None] = mapped_column(Text)
-    achievable: Mapped[str | None] = mapped_column(Text)
-    relevant: Mapped[str | None] = mapped_column(Text)
-    time_bound: Mapped[str | None] = mapped_column(Text)
+    objective: Mapped[str | None]
+    action: Mapped[str]
+    local_problem: Mapped[str | None]
+    description: Mapped[str | None]
+    estimated_budget: Mapped[Decimal | None]
+    budget_committed: Mapped[Decimal | None]
+    resources: Mapped[str | None]
+    responsible: Mapped[str | None]
+    owner_member_id: Mapped[int | None]
+    starts_on: Mapped[date | None]
+    ends_on: Mapped[date | None]
+    implementation: Mapped[str | None]
+    obstacles: Mapped[str | None]
+    obstacle_plan: Mapped[str | None]
+    collaborators: Mapped[str | None]
+    specific: Mapped[str | None]
+    measurable: Mapped[str | None]
+    achievable: Mapped[str | None]
+    relevant: Mapped[str | None]
+    time_bound: Mapped[str | None]
     #: how the alliance will know the action worked (the "measurable" of SMART)
-    indicator: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(20), default="planned")
+    indicator: Mapped[str | None]
+    status: Mapped[str]
     #: the day it was done, so a report on a past period tells what was done by then
-    completed_on: Mapped[date | None] = mapped_column(Date)
+    completed_on: Mapped[date | None]
 
 
 class CharterVersion(Base):
     __tablename__ = "charter_versions"
-    __table_args__ = (UniqueConstraint("alliance_id", "version"),)
+    __table__ = t.charter_versions
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    alliance_id: Mapped[int] = mapped_column(ForeignKey("alliances.id", ondelete="CASCADE"))
+    id: Mapped[int]
+    alliance_id: Mapped[int]
     version: Mapped[int]
-    text: Mapped[str] = mapped_column(Text)
-    adopted_on: Mapped[date | None] = mapped_column(Date)
+    text: Mapped[str]
+    adopted_on: Mapped[date | None]
 
 
 class CharterDraft(Base):
@@ -480,64 +403,59 @@ class CharterDraft(Base):
     sign it and no check counts it, until it is published as the next version."""
 
     __tablename__ = "charter_drafts"
+    __table__ = t.charter_drafts
 
     #: Optimistic locking: two coordinators editing the draft never overwrite each other.
-    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it once)
+    version: Mapped[int]
+    __mapper_args__ = {"version_id_col": t.charter_drafts.c.version}  # noqa: RUF012 (SQLAlchemy reads it once)
 
-    alliance_id: Mapped[int] = mapped_column(
-        ForeignKey("alliances.id", ondelete="CASCADE"), primary_key=True
-    )
-    text: Mapped[str] = mapped_column(Text)
-    saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-    saved_by: Mapped[str] = mapped_column(String(200))
+    alliance_id: Mapped[int]
+    text: Mapped[str]
+    saved_at: Mapped[datetime]
+    saved_by: Mapped[str]
 
 
 class CharterSignature(Base):
     __tablename__ = "charter_signatures"
-    __table_args__ = (UniqueConstraint("charter_version_id", "member_id"),)
+    __table__ = t.charter_signatures
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    charter_version_id: Mapped[int] = mapped_column(
-        ForeignKey("charter_versions.id", ondelete="CASCADE")
-    )
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
-    signed_on: Mapped[date] = mapped_column(Date)
+    id: Mapped[int]
+    charter_version_id: Mapped[int]
+    member_id: Mapped[int]
+    signed_on: Mapped[date]
 
 
 class CommunicationPlanRow(Base):
     """A row of the guide's communication plan."""
 
     __tablename__ = "communication_plan_rows"
+    __table__ = t.communication_plan_rows
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    alliance_id: Mapped[int] = mapped_column(
-        ForeignKey("alliances.id", ondelete="CASCADE"), index=True
-    )
-    audience: Mapped[str] = mapped_column(String(40))
-    stakeholder: Mapped[str | None] = mapped_column(String(300))
-    objectives: Mapped[str | None] = mapped_column(Text)
-    message: Mapped[str | None] = mapped_column(Text)
-    delivery: Mapped[str | None] = mapped_column(Text)
-    frequency: Mapped[str | None] = mapped_column(String(200))
+    id: Mapped[int]
+    alliance_id: Mapped[int]
+    audience: Mapped[str]
+    stakeholder: Mapped[str | None]
+    objectives: Mapped[str | None]
+    message: Mapped[str | None]
+    delivery: Mapped[str | None]
+    frequency: Mapped[str | None]
     #: who in the alliance delivers it (a name or a role, as the coordinator writes it)
-    responsible: Mapped[str | None] = mapped_column(String(300))
+    responsible: Mapped[str | None]
 
 
 class Publication(Base):
     """Something the alliance made public: its profile, research, action plan, press..."""
 
     __tablename__ = "publications"
+    __table__ = t.publications
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    alliance_id: Mapped[int] = mapped_column(
-        ForeignKey("alliances.id", ondelete="CASCADE"), index=True
-    )
-    kind: Mapped[str] = mapped_column(String(30))
-    title: Mapped[str] = mapped_column(String(300))
-    url: Mapped[str | None] = mapped_column(String(500))
-    audience: Mapped[str | None] = mapped_column(String(300))
-    published_on: Mapped[date] = mapped_column(Date)
+    id: Mapped[int]
+    alliance_id: Mapped[int]
+    kind: Mapped[str]
+    title: Mapped[str]
+    url: Mapped[str | None]
+    audience: Mapped[str | None]
+    published_on: Mapped[date]
 
 
 class AllianceProfile(Base):
@@ -545,51 +463,46 @@ class AllianceProfile(Base):
     whether it is published. Nothing shows publicly until `published_on` is set."""
 
     __tablename__ = "alliance_profiles"
+    __table__ = t.alliance_profiles
 
-    alliance_id: Mapped[int] = mapped_column(
-        ForeignKey("alliances.id", ondelete="CASCADE"), primary_key=True
-    )
-    introduction: Mapped[str | None] = mapped_column(Text)
-    show_vision: Mapped[bool] = mapped_column(Boolean, default=False)
-    show_partners: Mapped[bool] = mapped_column(Boolean, default=False)
-    show_action_plan: Mapped[bool] = mapped_column(Boolean, default=False)
-    show_publications: Mapped[bool] = mapped_column(Boolean, default=False)
-    published_on: Mapped[date | None] = mapped_column(Date)
+    alliance_id: Mapped[int]
+    introduction: Mapped[str | None]
+    show_vision: Mapped[bool]
+    show_partners: Mapped[bool]
+    show_action_plan: Mapped[bool]
+    show_publications: Mapped[bool]
+    published_on: Mapped[date | None]
     #: the publication (kind alliance_profile) recorded when it was published: the gate reads it
-    publication_id: Mapped[int | None] = mapped_column(
-        ForeignKey("publications.id", ondelete="SET NULL"), index=True
-    )
+    publication_id: Mapped[int | None]
 
 
 class Evaluation(Base):
     __tablename__ = "evaluations"
+    __table__ = t.evaluations
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    alliance_id: Mapped[int] = mapped_column(
-        ForeignKey("alliances.id", ondelete="CASCADE"), index=True
-    )
-    kind: Mapped[str] = mapped_column(String(30))
-    held_on: Mapped[date] = mapped_column(Date)
-    evaluator: Mapped[str | None] = mapped_column(String(200))
-    strengths: Mapped[list[str]] = mapped_column(JSON, default=list)
-    weaknesses: Mapped[list[str]] = mapped_column(JSON, default=list)
-    opportunities: Mapped[list[str]] = mapped_column(JSON, default=list)
-    threats: Mapped[list[str]] = mapped_column(JSON, default=list)
-    findings: Mapped[str | None] = mapped_column(Text)
+    id: Mapped[int]
+    alliance_id: Mapped[int]
+    kind: Mapped[str]
+    held_on: Mapped[date]
+    evaluator: Mapped[str | None]
+    strengths: Mapped[list[str]]
+    weaknesses: Mapped[list[str]]
+    opportunities: Mapped[list[str]]
+    threats: Mapped[list[str]]
+    findings: Mapped[str | None]
 
 
 class SustainabilityPlan(Base):
     __tablename__ = "sustainability_plans"
+    __table__ = t.sustainability_plans
 
-    alliance_id: Mapped[int] = mapped_column(
-        ForeignKey("alliances.id", ondelete="CASCADE"), primary_key=True
-    )
-    summary: Mapped[str | None] = mapped_column(Text)
-    continuation: Mapped[str | None] = mapped_column(String(20))
-    dated_on: Mapped[date | None] = mapped_column(Date)
-    decision: Mapped[str | None] = mapped_column(String(10))
-    decided_on: Mapped[date | None] = mapped_column(Date)
-    decision_reason: Mapped[str | None] = mapped_column(Text)
+    alliance_id: Mapped[int]
+    summary: Mapped[str | None]
+    continuation: Mapped[str | None]
+    dated_on: Mapped[date | None]
+    decision: Mapped[str | None]
+    decided_on: Mapped[date | None]
+    decision_reason: Mapped[str | None]
 
 
 class Document(Base):
@@ -598,59 +511,56 @@ class Document(Base):
     ever sent back as a download (see services/documents.py)."""
 
     __tablename__ = "documents"
+    __table__ = t.documents
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    alliance_id: Mapped[int] = mapped_column(
-        ForeignKey("alliances.id", ondelete="CASCADE"), index=True
-    )
+    id: Mapped[int]
+    alliance_id: Mapped[int]
     #: what it is: "evaluation_report" (with evaluation_id) or "signed_plan"
-    purpose: Mapped[str] = mapped_column(String(30))
-    evaluation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("evaluations.id", ondelete="CASCADE"), index=True
-    )
-    filename: Mapped[str] = mapped_column(String(200))
-    media_type: Mapped[str] = mapped_column(String(100))
-    size: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
-    content: Mapped[bytes] = mapped_column(LargeBinary)
-    uploaded_by: Mapped[str] = mapped_column(String(200))
-    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    purpose: Mapped[str]
+    evaluation_id: Mapped[int | None]
+    filename: Mapped[str]
+    media_type: Mapped[str]
+    size: Mapped[int]
+    sha256: Mapped[str]
+    content: Mapped[bytes]
+    uploaded_by: Mapped[str]
+    uploaded_at: Mapped[datetime]
 
 
 class StageEvent(Base):
     """Append-only history: every stage change and every waiver, with the gates at that moment."""
 
     __tablename__ = "stage_events"
+    __table__ = t.stage_events
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    alliance_id: Mapped[int] = mapped_column(
-        ForeignKey("alliances.id", ondelete="CASCADE"), index=True
-    )
-    kind: Mapped[str] = mapped_column(String(20))
-    stage: Mapped[str] = mapped_column(String(20))
-    from_stage: Mapped[str | None] = mapped_column(String(20))
-    to_stage: Mapped[str | None] = mapped_column(String(20))
-    check_code: Mapped[str | None] = mapped_column(String(80))
-    actor: Mapped[str] = mapped_column(String(200))
-    reason: Mapped[str | None] = mapped_column(Text)
-    gate_results: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    id: Mapped[int]
+    alliance_id: Mapped[int]
+    kind: Mapped[str]
+    stage: Mapped[str]
+    from_stage: Mapped[str | None]
+    to_stage: Mapped[str | None]
+    check_code: Mapped[str | None]
+    actor: Mapped[str]
+    reason: Mapped[str | None]
+    gate_results: Mapped[list[dict[str, Any]]]
+    at: Mapped[datetime]
 
 
 class AuditEvent(Base):
     """One write to an alliance's records: who, when, which row, what changed (see audit.py)."""
 
     __tablename__ = "audit_events"
+    __table__ = t.audit_events
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    actor: Mapped[str] = mapped_column(String(200))
+    id: Mapped[int]
+    at: Mapped[datetime]
+    actor: Mapped[str]
     # No foreign key: the log outlives what it describes (a removed item, a deleted account).
-    alliance_id: Mapped[int | None] = mapped_column(Integer, index=True)
-    table_name: Mapped[str] = mapped_column(String(60))
-    row_key: Mapped[str] = mapped_column(String(80))
-    action: Mapped[str] = mapped_column(String(10))
-    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    alliance_id: Mapped[int | None]
+    table_name: Mapped[str]
+    row_key: Mapped[str]
+    action: Mapped[str]
+    changes: Mapped[dict[str, Any]]
 
 
 @event.listens_for(StageEvent, "before_update")
