@@ -286,6 +286,11 @@ class AllianceFacts:
         return [w for w in self.waivers() if entered is None or w.at >= entered]
 
 
+def _one_of(known: dict[frozenset[str], frozenset[str]], value: frozenset[str]) -> frozenset[str]:
+    """`value`, or the equal set met before."""
+    return known.setdefault(value, value)
+
+
 #: The events by which an alliance enters a stage.
 ENTRY_KINDS = (EventKind.CREATED, EventKind.ADVANCED, EventKind.MOVED_BACK)
 
@@ -501,6 +506,9 @@ def read_facts(
     # numbers cost more to read than the rest of the row, on PostgreSQL as Decimals).
     mapped = case((and_(Org.latitude.is_not(None), Org.longitude.is_not(None)), True), else_=False)
     no_sectors: frozenset[str] = frozenset()
+    # Equal sets of sectors (and of roles, below) are one object: a few dozen kinds among
+    # thousands of rows, and each set kept is one more object to free and for the collector to walk.
+    sector_sets: dict[frozenset[str], frozenset[str]] = {}
     for oid, aid, name, group, is_mapped in rows(
         "organisations",
         lambda: (
@@ -511,7 +519,11 @@ def read_facts(
     ):
         its_sectors = org_sectors.get(oid)
         org = OrganisationFacts(
-            oid, name, group, frozenset(its_sectors) if its_sectors else no_sectors, bool(is_mapped)
+            oid,
+            name,
+            group,
+            _one_of(sector_sets, frozenset(its_sectors)) if its_sectors else no_sectors,
+            bool(is_mapped),
         )
         orgs[aid].append(org)
         org_of[oid] = org
@@ -551,6 +563,7 @@ def read_facts(
         )
     contact = or_(Mb.email != "", Mb.phone != "")
     no_roles: frozenset[str] = frozenset()
+    role_sets: dict[frozenset[str], frozenset[str]] = {}
     for r1 in rows(
         "members",
         lambda: (
@@ -575,8 +588,8 @@ def read_facts(
         # Unpacked by position: thousands of rows, and attribute access by name costs twice.
         mid, aid, m_name, m_org, m_group, m_sector, has_contact, authority, grantor = r1[:9]
         their = org_of.get(m_org) if m_org else None
-        inherited = their.sectors if their else frozenset()
-        sectors = inherited | {m_sector} if m_sector else inherited
+        inherited = their.sectors if their else no_sectors
+        sectors = _one_of(sector_sets, inherited | {m_sector}) if m_sector else inherited
         member_names[mid] = m_name
         member_roles = roles.get(mid)
         known = (
@@ -590,7 +603,7 @@ def read_facts(
             grantor,
             r1[9],
             r1[10],
-            frozenset(member_roles) if member_roles else no_roles,
+            _one_of(role_sets, frozenset(member_roles)) if member_roles else no_roles,
         )
         people[aid].append(
             PersonFacts(*known)

@@ -13,6 +13,11 @@ the project's code (A) and the baselines of benchmarks/baseline.py (B) taking tu
 Each pair is checked to give identical answers before any time is reported; the figures are
 medians of the repetitions (wall and CPU seconds; CPU is this process only, so on PostgreSQL it
 leaves out the server's work), the ratio is of the medians, and the statements each side sent.
+Each timed call starts right after a full collection (`gc.collect()`, not timed), so each side
+pays for the collections its own allocations set off and not for a full collection the other's
+left due: without it, a full collection (≈ 70 ms at 1,000 alliances, walking every object of the
+process) fell in A's runs or in B's depending on the phase, and the same code's ratio moved
+between 1.4 and 2.2 from one run to the next.
 Then, optionally: a whole sweep (decide and record in the outbox, on a copy of the data) and
 one alliance's PDF and a 100-alliance portfolio, warm.
 """
@@ -20,6 +25,7 @@ one alliance's PDF and a 100-alliance portfolio, warm.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import platform
 import shutil
@@ -97,8 +103,10 @@ def compare(
     answer = None
     for i in range(repeat + 1):  # the first pair warms the caches and is not counted
         before = counter.n
+        gc.collect()
         got_a, wall, cpu = timed(a)
         a_statements = counter.n - before
+        gc.collect()
         (got_b, b_statements), wall_b, cpu_b = timed(b)
         if got_a != got_b:
             raise SystemExit(f"{name}: the project and the baseline disagree; no figure reported")
