@@ -931,7 +931,7 @@ def demo(today: Today = None) -> None:
         with db.transaction() as session:
             shown = alliance_service.list_alliances(session=session)
             reports = stage_service.gate_reports(
-                session=session, scope=[a.id for a in shown], today=day
+                session=session, scope=[a.id for a in shown], today=day, reasons=True
             )
             rows = [(a, reports[a.id]) for a in shown]
     finally:

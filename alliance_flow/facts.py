@@ -28,6 +28,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    union,
     union_all,
 )
 
@@ -35,7 +36,8 @@ from alliance_flow import core_tables as ct
 from alliance_flow.collector import without_gc
 from alliance_flow.frozen import quick
 from alliance_flow.gates import Waiver
-from alliance_flow.vocabulary import ActionStatus, EventKind, MeetingStatus
+from alliance_flow.i18n import N_
+from alliance_flow.vocabulary import ActionStatus, EventKind, MeetingStatus, Role, StakeholderGroup
 
 if TYPE_CHECKING:  # the read model itself needs no ORM (see core_tables)
     from sqlalchemy.orm import Session
@@ -126,6 +128,37 @@ class ActionFacts:
     #: the day it was done, so a report on a past period counts it done only from then
     completed_on: date | None = None
 
+    def missing_parts(self) -> list[str]:
+        """Which of the guide's planning parts this action still lacks (untranslated labels)."""
+        values = (
+            self.owner,
+            self.starts_on,
+            self.ends_on,
+            self.resources,
+            self.obstacles,
+            self.obstacle_plan,
+            self.collaborators,
+            self.estimated_budget,
+        )
+        return [
+            label
+            for label, v in zip(ACTION_PARTS, values, strict=True)
+            if v is None or (isinstance(v, str) and not v.strip())
+        ]
+
+
+#: The guide's planning parts of an action, in the order the plan's columns give them.
+ACTION_PARTS = (
+    N_("owner"),
+    N_("start date"),
+    N_("end date"),
+    N_("resources"),
+    N_("obstacles"),
+    N_("plan to overcome obstacles"),
+    N_("collaborators"),
+    N_("budget"),
+)
+
 
 @quick
 @dataclass(frozen=True)
@@ -208,6 +241,77 @@ class EventFacts:
 
 @quick
 @dataclass(frozen=True)
+class Measures:
+    """What the checks decide on, counted for one day: how many candidates, active members...
+
+    Checking every alliance needs only these, which SQL counts per alliance without sending the
+    rows (`Include.verdicts_only`); otherwise they are counted from the rows read
+    (`AllianceFacts.measures_on`). `tests/test_measures.py` checks that both count the same.
+    """
+
+    day: date
+    #: not left (candidates and members still involved: the stakeholder list of stage 1)
+    candidates: int = 0
+    #: ...of whom without an e-mail or a phone
+    unreachable: int = 0
+    #: ...whose authority to be involved is not yet checked
+    authority_unknown: int = 0
+    #: ...without that authority and with no one named who can grant it
+    authority_without_grantor: int = 0
+    #: ...who represent a migrant or refugee community
+    migrant_candidates: int = 0
+    #: the sectors of the candidates (their own and their organisation's)
+    sectors_covered: frozenset[str] = frozenset()
+    active_members: int = 0
+    #: the stakeholder groups the active members come from
+    active_groups: frozenset[str] = frozenset()
+    #: active members who are the communications officer
+    active_officers: int = 0
+    #: active members who have not signed the latest charter (0 without a charter)
+    active_unsigned: int = 0
+    organisations: int = 0
+    #: organisations without a place on the map
+    unmapped_organisations: int = 0
+    #: actions of the plan not dropped, and how many of them lack one of the guide's parts
+    actions: int = 0
+    incomplete_actions: int = 0
+
+
+class NotRead(tuple[Any, ...]):
+    """Rows a verdicts-only read left out: using them is a mistake to report, not an empty list
+    (a reason written from them would say "0 of 0 members" and be wrong)."""
+
+    what: str
+
+    def __new__(cls, what: str) -> NotRead:
+        made = super().__new__(cls)
+        made.what = what
+        return made
+
+    def _refuse(self, *args: Any) -> Any:
+        raise LookupError(
+            f"the {self.what} were not read (Include.verdicts_only): read the alliance's facts "
+            "with their rows to say who or what a check is about"
+        )
+
+    __iter__ = __len__ = __bool__ = __getitem__ = __contains__ = _refuse
+
+
+class NotReadSet(frozenset[Any]):
+    """The same for a set (who signed the charter)."""
+
+    what: str
+
+    def __new__(cls, what: str) -> NotReadSet:
+        made = super().__new__(cls)
+        made.what = what
+        return made
+
+    __iter__ = __len__ = __bool__ = __contains__ = NotRead._refuse
+
+
+@quick
+@dataclass(frozen=True)
 class AllianceFacts:
     id: int
     slug: str
@@ -257,6 +361,21 @@ class AllianceFacts:
     #: (meeting id, member id, present) for the meetings that were held
     attendance: tuple[tuple[int, int, bool], ...] = ()
     publication_rows: tuple[PublicationFacts, ...] = ()
+    #: counted by SQL for `measures.day` (Include.verdicts_only); otherwise None
+    measures: Measures | None = field(default=None, compare=False)
+
+    def measures_on(self, today: date) -> Measures:
+        """What the checks decide on, as of `today`: from SQL when it counted them for that
+        day, otherwise counted from the rows (once per day asked)."""
+        counted = self.measures
+        if counted is not None:
+            if counted.day != today:  # its rows were not all read: they cannot be counted
+                raise LookupError(f"counted for {counted.day}, asked for {today}")
+            return counted
+        cached = self.__dict__.get("_measured")
+        if cached is None or cached.day != today:
+            cached = self.__dict__["_measured"] = count_measures(self, today)
+        return cached
 
     def active_members(self, today: date) -> list[PersonFacts]:
         return [p for p in self.people if p.active(today)]
@@ -289,6 +408,55 @@ class AllianceFacts:
 def _one_of(known: dict[frozenset[str], frozenset[str]], value: frozenset[str]) -> frozenset[str]:
     """`value`, or the equal set met before."""
     return known.setdefault(value, value)
+
+
+def count_measures(f: AllianceFacts, today: date) -> Measures:
+    """The measures counted from the rows, exactly as `read_facts` counts them in SQL (one pass
+    over the members: the reminders count them for thousands of alliances)."""
+    signed = f.charter.signed_by if f.charter is not None else None
+    candidates = unreachable = unknown = without_grantor = migrant = 0
+    active = officers = unsigned = 0
+    sectors: set[str] = set()
+    groups: set[str] = set()
+    for p in f.people:
+        if p.left_on is not None and p.left_on <= today:
+            continue
+        candidates += 1
+        if not p.has_contact:
+            unreachable += 1
+        if p.has_authority is None:
+            unknown += 1
+        elif p.has_authority == "no" and not (p.authority_granted_by or "").strip():
+            without_grantor += 1
+        if p.group == StakeholderGroup.MIGRANT_REFUGEE_COMMUNITY:
+            migrant += 1
+        sectors.update(p.sectors)
+        if p.joined_on is not None and p.joined_on <= today:
+            active += 1
+            if p.group:
+                groups.add(p.group)
+            if Role.COMMUNICATIONS_OFFICER in p.roles:
+                officers += 1
+            if signed is not None and p.id not in signed:
+                unsigned += 1
+    items = [a for a in f.action_plan if a.status != ActionStatus.DROPPED]
+    return Measures(
+        day=today,
+        candidates=candidates,
+        unreachable=unreachable,
+        authority_unknown=unknown,
+        authority_without_grantor=without_grantor,
+        migrant_candidates=migrant,
+        sectors_covered=frozenset(sectors),
+        active_members=active,
+        active_groups=frozenset(groups),
+        active_officers=officers,
+        active_unsigned=unsigned,
+        organisations=len(f.organisations),
+        unmapped_organisations=sum(1 for o in f.organisations if not o.mapped),
+        actions=len(items),
+        incomplete_actions=sum(1 for a in items if a.missing_parts()),
+    )
 
 
 #: The events by which an alliance enters a stage.
@@ -325,6 +493,10 @@ class Include:
     #: at most this many days before `around` (and every later one), the open minutes actions
     #: and the open rows of the action plan that have an end date
     reminders_window: int | None = None
+    #: with current_stage_only: only pass or fail (no reason to write), on `today`: SQL counts
+    #: the members, organisations and actions (`Measures`) instead of sending their rows
+    verdicts_only: bool = False
+    today: date | None = None
 
 
 #: Action plan rows the reminders no longer speak of.
@@ -341,11 +513,45 @@ READ_BY = {
     "counts": ("analysis",),
     "action_plan_items": ("planning",),
     "charters": ("planning",),
+    "charter_signatures": ("planning",),
     "communication_plan_rows": ("dissemination",),
     "publications": ("planning", "dissemination"),
     "evaluations": ("sustainability",),
     "sustainability_plans": ("sustainability",),
 }
+#: Which stages' checks read each table's rows when SQL counts the rest (Include.verdicts_only):
+#: who holds the chair and the secretary's roles, and the launch meetings, are still rows.
+READ_BY_VERDICTS = {
+    **READ_BY,
+    "organisations": ("launch",),
+    "organisation_sectors": (),
+    "members": ("launch",),
+    "member_roles": ("launch",),
+    "action_plan_items": (),
+    "charter_signatures": (),
+    # What SQL counts instead (Measures), for the stages whose checks decide on the counts.
+    "measures": ("scope", "launch", "planning", "dissemination"),
+    "measured_sectors": ("scope",),
+    "measured_groups": ("dissemination",),
+    "organisation_tallies": ("analysis",),
+    "action_tallies": ("planning",),
+}
+
+#: Which members' counts (Measures) SQL works out for each stage in a verdicts-only read: the
+#: ones its checks read, and no other (a count for another stage stays 0 there).
+MEASURED_BY_STAGE: dict[str, tuple[str, ...]] = {
+    "scope": (
+        "candidates",
+        "unreachable",
+        "authority_unknown",
+        "authority_without_grantor",
+        "migrant_candidates",
+    ),
+    "launch": ("active_members",),
+    "planning": ("active_members", "active_unsigned"),
+    "dissemination": ("active_officers",),
+}
+
 #: Tables the reminders read for every alliance, whatever its stage.
 READ_BY_REMINDERS = frozenset(
     {
@@ -363,6 +569,8 @@ READ_BY_REMINDERS = frozenset(
 GATES = Include()
 #: Checking every alliance's current stage.
 CURRENT_STAGE = Include(current_stage_only=True)
+#: Only whether each check of the current stage passes (give `today`).
+VERDICTS = Include(current_stage_only=True, verdicts_only=True)
 
 #: Alliances to read: their ids, or a condition on the alliances table (e.g. not closed).
 Scope = Sequence[int] | ColumnElement[bool]
@@ -412,14 +620,33 @@ def read_facts(
             return {}
         ids = bindparam("ids", expanding=True)
         params["ids"] = list(scope)
-        cache = _statements(replace(include, around=None), include.around is not None)
+        cache = _statements(replace(include, around=None, today=None), include.around is not None)
+    verdicts_only = include.current_stage_only and include.verdicts_only
+    if verdicts_only:
+        if include.today is None:
+            raise ValueError("Include.verdicts_only counts for a day: give Include.today")
+        params["today"] = include.today
+    read_by = READ_BY_VERDICTS if verdicts_only else READ_BY
+
+    def reads(table: str) -> bool:
+        """Whether any alliance's checks read this table's rows (a verdicts-only read counts
+        some tables in SQL instead)."""
+        return not include.current_stage_only or table in include.everywhere or bool(read_by[table])
+
+    def reads_for(table: str, stage: str) -> bool:
+        return (
+            not include.current_stage_only or table in include.everywhere or stage in read_by[table]
+        )
+
     if include.around is not None:
         # Messages quote the agenda only of meetings still ahead (time zones apart).
         params["since"] = datetime.combine(
             include.around - timedelta(days=2), datetime.min.time(), UTC
         )
 
-    def rows(name: str, build: Callable[[], Any]) -> Sequence[Any]:
+    def rows(name: str, build: Callable[[], Any], table: str | None = None) -> Sequence[Any]:
+        if table is not None and not reads(table):
+            return ()
         statement = None if cache is None else cache.get(name)
         if statement is None:
             statement = build()
@@ -432,7 +659,7 @@ def read_facts(
         """The alliances in `scope` whose current stage's checks read `table`."""
         return (
             select(ct.alliances.c.id)
-            .where(ct.alliances.c.id.in_(ids), ct.alliances.c.stage.in_(READ_BY[table]))
+            .where(ct.alliances.c.id.in_(ids), ct.alliances.c.stage.in_(read_by[table]))
             .scalar_subquery()
         )
 
@@ -498,6 +725,7 @@ def read_facts(
             .join(ct.organisations, Org.id == ct.organisation_sectors.c.organisation_id)
             .where(where(Org.alliance_id, "organisation_sectors"))
         ),
+        "organisation_sectors",
     ):
         org_sectors[org_id].add(sector)
     orgs: dict[int, list[OrganisationFacts]] = defaultdict(list)
@@ -516,6 +744,7 @@ def read_facts(
             .where(where(Org.alliance_id, "organisations"))
             .order_by(Org.alliance_id, Org.name)
         ),
+        "organisations",
     ):
         its_sectors = org_sectors.get(oid)
         org = OrganisationFacts(
@@ -538,6 +767,7 @@ def read_facts(
             .join(ct.members, Mb.id == ct.member_roles.c.member_id)
             .where(where(Mb.alliance_id, "member_roles"))
         ),
+        "member_roles",
     ):
         roles[member_id].add(role)
     people: dict[int, list[PersonFacts]] = defaultdict(list)
@@ -584,6 +814,7 @@ def read_facts(
             .where(where(Mb.alliance_id, "members"))
             .order_by(Mb.alliance_id, Mb.name)
         ),
+        "members",
     ):
         # Unpacked by position: thousands of rows, and attribute access by name costs twice.
         mid, aid, m_name, m_org, m_group, m_sector, has_contact, authority, grantor = r1[:9]
@@ -718,6 +949,7 @@ def read_facts(
             )
             .order_by(P.alliance_id, P.number)
         ),
+        "action_plan_items",
     ):
         (
             item_id,
@@ -775,10 +1007,16 @@ def read_facts(
             .join(ct.charter_versions, Cv.id == ct.charter_signatures.c.charter_version_id)
             .join(latest, current)
         ),
+        "charter_signatures",
     ):
         signed[version_id].add(member_id)
+    unread_signatures = NotReadSet("signatures of the charter") if verdicts_only else None
     charters = {
-        aid: CharterFacts(version, frozenset(signed.get(cid, ())), adopted_on)
+        aid: CharterFacts(
+            version,
+            frozenset(signed.get(cid, ())) if unread_signatures is None else unread_signatures,
+            adopted_on,
+        )
         for cid, aid, version, adopted_on in rows(
             "charters",
             lambda: select(Cv.id, Cv.alliance_id, Cv.version, Cv.adopted_on).join(latest, current),
@@ -920,6 +1158,10 @@ def read_facts(
         event_id, aid, kind, stage, to_stage, code, actor, reason, at = r6
         history[aid].append(EventFacts(event_id, kind, stage, to_stage, code, actor, reason, at))
 
+    measures = _count_in_sql(rows, where, include.today) if verdicts_only else {}
+    # An alliance without members, organisations or actions is counted too: zero of each.
+    nothing_counted = Measures(include.today) if verdicts_only and include.today else None
+
     minutes_actions: dict[int, list[MinutesActionFacts]] = defaultdict(list)
     agenda: dict[int, dict[int, list[str]]] = {}
     channels: dict[int, dict[str, str]] = defaultdict(dict)
@@ -1008,6 +1250,11 @@ def read_facts(
     # give the same empty value.
     none: tuple[Any, ...] = ()
     nothing: frozenset[str] = frozenset()
+    unread_people, unread_organisations, unread_actions = (
+        NotRead("members"),
+        NotRead("organisations"),
+        NotRead("actions of the plan"),
+    )
     out: dict[int, AllianceFacts] = {}
     for a in alliances:
         (
@@ -1047,15 +1294,29 @@ def read_facts(
             channels=tuple(channel_names) if channel_names else none,
             vision=vision,
             vision_agreed_on=vision_agreed_on,
-            people=tuple(people[aid]) if aid in people else none,
-            organisations=tuple(orgs[aid]) if aid in orgs else none,
+            people=tuple(people[aid])
+            if aid in people
+            else (none if not verdicts_only or reads_for("members", stage) else unread_people),
+            organisations=tuple(orgs[aid])
+            if aid in orgs
+            else (
+                none
+                if not verdicts_only or reads_for("organisations", stage)
+                else unread_organisations
+            ),
             briefing=briefings.get(aid),
             meetings=tuple(meetings[aid]) if aid in meetings else none,
             sector_profiles=counts.get((aid, "sector_profiles"), 0),
             research_sources=counts.get((aid, "research_sources"), 0),
             consultations=counts.get((aid, "consultations"), 0),
             gaps=counts.get((aid, "gaps"), 0),
-            action_plan=tuple(plan[aid]) if aid in plan else none,
+            action_plan=tuple(plan[aid])
+            if aid in plan
+            else (
+                none
+                if not verdicts_only or reads_for("action_plan_items", stage)
+                else unread_actions
+            ),
             charter=charters.get(aid),
             communication_audiences=frozenset(its_audiences) if its_audiences else nothing,
             publications=frozenset(its_publications) if its_publications else nothing,
@@ -1073,5 +1334,151 @@ def read_facts(
             failed_deliveries=tuple(failed[aid]) if aid in failed else none,
             attendance=tuple(attendance[aid]) if aid in attendance else none,
             publication_rows=tuple(publication_rows[aid]) if aid in publication_rows else none,
+            measures=measures.get(aid, nothing_counted),
         )
     return out
+
+
+def _count_in_sql(
+    rows: Callable[[str, Callable[[], Any]], Sequence[Any]],
+    where: Callable[[Any, str], Any],
+    today: date | None,
+) -> dict[int, Measures]:
+    """The Measures of the alliances read, counted by SQL in three statements (see
+    `count_measures` for the same counts from rows)."""
+    assert today is not None
+    Mb, Org, Role_ = ct.members.c, ct.organisations.c, ct.member_roles.c
+    on = bindparam("today", type_=Mb.joined_on.type)
+    not_left = or_(Mb.left_on.is_(None), Mb.left_on > on)
+    active = and_(Mb.joined_on.is_not(None), Mb.joined_on <= on, not_left)
+    group = func.coalesce(func.nullif(Mb.group, ""), Org.group)
+
+    def blank(col: Any) -> Any:
+        return func.trim(func.coalesce(col, "")) == ""
+
+    def how_many(*conditions: Any) -> Any:
+        return func.coalesce(func.sum(case((and_(*conditions), 1), else_=0)), 0)
+
+    Cv, Sig = ct.charter_versions.c, ct.charter_signatures.c
+    newest = (
+        select(Cv.alliance_id, func.max(Cv.version).label("version"))
+        .where(where(Cv.alliance_id, "measures"))
+        .group_by(Cv.alliance_id)
+        .subquery()
+    )
+    latest = (
+        select(Cv.id, Cv.alliance_id)
+        .select_from(ct.charter_versions)
+        .join(newest, and_(Cv.alliance_id == newest.c.alliance_id, Cv.version == newest.c.version))
+        .subquery()
+    )
+    unsigned = and_(
+        latest.c.id.is_not(None),
+        ~select(Sig.id)
+        .where(Sig.charter_version_id == latest.c.id, Sig.member_id == Mb.id)
+        .exists(),
+    )
+    officer = (
+        select(Role_.member_id)
+        .where(Role_.member_id == Mb.id, Role_.role == Role.COMMUNICATIONS_OFFICER)
+        .exists()
+    )
+    # Each stage's counts over its own alliances' members: a count no check of the stage reads
+    # is not worked out (a sum over every member row costs as much as sending the rows).
+    counted = {
+        "candidates": how_many(not_left),
+        "unreachable": how_many(
+            not_left, func.coalesce(Mb.email, "") == "", func.coalesce(Mb.phone, "") == ""
+        ),
+        "authority_unknown": how_many(not_left, Mb.has_authority.is_(None)),
+        "authority_without_grantor": how_many(
+            not_left, Mb.has_authority == "no", blank(Mb.authority_granted_by)
+        ),
+        "migrant_candidates": how_many(
+            not_left, group == StakeholderGroup.MIGRANT_REFUGEE_COMMUNITY
+        ),
+        "active_members": how_many(active),
+        "active_officers": how_many(active, officer),
+        "active_unsigned": how_many(active, unsigned),
+    }
+    widest = max(len(names) for names in MEASURED_BY_STAGE.values())
+
+    def counts_for(stage: str, names: tuple[str, ...]) -> Any:
+        columns = [counted[n] for n in names] + [literal(0)] * (widest - len(names))
+        statement = select(Mb.alliance_id, literal(stage), *columns).where(
+            Mb.alliance_id.in_(
+                select(ct.alliances.c.id)
+                .where(where(ct.alliances.c.id, "measures"), ct.alliances.c.stage == stage)
+                .scalar_subquery()
+            )
+        )
+        if "migrant_candidates" in names:  # the group a member's organisation gives them
+            statement = statement.outerjoin(ct.organisations, Org.id == Mb.organisation_id)
+        if "active_unsigned" in names:
+            statement = statement.outerjoin(latest, latest.c.alliance_id == Mb.alliance_id)
+        return statement.group_by(Mb.alliance_id)
+
+    out: dict[int, dict[str, Any]] = defaultdict(dict)
+    for r in rows(
+        "measures",
+        lambda: union_all(
+            *(counts_for(stage, names) for stage, names in MEASURED_BY_STAGE.items() if names)
+        ),
+    ):
+        out[r[0]].update(zip(MEASURED_BY_STAGE[r[1]], r[2:], strict=False))
+    # The sectors of the candidates and the groups of the active members: a few values each.
+    Os = ct.organisation_sectors.c
+    sectors: dict[int, set[str]] = defaultdict(set)
+    groups: dict[int, set[str]] = defaultdict(set)
+    for aid, what, value in rows(
+        "measured_values",
+        lambda: union(
+            select(Mb.alliance_id, literal("sector"), Mb.sector).where(
+                where(Mb.alliance_id, "measured_sectors"),
+                not_left,
+                Mb.sector.is_not(None),
+                Mb.sector != "",
+            ),
+            select(Mb.alliance_id, literal("sector"), Os.sector)
+            .join(ct.organisation_sectors, Os.organisation_id == Mb.organisation_id)
+            .where(where(Mb.alliance_id, "measured_sectors"), not_left),
+            select(Mb.alliance_id, literal("group"), group)
+            .outerjoin(ct.organisations, Org.id == Mb.organisation_id)
+            .where(
+                where(Mb.alliance_id, "measured_groups"), active, group.is_not(None), group != ""
+            ),
+        ),
+    ):
+        (sectors if what == "sector" else groups)[aid].add(value)
+    for aid, values in sectors.items():
+        out[aid]["sectors_covered"] = frozenset(values)
+    for aid, values in groups.items():
+        out[aid]["active_groups"] = frozenset(values)
+    # Organisations on the map (analysis) and complete actions (planning).
+    P, owner = ct.action_plan_items.c, ct.members.alias("owner")
+    owner_name = case((P.owner_member_id.is_not(None), owner.c.name), else_=P.responsible)
+    incomplete = or_(
+        blank(owner_name),
+        P.starts_on.is_(None),
+        P.ends_on.is_(None),
+        *(blank(c) for c in (P.resources, P.obstacles, P.obstacle_plan, P.collaborators)),
+        P.estimated_budget.is_(None),
+    )
+    unmapped = or_(Org.latitude.is_(None), Org.longitude.is_(None))
+    for aid, total, lacking, what in rows(
+        "tallies",
+        lambda: union_all(
+            select(Org.alliance_id, func.count(), how_many(unmapped), literal("organisations"))
+            .where(where(Org.alliance_id, "organisation_tallies"))
+            .group_by(Org.alliance_id),
+            select(P.alliance_id, func.count(), how_many(incomplete), literal("actions"))
+            .outerjoin(owner, owner.c.id == P.owner_member_id)
+            .where(where(P.alliance_id, "action_tallies"), P.status != ActionStatus.DROPPED)
+            .group_by(P.alliance_id),
+        ),
+    ):
+        if what == "organisations":
+            out[aid].update(organisations=total, unmapped_organisations=lacking)
+        else:
+            out[aid].update(actions=total, incomplete_actions=lacking)
+    return {aid: Measures(today, **counted) for aid, counted in out.items()}

@@ -18,16 +18,76 @@ if TYPE_CHECKING:
     from alliance_flow.facts import AllianceFacts
 
 
-@quick
-@dataclass(frozen=True)
+#: A reason or a fix: its text, or how to write it when someone reads it.
+Text = str | Callable[[], str]
+#: What a check function returns: passed, the reason and the fix (texts or how to write them).
+Verdict = tuple[bool, Text, Text]
+
+
 class CheckResult:
-    code: str
-    title: str
-    passed: bool
-    reason: str
-    fix: str
-    #: where in the product this check is fixed (members, charter, meetings...)
-    area: str
+    """One check's verdict; its title, reason and fix are written when first read.
+
+    Checking thousands of alliances (the portfolio, the reminders' "ready to advance") needs only
+    pass/fail; writing every reason (translations, names, dates) was a quarter of that work. The
+    texts are written in the context the check ran in (`contextvars`): the reader's language,
+    and names withheld from funders (`counts_only`), exactly as if written straight away.
+    """
+
+    __slots__ = ("_context", "_fix", "_reason", "_title", "area", "code", "passed")
+
+    def __init__(
+        self,
+        code: str,
+        title: Text,
+        passed: bool,
+        reason: Text,
+        fix: Text,
+        area: str,
+        context: contextvars.Context | None = None,
+    ) -> None:
+        self.code = code
+        self.passed = passed
+        #: where in the product this check is fixed (members, charter, meetings...)
+        self.area = area
+        self._title = title
+        self._reason = reason
+        self._fix = fix if not passed else ""
+        self._context = context
+
+    def _text(self, name: str) -> str:
+        value = getattr(self, name)
+        if isinstance(value, str):
+            return value
+        text = value() if self._context is None else self._context.run(value)
+        setattr(self, name, text)
+        return text
+
+    @property
+    def title(self) -> str:
+        return self._text("_title")
+
+    @property
+    def reason(self) -> str:
+        return self._text("_reason")
+
+    @property
+    def fix(self) -> str:
+        return self._text("_fix")
+
+    def _key(self) -> tuple[str, str, bool, str, str, str]:
+        return (self.code, self.title, self.passed, self.reason, self.fix, self.area)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, CheckResult) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (
+            f"CheckResult(code={self.code!r}, title={self.title!r}, passed={self.passed!r}, "
+            f"reason={self.reason!r}, fix={self.fix!r}, area={self.area!r})"
+        )
 
 
 @quick
@@ -116,13 +176,29 @@ class Check:
     code: str
     title: str
     area: str
-    fn: Callable[..., tuple[bool, str, str]]
+    fn: Callable[..., Verdict]
 
-    def run(self, facts: AllianceFacts, limits: Thresholds, today: date) -> CheckResult:
+    def run(
+        self,
+        facts: AllianceFacts,
+        limits: Thresholds,
+        today: date,
+        context: contextvars.Context | None = None,
+    ) -> CheckResult:
+        """Pass or fail now; the texts when read, in `context` (by default, the current one)."""
         passed, reason, fix = self.fn(facts, limits, today)
         return CheckResult(
-            self.code, _(self.title), passed, reason, fix if not passed else "", self.area
+            self.code,
+            self._title,
+            passed,
+            reason,
+            fix,
+            self.area,
+            contextvars.copy_context() if context is None else context,
         )
+
+    def _title(self) -> str:
+        return _(self.title)
 
 
 @dataclass
@@ -135,7 +211,7 @@ class StageChecks:
     def check(self, code: str, *, title: str, area: str) -> Callable[[Callable[..., Any]], Any]:
         full_code = f"{self.stage.value}.{code}"
 
-        def register(fn: Callable[..., tuple[bool, str, str]]) -> Callable[..., Any]:
+        def register(fn: Callable[..., Verdict]) -> Callable[..., Any]:
             self.checks.append(Check(full_code, title, area, fn))
             return fn
 
@@ -151,9 +227,10 @@ def evaluate(
 ) -> GateReport:
     """Run every exit check of a stage; a waiver only covers the check (and stage) it names."""
     by_code = {w.code: w for w in waivers if w.stage == checks.stage.value}
+    context = contextvars.copy_context()  # the language and the withholding the texts follow
     outcomes = []
     for check in checks.checks:
-        result = check.run(facts, limits, today)
+        result = check.run(facts, limits, today, context)
         waiver = by_code.get(check.code) if not result.passed else None
         outcomes.append(CheckOutcome(result, waiver))
     return GateReport(checks.stage.value, tuple(outcomes))
@@ -197,9 +274,11 @@ def names(items: Iterable[str], limit: int = 6) -> str:
     ).format(names=", ".join(items[:limit]), count=len(items) - limit)
 
 
-def ok(reason: str) -> tuple[bool, str, str]:
+def ok(reason: Text) -> Verdict:
+    """Passed; `reason` is best a `lambda:` so that it is written only if someone reads it."""
     return True, reason, ""
 
 
-def fail(reason: str, fix: str) -> tuple[bool, str, str]:
+def fail(reason: Text, fix: Text) -> Verdict:
+    """Failed; `reason` and `fix` are best `lambda:`s, written only if someone reads them."""
     return False, reason, fix

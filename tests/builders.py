@@ -44,6 +44,11 @@ def members(n: int, **kw: Any) -> tuple[PersonFacts, ...]:
     return tuple(person(i, **kw) for i in range(1, n + 1))
 
 
+def written(text: Any) -> str:
+    """A check's reason or fix, written out (checks return how to write them)."""
+    return text if isinstance(text, str) else text()
+
+
 def facts(**kw: Any) -> AllianceFacts:
     return replace(AllianceFacts(id=1, slug="test", name="Test alliance", stage="scope"), **kw)
 
@@ -73,6 +78,7 @@ def action(number: int = 1, **kw: Any) -> ActionFacts:
 
 
 __all__ = [
+    "written",
     "BriefingFacts",
     "CharterFacts",
     "EvaluationFacts",

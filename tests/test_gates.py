@@ -21,6 +21,7 @@ from tests.builders import (
     meeting,
     members,
     person,
+    written,
 )
 
 T = Thresholds()
@@ -29,7 +30,9 @@ ALL_SECTORS = frozenset({"social_action", "socio_cultural_sports", "economic_ins
 
 
 def run(check, f, today=TODAY, limits=T):
-    return check(f, limits, today)
+    """passed, reason, fix: the texts written out (a check returns how to write them)."""
+    passed, reason, fix = check(f, limits, today)
+    return passed, written(reason), written(fix)
 
 
 def test_config_file_holds_the_guides_values():

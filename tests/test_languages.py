@@ -102,13 +102,13 @@ def test_a_piped_listing_prints_long_names_whole(tmp_path: Path) -> None:
 def test_counts_in_reasons_agree_with_their_number_in_every_language() -> None:
     from alliance_flow.settings import Thresholds
     from alliance_flow.stages import analysis
-    from tests.builders import facts
+    from tests.builders import facts, written
 
     said = {}
     for language in LANGUAGES:
         with use_language(language):
             said[language] = [
-                analysis.gaps_identified(facts(gaps=n), Thresholds(), date(2026, 3, 2))[1]
+                written(analysis.gaps_identified(facts(gaps=n), Thresholds(), date(2026, 3, 2))[1])
                 for n in (0, 1, 2)
             ]
     assert said["en"][1].startswith("1 gap identified")
@@ -121,13 +121,15 @@ def test_counts_in_reasons_agree_with_their_number_in_every_language() -> None:
 def test_dates_in_reasons_are_written_the_readers_way() -> None:
     from alliance_flow.settings import Thresholds
     from alliance_flow.stages import planning
-    from tests.builders import facts
+    from tests.builders import facts, written
 
     agreed = facts(vision="Every newcomer has a mediator", vision_agreed_on=date(2026, 2, 3))
     said = {}
     for language in LANGUAGES:
         with use_language(language):
-            said[language] = planning.vision_agreed(agreed, Thresholds(), date(2026, 3, 2))[1]
+            said[language] = written(
+                planning.vision_agreed(agreed, Thresholds(), date(2026, 3, 2))[1]
+            )
     assert said == {
         "en": "Vision agreed on Feb 3, 2026.",
         "fr": "Vision adoptée le 3 févr. 2026.",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 
 from sqlalchemy import select, update
@@ -14,6 +15,7 @@ from alliance_flow.collector import without_gc
 from alliance_flow.errors import Conflict, FieldProblem, InvalidInput
 from alliance_flow.facts import (
     CURRENT_STAGE,
+    VERDICTS,
     AllianceFacts,
     Scope,
     load_facts,
@@ -66,14 +68,24 @@ def gate_report(
 
 @without_gc
 def gate_reports(
-    *, session: Session, scope: Scope, today: date, thresholds: Thresholds | None = None
+    *,
+    session: Session,
+    scope: Scope,
+    today: date,
+    thresholds: Thresholds | None = None,
+    reasons: bool = False,
 ) -> dict[int, GateReport]:
     """The gate report of every alliance in `scope` (ids or a condition), in a fixed number
-    of statements whatever their number."""
+    of statements whatever their number.
+
+    Without `reasons`, only what passes and what fails (SQL counts the members, organisations
+    and actions instead of sending their rows): a check's reason and fix cannot be read then.
+    """
     limits = thresholds or get_thresholds()
+    include = CURRENT_STAGE if reasons else replace(VERDICTS, today=today)
     return {
         aid: report_of(facts, today=today, thresholds=limits)
-        for aid, facts in read_facts(session, scope, CURRENT_STAGE).items()
+        for aid, facts in read_facts(session, scope, include).items()
     }
 
 

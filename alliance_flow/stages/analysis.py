@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from alliance_flow.facts import AllianceFacts
-from alliance_flow.gates import StageChecks, fail, names, ok
+from alliance_flow.gates import StageChecks, Verdict, fail, names, ok
 from alliance_flow.i18n import N_, _, ngettext
 from alliance_flow.settings import Thresholds
 from alliance_flow.vocabulary import Stage
@@ -19,31 +19,31 @@ checks = StageChecks(Stage.ANALYSIS)
 
 
 @checks.check("sector_profiled", title=N_("Sector profiling recorded"), area="analysis")
-def sector_profiled(f: AllianceFacts, t: Thresholds, today: date) -> tuple[bool, str, str]:
+def sector_profiled(f: AllianceFacts, t: Thresholds, today: date) -> Verdict:
     if f.sector_profiles == 0:
         return fail(
-            _("No existing support programme or action has been profiled."),
-            _(
+            lambda: _("No existing support programme or action has been profiled."),
+            lambda: _(
                 "Record the community-mediation programmes already in the region: objectives, "
                 "initiators, type and cost, limits to availability, obstacles."
             ),
         )
     return ok(
-        ngettext(
+        lambda: ngettext(
             "{count} programme profiled.", "{count} programmes profiled.", f.sector_profiles
         ).format(count=f.sector_profiles)
     )
 
 
 @checks.check("secondary_research", title=N_("Secondary research recorded"), area="analysis")
-def secondary_research(f: AllianceFacts, t: Thresholds, today: date) -> tuple[bool, str, str]:
+def secondary_research(f: AllianceFacts, t: Thresholds, today: date) -> Verdict:
     if f.research_sources == 0:
         return fail(
-            _("No secondary research source (government report, research) is recorded."),
-            _("Record the reports and studies the alliance has read."),
+            lambda: _("No secondary research source (government report, research) is recorded."),
+            lambda: _("Record the reports and studies the alliance has read."),
         )
     return ok(
-        ngettext(
+        lambda: ngettext(
             "{count} research source recorded.",
             "{count} research sources recorded.",
             f.research_sources,
@@ -52,57 +52,71 @@ def secondary_research(f: AllianceFacts, t: Thresholds, today: date) -> tuple[bo
 
 
 @checks.check("consultations", title=N_("Consultations recorded"), area="analysis")
-def consultations(f: AllianceFacts, t: Thresholds, today: date) -> tuple[bool, str, str]:
+def consultations(f: AllianceFacts, t: Thresholds, today: date) -> Verdict:
     if f.consultations == 0:
         return fail(
-            _("No consultation (one-to-one interview) is recorded."),
-            _(
+            lambda: _("No consultation (one-to-one interview) is recorded."),
+            lambda: _(
                 "Interview policy makers, agencies, NGOs and the departments in charge of "
                 "reception and migration, and record each consultation."
             ),
         )
     return ok(
-        ngettext(
+        lambda: ngettext(
             "{count} consultation recorded.", "{count} consultations recorded.", f.consultations
         ).format(count=f.consultations)
     )
 
 
 @checks.check("organisations_mapped", title=N_("Organisations mapped"), area="organisations")
-def organisations_mapped(f: AllianceFacts, t: Thresholds, today: date) -> tuple[bool, str, str]:
-    if not f.organisations:
-        return fail(_("No organisation is listed to put on the map."), _("Add the organisations."))
-    unmapped = [o.name for o in f.organisations if not o.mapped]
+def organisations_mapped(f: AllianceFacts, t: Thresholds, today: date) -> Verdict:
+    counted = f.measures_on(today)
+    total, unmapped = counted.organisations, counted.unmapped_organisations
+    if not total:
+        return fail(
+            lambda: _("No organisation is listed to put on the map."),
+            lambda: _("Add the organisations."),
+        )
     if unmapped:
         return fail(
-            ngettext(
+            lambda: ngettext(
                 "{count} of {total} organisations has no location on the map: {names}.",
                 "{count} of {total} organisations have no location on the map: {names}.",
-                len(unmapped),
-            ).format(count=len(unmapped), total=len(f.organisations), names=names(unmapped)),
-            _("Record the latitude and longitude of each organisation (the mapping exercise)."),
+                unmapped,
+            ).format(
+                count=unmapped,
+                total=total,
+                names=names(o.name for o in f.organisations if not o.mapped),
+            ),
+            lambda: _(
+                "Record the latitude and longitude of each organisation (the mapping exercise)."
+            ),
         )
     return ok(
-        ngettext(
+        lambda: ngettext(
             "The {total} organisation is on the map.",
             "All {total} organisations are on the map.",
-            len(f.organisations),
-        ).format(total=len(f.organisations))
+            total,
+        ).format(total=total)
     )
 
 
 @checks.check("gaps_identified", title=N_("Gaps identified"), area="analysis")
-def gaps_identified(f: AllianceFacts, t: Thresholds, today: date) -> tuple[bool, str, str]:
+def gaps_identified(f: AllianceFacts, t: Thresholds, today: date) -> Verdict:
     need = t.analysis.min_gaps
     if f.gaps < need:
         return fail(
-            ngettext(
+            lambda: ngettext(
                 "{count} gap identified; at least {need} needed.",
                 "{count} gaps identified; at least {need} needed.",
                 f.gaps,
             ).format(count=f.gaps, need=need),
-            _("Hold a facilitated workshop to identify the gaps in provision, and record them."),
+            lambda: _(
+                "Hold a facilitated workshop to identify the gaps in provision, and record them."
+            ),
         )
     return ok(
-        ngettext("{count} gap identified.", "{count} gaps identified.", f.gaps).format(count=f.gaps)
+        lambda: ngettext("{count} gap identified.", "{count} gaps identified.", f.gaps).format(
+            count=f.gaps
+        )
     )

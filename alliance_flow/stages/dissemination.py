@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from alliance_flow.facts import AllianceFacts
-from alliance_flow.gates import StageChecks, fail, ok
+from alliance_flow.gates import StageChecks, Verdict, fail, ok
 from alliance_flow.i18n import N_, _, ngettext
 from alliance_flow.settings import Thresholds
 from alliance_flow.vocabulary import Audience, PublicationKind, Role, Stage, StakeholderGroup
@@ -44,7 +44,7 @@ def audience_label(code: str) -> str:
 def required_audiences(f: AllianceFacts, t: Thresholds, today: date) -> list[str]:
     """Who the plan must reach: every group the active members come from, and the audiences
     the lifecycle settings require (policy makers)."""
-    groups = {p.group for p in f.active_members(today) if p.group} - {StakeholderGroup.OTHER}
+    groups = f.measures_on(today).active_groups - {StakeholderGroup.OTHER}
     return sorted(groups | set(t.dissemination.required_audiences))
 
 
@@ -56,14 +56,14 @@ def unreached_audiences(f: AllianceFacts, t: Thresholds, today: date) -> list[st
 @checks.check(
     "communication_plan", title=N_("Communication plan reaches every group"), area="communication"
 )
-def communication_plan(f: AllianceFacts, t: Thresholds, today: date) -> tuple[bool, str, str]:
+def communication_plan(f: AllianceFacts, t: Thresholds, today: date) -> Verdict:
     required = required_audiences(f, t, today)
     if not f.communication_audiences:
         return fail(
-            _("The alliance has no communication plan yet; it must reach: {groups}.").format(
-                groups=", ".join(audience_label(g) for g in required)
-            ),
-            _(
+            lambda: _(
+                "The alliance has no communication plan yet; it must reach: {groups}."
+            ).format(groups=", ".join(audience_label(g) for g in required)),
+            lambda: _(
                 "Write the communication plan: for each stakeholder group, the objectives, the "
                 "message, how and where it is delivered, and how often."
             ),
@@ -71,13 +71,13 @@ def communication_plan(f: AllianceFacts, t: Thresholds, today: date) -> tuple[bo
     missing = unreached_audiences(f, t, today)
     if missing:
         return fail(
-            _("The communication plan does not reach: {groups}.").format(
+            lambda: _("The communication plan does not reach: {groups}.").format(
                 groups=", ".join(audience_label(g) for g in missing)
             ),
-            _("Add a row to the communication plan for each group it does not reach yet."),
+            lambda: _("Add a row to the communication plan for each group it does not reach yet."),
         )
     return ok(
-        ngettext(
+        lambda: ngettext(
             "The communication plan reaches the {count} group.",
             "The communication plan reaches all {count} groups.",
             len(required),
@@ -86,24 +86,29 @@ def communication_plan(f: AllianceFacts, t: Thresholds, today: date) -> tuple[bo
 
 
 @checks.check("communications_officer", title=N_("Communications officer named"), area="members")
-def communications_officer(f: AllianceFacts, t: Thresholds, today: date) -> tuple[bool, str, str]:
-    officers = [p for p in f.active_members(today) if Role.COMMUNICATIONS_OFFICER in p.roles]
-    if not officers:
+def communications_officer(f: AllianceFacts, t: Thresholds, today: date) -> Verdict:
+    if not f.measures_on(today).active_officers:
         return fail(
-            _("No active member is the communications (press) officer."),
-            _("Give one member the role of communications officer."),
+            lambda: _("No active member is the communications (press) officer."),
+            lambda: _("Give one member the role of communications officer."),
         )
-    return ok(_("Communications officer: {name}.").format(name=officers[0].label))
+    return ok(
+        lambda: _("Communications officer: {name}.").format(
+            name=next(
+                p.label for p in f.active_members(today) if Role.COMMUNICATIONS_OFFICER in p.roles
+            )
+        )
+    )
 
 
 @checks.check("profile_published", title=N_("Alliance profile published"), area="publications")
-def profile_published(f: AllianceFacts, t: Thresholds, today: date) -> tuple[bool, str, str]:
+def profile_published(f: AllianceFacts, t: Thresholds, today: date) -> Verdict:
     if PublicationKind.ALLIANCE_PROFILE not in f.publications:
         return fail(
-            _("The alliance's public profile has not been published."),
-            _(
+            lambda: _("The alliance's public profile has not been published."),
+            lambda: _(
                 "Choose what the alliance's public profile shows and publish it, or record the "
                 "address of a profile published on another website."
             ),
         )
-    return ok(_("The alliance profile is published."))
+    return ok(lambda: _("The alliance profile is published."))
