@@ -531,6 +531,7 @@ READ_BY_VERDICTS = {
     "charter_signatures": (),
     # What SQL counts instead (Measures), for the stages whose checks decide on the counts.
     "measures": ("scope", "launch", "planning", "dissemination"),
+    "channels": ("launch",),
     "measured_sectors": ("scope",),
     "measured_groups": ("dissemination",),
     "organisation_tallies": ("analysis",),
@@ -686,6 +687,12 @@ def read_facts(
     A = ct.alliances.c
     # When the alliance was made and last changed: for reports and pages, never for a check.
     stamps = () if include.current_stage_only else (A.created_at, A.updated_at)
+    # The channels are a JSON list to decode; only stage 2's checks read them to pass or fail.
+    channel_names: Any = A.communication_channels
+    if verdicts_only:
+        channel_names = case(
+            (A.stage.in_(read_by["channels"]), A.communication_channels), else_=None
+        ).label("communication_channels")
     alliances = rows(
         "alliances",
         lambda: (
@@ -700,7 +707,7 @@ def read_facts(
                 A.work_plan_end,
                 A.evaluation_cadence_months,
                 A.accountable,
-                A.communication_channels,
+                channel_names,
                 A.vision,
                 A.vision_agreed_on,
                 A.country,

@@ -100,29 +100,34 @@ class Waiver:
     at: datetime
 
 
-@quick
-@dataclass(frozen=True)
 class CheckOutcome:
-    """A check's result together with the waiver that covers it, if any."""
+    """A check's result together with the waiver that covers it, if any.
 
-    result: CheckResult
-    waiver: Waiver | None = None
+    Its state is worked out once (read for every check of thousands of alliances).
+    """
 
-    @property
-    def code(self) -> str:
-        return self.result.code
+    __slots__ = ("blocks", "code", "passed", "result", "waived", "waiver")
 
-    @property
-    def passed(self) -> bool:
-        return self.result.passed
+    def __init__(self, result: CheckResult, waiver: Waiver | None = None) -> None:
+        self.result = result
+        self.waiver = waiver
+        self.code = result.code
+        passed = self.passed = result.passed
+        self.waived = not passed and waiver is not None
+        self.blocks = not passed and waiver is None
 
-    @property
-    def waived(self) -> bool:
-        return not self.result.passed and self.waiver is not None
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, CheckOutcome)
+            and self.result == other.result
+            and self.waiver == other.waiver
+        )
 
-    @property
-    def blocks(self) -> bool:
-        return not self.result.passed and self.waiver is None
+    def __hash__(self) -> int:
+        return hash((self.result, self.waiver))
+
+    def __repr__(self) -> str:
+        return f"CheckOutcome(result={self.result!r}, waiver={self.waiver!r})"
 
     def as_dict(self) -> dict[str, Any]:
         r = self.result

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
@@ -54,10 +54,11 @@ def stage_steps(stage: str, entered: dict[str, date] | None = None) -> list[Stag
     ]
 
 
-#: The current stage's checks, and every alliance's meetings and action plan (next meeting,
-#: overdue actions).
+#: Whether the current stage's checks pass (the page shows how many, not why), and every
+#: alliance's meetings and action plan (next meeting, overdue actions).
 PORTFOLIO = Include(
     current_stage_only=True,
+    verdicts_only=True,
     everywhere=frozenset({"meetings", "action_plan_items", "sustainability_plans"}),
 )
 
@@ -69,7 +70,7 @@ def portfolio_rows(
     today: date,
 ) -> list[PortfolioRow]:
     """One row per alliance shown, from the read model in a fixed number of statements."""
-    facts = read_facts(session, [a.id for a in alliances], PORTFOLIO)
+    facts = read_facts(session, [a.id for a in alliances], replace(PORTFOLIO, today=today))
     months = get_thresholds().sustainability.months_before_end
     return [_row(a, facts[a.id], role_on(a.id), today, months) for a in alliances]
 
