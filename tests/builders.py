@@ -78,7 +78,6 @@ def action(number: int = 1, **kw: Any) -> ActionFacts:
 
 
 __all__ = [
-    "written",
     "BriefingFacts",
     "CharterFacts",
     "EvaluationFacts",
@@ -89,4 +88,5 @@ __all__ = [
     "meeting",
     "members",
     "person",
+    "written",
 ]
