@@ -49,16 +49,19 @@ if TYPE_CHECKING:
     from alliance_flow import audit
     from alliance_flow import db as database
     from alliance_flow import models as m
+    from alliance_flow.facts import AllianceFacts
     from alliance_flow.gates import GateReport
     from alliance_flow.services import alliances as alliance_service
     from alliance_flow.services import items as item_service
     from alliance_flow.services import stages as stage_service
+    from alliance_flow.services import status as status_service
 else:
     audit = lazy_module("alliance_flow.audit")
     database = lazy_module("alliance_flow.db")
     alliance_service = lazy_module("alliance_flow.services.alliances")
     item_service = lazy_module("alliance_flow.services.items")
     stage_service = lazy_module("alliance_flow.services.stages")
+    status_service = lazy_module("alliance_flow.services.status")
 
 app = typer.Typer(
     cls=LocalizedGroup,  # help, Click's messages and output in the operator's language
@@ -240,7 +243,7 @@ def list_command(
     _print_alliances(rows)
 
 
-def _alliance_json(a: m.Alliance) -> dict[str, Any]:
+def _alliance_json(a: m.Alliance | AllianceFacts) -> dict[str, Any]:
     return {"id": a.id, "slug": a.slug, "name": a.name, "stage": a.stage}
 
 
@@ -726,9 +729,12 @@ def _print_report(
 @reports_errors
 def status(alliance: AllianceRef, as_json: AsJson = False, today: Today = None) -> None:
     """The alliance's stage and every check of that stage: passed, why, what to do, waiver."""
-    with use_case() as session:
-        a = alliance_service.get_alliance(session=session, ref=alliance)
-        report = stage_service.gate_report(session=session, alliance=a, today=_today(today))
+    db = _db()  # read with SQLAlchemy Core alone: no ORM to load for one alliance's checks
+    try:
+        with db.snapshot() as connection:
+            a, report = status_service.alliance_status(connection, alliance, today=_today(today))
+    finally:
+        db.dispose()
     if as_json:
         _print_json({"alliance": _alliance_json(a), "gates": report.as_list()})
         return

@@ -94,6 +94,12 @@ def _alliance_id(*, index: bool = False, primary_key: bool = False) -> Column[in
     )
 
 
+def _version() -> Column[int]:
+    """Optimistic locking: every save checks and bumps it, so two people editing the same row
+    never silently overwrite each other (see services.items.edit_item)."""
+    return Column("version", Integer, nullable=False, default=1, server_default="1")
+
+
 metadata = MetaData(naming_convention=NAMING)
 
 alliances = Table(
@@ -123,7 +129,7 @@ alliances = Table(
 organisations = Table(
     "organisations",
     metadata,
-    Column("version", Integer, nullable=False, default=1, server_default="1"),
+    _version(),
     Column("id", Integer, primary_key=True),
     _alliance_id(),
     Column("name", String(200), nullable=False),
@@ -171,7 +177,7 @@ organisation_sectors = Table(
 members = Table(
     "members",
     metadata,
-    Column("version", Integer, nullable=False, default=1, server_default="1"),
+    _version(),
     Column("id", Integer, primary_key=True),
     _alliance_id(index=True),
     Column("organisation_id", Integer, ForeignKey("organisations.id"), index=True),
@@ -220,7 +226,7 @@ briefings = Table(
 meetings = Table(
     "meetings",
     metadata,
-    Column("version", Integer, nullable=False, default=1, server_default="1"),
+    _version(),
     Column("id", Integer, primary_key=True),
     _alliance_id(index=True),
     Column("kind", String(30), nullable=False),
@@ -339,7 +345,7 @@ gaps = Table(
 action_plan_items = Table(
     "action_plan_items",
     metadata,
-    Column("version", Integer, nullable=False, default=1, server_default="1"),
+    _version(),
     Column("id", Integer, primary_key=True),
     _alliance_id(),
     Column("number", Integer, nullable=False),
@@ -383,7 +389,7 @@ charter_versions = Table(
 charter_drafts = Table(
     "charter_drafts",
     metadata,
-    Column("version", Integer, nullable=False, default=1, server_default="1"),
+    _version(),
     _alliance_id(primary_key=True),
     Column("text", Text, nullable=False),
     Column("saved_at", UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import re
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -12,12 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.orm.exc import StaleDataError
 
-from alliance_flow import audit
 from alliance_flow.errors import Conflict
 from alliance_flow.safety import check_storable
 from alliance_flow.settings import get_settings
@@ -42,6 +40,7 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy.orm import Session, sessionmaker
 
 
 def alembic_config(url: str) -> Config:
@@ -68,16 +67,34 @@ def _pool_for(url: str) -> dict[str, Any]:
 
 
 class Database:
-    """One database: its engine, its sessions and its schema version."""
+    """One database: its engine, its sessions and its schema version.
+
+    The ORM (sessions, mapped classes, audit) is loaded at the first session: a read with
+    SQLAlchemy Core alone (`snapshot`, as `alliance-flow status` reads) never loads it.
+    """
 
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine: Engine = create_engine(url, **_pool_for(url))
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        event.listen(self._sessions, "before_flush", check_storable)
-        event.listen(self._sessions, "after_flush", audit.record_writes)
+        self._session_factory: sessionmaker[Session] | None = None
+        self._session_lock = threading.Lock()
+
+    @property
+    def _sessions(self) -> sessionmaker[Session]:
+        if self._session_factory is None:
+            with self._session_lock:  # a web worker's threads may ask at once
+                if self._session_factory is None:
+                    from sqlalchemy.orm import sessionmaker
+
+                    from alliance_flow import audit
+
+                    sessions = sessionmaker(self.engine, expire_on_commit=False)
+                    event.listen(sessions, "before_flush", check_storable)
+                    event.listen(sessions, "after_flush", audit.record_writes)
+                    self._session_factory = sessions
+        return self._session_factory
 
     def upgrade(self) -> None:
         """Bring the schema to the latest migration (what `alliance-flow db upgrade` runs)."""
@@ -119,6 +136,8 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One use case: commit if it returns, roll everything back if it raises."""
+        from sqlalchemy.orm.exc import StaleDataError
+
         try:
             with self._sessions() as session, session.begin():
                 yield session
@@ -147,6 +166,17 @@ class Database:
             session.connection(execution_options=_SNAPSHOT)
             name = session.execute(text("SELECT pg_current_snapshot()::text")).scalar_one()
             yield session, str(name)
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Connection]:
+        """A read-only use case on SQLAlchemy Core alone: one connection, one transaction that
+        sees one snapshot of the committed data on PostgreSQL (as `reading` does) and writes
+        nothing; no ORM is loaded for it."""
+        with self.engine.connect() as connection:
+            if self.engine.dialect.name == "postgresql":
+                connection.execution_options(**_SNAPSHOT)
+            with connection.begin():
+                yield connection
 
     def session(self) -> Session:
         return self._sessions()

@@ -36,6 +36,11 @@ NOT_FOR_A_SIMPLE_COMMAND = {
 
 
 def _loaded_after(code: str, env: dict[str, str] | None = None) -> set[str]:
+    """The top-level packages loaded after running `code` in a fresh interpreter."""
+    return {name.split(".")[0] for name in _modules_after(code, env)}
+
+
+def _modules_after(code: str, env: dict[str, str] | None = None) -> set[str]:
     # A module registered for lazy loading (alliance_flow.lazy) and never used is not loaded.
     probe = (
         f"{code}\nimport json, sys\n"
@@ -49,7 +54,7 @@ def _loaded_after(code: str, env: dict[str, str] | None = None) -> set[str]:
         text=True,
         env={**os.environ, **(env or {})},
     ).stdout
-    return {name.split(".")[0] for name in json.loads(out.splitlines()[-1])}
+    return set(json.loads(out.splitlines()[-1]))
 
 
 def test_the_cli_loads_only_typer_and_rich_to_show_its_help() -> None:
@@ -97,6 +102,17 @@ def test_a_simple_command_loads_the_database_but_no_web_pdf_chart_or_scheduler(
         loaded = _loaded_after(_command(*args), env)
         assert "sqlalchemy" in loaded  # it did read the database
         assert not loaded & NOT_FOR_A_SIMPLE_COMMAND, (args, loaded & NOT_FOR_A_SIMPLE_COMMAND)
+
+
+def test_status_reads_one_alliance_without_the_orm(tmp_path: Path) -> None:
+    # `status` reads with SQLAlchemy Core alone (core_tables, services/status.py): importing the
+    # ORM, declaring the mapped classes and configuring their mappers was a quarter of its start.
+    env = _one_alliance(tmp_path)
+    for args in (("status", "roscommon"), ("status", "roscommon", "--json")):
+        loaded = _modules_after(_command(*args), env)
+        assert {"sqlalchemy.engine", "alliance_flow.facts", "alliance_flow.stages"} <= loaded
+        orm = loaded & {"sqlalchemy.orm", "alliance_flow.models"}
+        assert not orm, (args, orm)
 
 
 def test_what_a_command_loaded_stays_out_of_the_collectors_way_after_it_read(

@@ -12,9 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alliance_flow import models as m
-from alliance_flow.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from alliance_flow.errors import Conflict, FieldProblem, InvalidInput
 from alliance_flow.i18n import _
 from alliance_flow.safety import parse_id
+from alliance_flow.services.status import no_such_alliance
 from alliance_flow.vocabulary import EventKind, Stage
 
 
@@ -44,9 +45,7 @@ def get_alliance(*, session: Session, ref: str | int) -> m.Alliance:
             select(m.Alliance).where(m.Alliance.slug == text.lower())
         ).first()
     if alliance is None:
-        raise NotFound(
-            _("no alliance with id or slug '{ref}' (see `alliance-flow list`)").format(ref=text)
-        )
+        raise no_such_alliance(text)
     return alliance
 
 

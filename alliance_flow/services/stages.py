@@ -16,7 +16,6 @@ from alliance_flow.errors import Conflict, FieldProblem, InvalidInput
 from alliance_flow.facts import (
     CURRENT_STAGE,
     VERDICTS,
-    AllianceFacts,
     Scope,
     load_facts,
     read_facts,
@@ -24,6 +23,7 @@ from alliance_flow.facts import (
 from alliance_flow.facts import stage_entered_at as _entered_at
 from alliance_flow.gates import GateReport, Waiver, evaluate
 from alliance_flow.i18n import _
+from alliance_flow.services.status import report_of as report_of  # one alliance, no ORM
 from alliance_flow.settings import Thresholds, get_thresholds
 from alliance_flow.stages import checks_for
 from alliance_flow.vocabulary import EventKind, Stage
@@ -32,19 +32,6 @@ from alliance_flow.vocabulary import EventKind, Stage
 def waivers_of(*, session: Session, alliance: m.Alliance) -> list[Waiver]:
     """Every waiver the alliance was ever granted, oldest first."""
     return load_facts(session, alliance).waivers()
-
-
-def report_of(
-    facts: AllianceFacts, *, today: date, thresholds: Thresholds | None = None
-) -> GateReport:
-    """The current stage's checks over facts already read, with the waivers that cover them."""
-    return evaluate(
-        checks_for(facts.stage),
-        facts,
-        thresholds or get_thresholds(),
-        today,
-        facts.active_waivers(),
-    )
 
 
 def gate_report(
