@@ -1,4 +1,8 @@
-"""The mapped classes of the schema's tables (alliance_flow.core_tables declares the tables)."""
+"""The mapped classes of the schema's tables (alliance_flow.core_tables declares the tables).
+
+A new column is declared in core_tables (with its migration) and annotated on its class here,
+`Mapped[... | None]` when it may be empty; tests/test_core_tables.py checks the two agree.
+"""
 
 from __future__ import annotations
 
