@@ -10,7 +10,7 @@ reports/figures.py) then work on these records without touching the database.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -401,6 +401,8 @@ class AllianceFacts:
         A waiver answers one failure on one visit: after moving back and returning, the stage's
         checks must pass (or be waived) again.
         """
+        if not any(e.kind == EventKind.WAIVED for e in self.history):
+            return []  # most alliances: nothing to sort
         entered = self.stage_entered_at().get(self.stage)
         return [w for w in self.waivers() if entered is None or w.at >= entered]
 
@@ -583,6 +585,26 @@ def _statements(include: Include, around: bool) -> dict[str, Any]:
     return {}
 
 
+@lru_cache(maxsize=64)
+def _statements_on(include: Include, around: bool, condition: Hashable) -> dict[str, Any]:
+    """The statements of one kind of read (by name), for alliances meeting a condition."""
+    return {}
+
+
+def _condition_key(condition: ColumnElement[bool]) -> Hashable | None:
+    """What tells one condition from another: its SQL form and the values it compares with
+    (None when a value cannot be a key)."""
+    cache_key = condition._generate_cache_key()
+    if cache_key is None:
+        return None
+    values = tuple(b.effective_value for b in cache_key.bindparams)
+    try:
+        hash(values)
+    except TypeError:
+        return None
+    return (cache_key.key, values)
+
+
 def load_facts(session: Session, alliance: m.Alliance, include: Include = GATES) -> AllianceFacts:
     """One alliance's facts (the same statements as for many).
 
@@ -614,6 +636,13 @@ def read_facts(
     cache: dict[str, Any] | None = None
     if isinstance(scope, ColumnElement):
         ids: Any = select(ct.alliances.c.id).where(scope).scalar_subquery()
+        # A condition (every open alliance...) is asked again and again: the statements built
+        # on it are kept under its SQL form and the values it compares with.
+        key = _condition_key(scope)
+        if key is not None:
+            cache = _statements_on(
+                replace(include, around=None, today=None), include.around is not None, key
+            )
     else:
         # Ids are a parameter: the statements are built once per kind of read and reused
         # (building them costs more than running them for a page of alliances).

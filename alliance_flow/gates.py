@@ -149,6 +149,7 @@ class CheckOutcome:
         }
 
 
+@quick
 @dataclass(frozen=True)
 class GateReport:
     stage: str
@@ -183,26 +184,8 @@ class Check:
     area: str
     fn: Callable[..., Verdict]
 
-    def run(
-        self,
-        facts: AllianceFacts,
-        limits: Thresholds,
-        today: date,
-        context: contextvars.Context | None = None,
-    ) -> CheckResult:
-        """Pass or fail now; the texts when read, in `context` (by default, the current one)."""
-        passed, reason, fix = self.fn(facts, limits, today)
-        return CheckResult(
-            self.code,
-            self._title,
-            passed,
-            reason,
-            fix,
-            self.area,
-            contextvars.copy_context() if context is None else context,
-        )
-
-    def _title(self) -> str:
+    def translated_title(self) -> str:
+        """The title in the reader's language (written when a result's title is read)."""
         return _(self.title)
 
 
@@ -231,14 +214,17 @@ def evaluate(
     waivers: Iterable[Waiver] = (),
 ) -> GateReport:
     """Run every exit check of a stage; a waiver only covers the check (and stage) it names."""
-    by_code = {w.code: w for w in waivers if w.stage == checks.stage.value}
+    stage = checks.stage.value
+    by_code = {w.code: w for w in waivers if w.stage == stage} if waivers else {}
     context = contextvars.copy_context()  # the language and the withholding the texts follow
     outcomes = []
     for check in checks.checks:
-        result = check.run(facts, limits, today, context)
-        waiver = by_code.get(check.code) if not result.passed else None
-        outcomes.append(CheckOutcome(result, waiver))
-    return GateReport(checks.stage.value, tuple(outcomes))
+        passed, reason, fix = check.fn(facts, limits, today)
+        result = CheckResult(
+            check.code, check.translated_title, passed, reason, fix, check.area, context
+        )
+        outcomes.append(CheckOutcome(result, None if passed else by_code.get(check.code)))
+    return GateReport(stage, tuple(outcomes))
 
 
 _people_hidden: contextvars.ContextVar[bool] = contextvars.ContextVar(

@@ -111,3 +111,22 @@ def test_a_dry_run_names_every_recipient_without_a_query_each(db: Database) -> N
     assert 0 < planned_few < planned_many
     assert people > 30  # members named by name, each looked up in the same statement
     assert many == few
+
+
+def test_statements_kept_for_a_condition_serve_that_condition_only(db: Database) -> None:
+    """The statements built on a condition are kept under its SQL and its values: a read on
+    another stage, or on the same condition later, gets its own alliances."""
+    from alliance_flow.facts import read_facts
+
+    generate(db, 14)
+    with db.transaction() as session:
+        stages = {
+            stage: set(read_facts(session, m.Alliance.stage == stage))
+            for stage in ("scope", "launch", "scope")
+        }
+        by_stage = {
+            stage: set(session.scalars(select(m.Alliance.id).where(m.Alliance.stage == stage)))
+            for stage in ("scope", "launch")
+        }
+    assert stages == by_stage
+    assert by_stage["scope"] and by_stage["launch"]
