@@ -24,6 +24,11 @@ Text = str | Callable[[], str]
 Verdict = tuple[bool, Text, Text]
 
 
+def written(text: Text) -> str:
+    """A text, or what a `lambda:` writes."""
+    return text if isinstance(text, str) else text()
+
+
 class CheckResult:
     """One check's verdict; its title, reason and fix are written when first read.
 
@@ -33,7 +38,7 @@ class CheckResult:
     and names withheld from funders (`counts_only`), exactly as if written straight away.
     """
 
-    __slots__ = ("_context", "_fix", "_reason", "_title", "area", "code", "passed")
+    __slots__ = ("_context", "_fix", "_reason", "_title", "_written", "area", "code", "passed")
 
     def __init__(
         self,
@@ -51,28 +56,37 @@ class CheckResult:
         self.area = area
         self._title = title
         self._reason = reason
-        self._fix = fix if not passed else ""
+        self._fix = fix
         self._context = context
+        self._written: tuple[str, str] | None = None
 
-    def _text(self, name: str) -> str:
-        value = getattr(self, name)
-        if isinstance(value, str):
-            return value
-        text = value() if self._context is None else self._context.run(value)
-        setattr(self, name, text)
-        return text
+    def _in_context(self, write: Callable[[], Any]) -> Any:
+        return write() if self._context is None else self._context.run(write)
+
+    def _write(self) -> tuple[str, str]:
+        """The reason and the fix."""
+        return written(self._reason), "" if self.passed else written(self._fix)
+
+    def _texts(self) -> tuple[str, str]:
+        texts = self._written
+        if texts is None:
+            texts = self._written = self._in_context(self._write)
+        return texts
 
     @property
     def title(self) -> str:
-        return self._text("_title")
+        title = self._title
+        if not isinstance(title, str):
+            title = self._title = self._in_context(title)
+        return title
 
     @property
     def reason(self) -> str:
-        return self._text("_reason")
+        return self._texts()[0]
 
     @property
     def fix(self) -> str:
-        return self._text("_fix")
+        return self._texts()[1]
 
     def _key(self) -> tuple[str, str, bool, str, str, str]:
         return (self.code, self.title, self.passed, self.reason, self.fix, self.area)
@@ -90,6 +104,55 @@ class CheckResult:
         )
 
 
+#: A title not yet written.
+_UNWRITTEN: Any = object()
+
+
+class _Checked(CheckResult):
+    """A result `evaluate` made: to write its texts, its check runs again on the same facts.
+
+    Keeping the check's `lambda:`s instead kept two closures alive per check: tens of thousands
+    of objects when checking every alliance, which the collector then walked again and again
+    (half the time of checking 10,000 alliances went to collections).
+    """
+
+    __slots__ = ("_check", "_facts", "_limits", "_today")
+
+    def __init__(
+        self,
+        check: Check,
+        facts: AllianceFacts,
+        limits: Thresholds,
+        today: date,
+        passed: bool,
+        context: contextvars.Context,
+    ) -> None:
+        self.code = check.code
+        self.passed = passed
+        self.area = check.area
+        self._title = _UNWRITTEN
+        self._check = check
+        self._facts = facts
+        self._limits = limits
+        self._today = today
+        self._context = context
+        self._written = None
+
+    @property
+    def title(self) -> str:
+        title = self._title
+        if title is _UNWRITTEN:
+            title = self._title = self._in_context(self._translated_title)
+        return title  # type: ignore[return-value]
+
+    def _translated_title(self) -> str:
+        return _(self._check.title)
+
+    def _write(self) -> tuple[str, str]:
+        _passed, reason, fix = self._check.fn(self._facts, self._limits, self._today)
+        return written(reason), "" if self.passed else written(fix)
+
+
 @quick
 @dataclass(frozen=True)
 class Waiver:
@@ -103,18 +166,44 @@ class Waiver:
 class CheckOutcome:
     """A check's result together with the waiver that covers it, if any.
 
-    Its state is worked out once (read for every check of thousands of alliances).
+    Its state is worked out once (read for every check of thousands of alliances); the result
+    with its texts is made when first asked for (`evaluate`'s outcomes keep what it takes).
     """
 
-    __slots__ = ("blocks", "code", "passed", "result", "waived", "waiver")
+    __slots__ = ("_made", "_recipe", "blocks", "code", "passed", "waived", "waiver")
 
     def __init__(self, result: CheckResult, waiver: Waiver | None = None) -> None:
-        self.result = result
+        self._made: CheckResult | None = result
+        self._recipe: tuple[Any, ...] | None = None
         self.waiver = waiver
         self.code = result.code
         passed = self.passed = result.passed
         self.waived = not passed and waiver is not None
         self.blocks = not passed and waiver is None
+
+    @classmethod
+    def checked(
+        cls, check: Check, passed: bool, waiver: Waiver | None, recipe: tuple[Any, ...]
+    ) -> CheckOutcome:
+        """An outcome of `evaluate`: `recipe` is (facts, limits, today, context)."""
+        outcome = cls.__new__(cls)
+        outcome._made = None
+        outcome._recipe = (check, *recipe)
+        outcome.waiver = waiver
+        outcome.code = check.code
+        outcome.passed = passed
+        outcome.waived = not passed and waiver is not None
+        outcome.blocks = not passed and waiver is None
+        return outcome
+
+    @property
+    def result(self) -> CheckResult:
+        made = self._made
+        if made is None:
+            assert self._recipe is not None
+            check, facts, limits, today, context = self._recipe
+            made = self._made = _Checked(check, facts, limits, today, self.passed, context)
+        return made
 
     def __eq__(self, other: object) -> bool:
         return (
@@ -184,10 +273,6 @@ class Check:
     area: str
     fn: Callable[..., Verdict]
 
-    def translated_title(self) -> str:
-        """The title in the reader's language (written when a result's title is read)."""
-        return _(self.title)
-
 
 @dataclass
 class StageChecks:
@@ -212,18 +297,21 @@ def evaluate(
     limits: Thresholds,
     today: date,
     waivers: Iterable[Waiver] = (),
+    context: contextvars.Context | None = None,
 ) -> GateReport:
-    """Run every exit check of a stage; a waiver only covers the check (and stage) it names."""
+    """Run every exit check of a stage; a waiver only covers the check (and stage) it names.
+
+    The texts are written, when read, in `context` (by default a copy of the current one: a
+    batch of alliances checked in one language can share one)."""
     stage = checks.stage.value
     by_code = {w.code: w for w in waivers if w.stage == stage} if waivers else {}
-    context = contextvars.copy_context()  # the language and the withholding the texts follow
+    # What writing a result's texts later takes, the language and withholding included.
+    recipe = (facts, limits, today, context or contextvars.copy_context())
+    checked = CheckOutcome.checked
     outcomes = []
     for check in checks.checks:
-        passed, reason, fix = check.fn(facts, limits, today)
-        result = CheckResult(
-            check.code, check.translated_title, passed, reason, fix, check.area, context
-        )
-        outcomes.append(CheckOutcome(result, None if passed else by_code.get(check.code)))
+        passed = check.fn(facts, limits, today)[0]
+        outcomes.append(checked(check, passed, None if passed else by_code.get(check.code), recipe))
     return GateReport(stage, tuple(outcomes))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -70,8 +71,9 @@ def gate_reports(
     """
     limits = thresholds or get_thresholds()
     include = CURRENT_STAGE if reasons else replace(VERDICTS, today=today)
+    context = contextvars.copy_context()  # one language and one withholding for them all
     return {
-        aid: report_of(facts, today=today, thresholds=limits)
+        aid: report_of(facts, today=today, thresholds=limits, context=context)
         for aid, facts in read_facts(session, scope, include).items()
     }
 

@@ -7,6 +7,7 @@ loaded for it: about a quarter of a simple command's start-up (benchmarks/RESULT
 
 from __future__ import annotations
 
+import contextvars
 from datetime import date
 
 from sqlalchemy import Connection, select
@@ -22,15 +23,21 @@ from alliance_flow.stages import checks_for
 
 
 def report_of(
-    facts: AllianceFacts, *, today: date, thresholds: Thresholds | None = None
+    facts: AllianceFacts,
+    *,
+    today: date,
+    thresholds: Thresholds | None = None,
+    context: contextvars.Context | None = None,
 ) -> GateReport:
-    """The current stage's checks over facts already read, with the waivers that cover them."""
+    """The current stage's checks over facts already read, with the waivers that cover them
+    (their texts written in `context`, by default the current one's copy)."""
     return evaluate(
         checks_for(facts.stage),
         facts,
         thresholds or get_thresholds(),
         today,
         facts.active_waivers(),
+        context,
     )
 
 
