@@ -7,7 +7,7 @@ import getpass
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
@@ -44,6 +44,7 @@ from alliance_flow.web.cli import web as web_command
 # Only typer, rich and the standard library are imported for `--help`; the application (the
 # database, the services, and what they import) is loaded when a command first uses it.
 if TYPE_CHECKING:
+    from sqlalchemy import Connection, Row
     from sqlalchemy.orm import Session
 
     from alliance_flow import audit
@@ -143,6 +144,17 @@ def use_case() -> Iterator[Session]:
         db.dispose()
 
 
+@contextmanager
+def reading() -> Iterator[Connection]:
+    """A read with SQLAlchemy Core alone (Database.snapshot): no ORM to load for it."""
+    db = _db()
+    try:
+        with db.snapshot() as connection:
+            yield connection
+    finally:
+        db.dispose()
+
+
 def reports_errors(fn: F) -> F:
     """Turn domain errors into a readable message and an exit code; nothing is saved."""
 
@@ -221,10 +233,10 @@ def list_command(
 ) -> None:
     """List alliances with their stage and how many checks of that stage pass."""
     day = _today(today)
-    with use_case() as session:
-        shown = alliance_service.list_alliances(session=session, country=country, stage=stage)
-        reports = stage_service.gate_reports(
-            session=session, scope=[a.id for a in shown], today=day
+    with reading() as connection:
+        shown = status_service.alliance_rows(connection, country=country, stage=stage)
+        reports = status_service.gate_reports(
+            session=connection, scope=[a.id for a in shown], today=day
         )
         rows = [(a, reports[a.id]) for a in shown]
     if as_json:
@@ -243,7 +255,7 @@ def list_command(
     _print_alliances(rows)
 
 
-def _alliance_json(a: m.Alliance | AllianceFacts) -> dict[str, Any]:
+def _alliance_json(a: m.Alliance | AllianceFacts | Row[Any]) -> dict[str, Any]:
     return {"id": a.id, "slug": a.slug, "name": a.name, "stage": a.stage}
 
 
@@ -253,7 +265,7 @@ def _stage_bar(stage: str) -> str:
     return "".join("●" if i < pos else ("◉" if i == pos else "○") for i in range(6))
 
 
-def _print_alliances(rows: list[tuple[m.Alliance, GateReport]]) -> None:
+def _print_alliances(rows: Sequence[tuple[m.Alliance | Row[Any], GateReport]]) -> None:
     table = Table(title=_("Regional alliances"), show_lines=False)
     for col in (
         _("id"),
@@ -729,12 +741,8 @@ def _print_report(
 @reports_errors
 def status(alliance: AllianceRef, as_json: AsJson = False, today: Today = None) -> None:
     """The alliance's stage and every check of that stage: passed, why, what to do, waiver."""
-    db = _db()  # read with SQLAlchemy Core alone: no ORM to load for one alliance's checks
-    try:
-        with db.snapshot() as connection:
-            a, report = status_service.alliance_status(connection, alliance, today=_today(today))
-    finally:
-        db.dispose()
+    with reading() as connection:
+        a, report = status_service.alliance_status(connection, alliance, today=_today(today))
     if as_json:
         _print_json({"alliance": _alliance_json(a), "gates": report.as_list()})
         return

@@ -104,11 +104,17 @@ def test_a_simple_command_loads_the_database_but_no_web_pdf_chart_or_scheduler(
         assert not loaded & NOT_FOR_A_SIMPLE_COMMAND, (args, loaded & NOT_FOR_A_SIMPLE_COMMAND)
 
 
-def test_status_reads_one_alliance_without_the_orm(tmp_path: Path) -> None:
-    # `status` reads with SQLAlchemy Core alone (core_tables, services/status.py): importing the
-    # ORM, declaring the mapped classes and configuring their mappers was a quarter of its start.
+def test_status_and_list_read_without_the_orm(tmp_path: Path) -> None:
+    # `status` and `list` read with SQLAlchemy Core alone (core_tables, services/status.py):
+    # importing the ORM, declaring the mapped classes and configuring their mappers was a
+    # quarter of their start.
     env = _one_alliance(tmp_path)
-    for args in (("status", "roscommon"), ("status", "roscommon", "--json")):
+    for args in (
+        ("status", "roscommon"),
+        ("status", "roscommon", "--json"),
+        ("list",),
+        ("list", "--stage", "scope", "--json"),
+    ):
         loaded = _modules_after(_command(*args), env)
         assert {"sqlalchemy.engine", "alliance_flow.facts", "alliance_flow.stages"} <= loaded
         orm = loaded & {"sqlalchemy.orm", "alliance_flow.models"}

@@ -15,6 +15,7 @@ from alliance_flow import models as m
 from alliance_flow.errors import Conflict, FieldProblem, InvalidInput
 from alliance_flow.i18n import _
 from alliance_flow.safety import parse_id
+from alliance_flow.services.status import known_stage as known_stage  # no ORM
 from alliance_flow.services.status import no_such_alliance
 from alliance_flow.vocabulary import EventKind, Stage
 
@@ -47,23 +48,6 @@ def get_alliance(*, session: Session, ref: str | int) -> m.Alliance:
     if alliance is None:
         raise no_such_alliance(text)
     return alliance
-
-
-def known_stage(stage: str) -> str:
-    """A stage as typed in a filter; refused with the field named when it is not one of the six."""
-    try:
-        return Stage(stage).value
-    except ValueError:
-        raise InvalidInput(
-            [
-                FieldProblem(
-                    "stage",
-                    _("must be one of: {expected}").format(
-                        expected=", ".join(s.value for s in Stage)
-                    ),
-                )
-            ]
-        ) from None
 
 
 def list_alliances(

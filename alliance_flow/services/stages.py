@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextvars
-from dataclasses import replace
 from datetime import date, datetime
 
 from sqlalchemy import select, update
@@ -12,19 +10,13 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from alliance_flow import audit, lifecycle
 from alliance_flow import models as m
-from alliance_flow.collector import without_gc
 from alliance_flow.errors import Conflict, FieldProblem, InvalidInput
-from alliance_flow.facts import (
-    CURRENT_STAGE,
-    VERDICTS,
-    Scope,
-    load_facts,
-    read_facts,
-)
+from alliance_flow.facts import load_facts
 from alliance_flow.facts import stage_entered_at as _entered_at
 from alliance_flow.gates import GateReport, Waiver, evaluate
 from alliance_flow.i18n import _
-from alliance_flow.services.status import report_of as report_of  # one alliance, no ORM
+from alliance_flow.services.status import gate_reports as gate_reports  # no ORM
+from alliance_flow.services.status import report_of as report_of  # no ORM
 from alliance_flow.settings import Thresholds, get_thresholds
 from alliance_flow.stages import checks_for
 from alliance_flow.vocabulary import EventKind, Stage
@@ -52,30 +44,6 @@ def gate_report(
     if stage is None or stage == facts.stage:
         return report_of(facts, today=today, thresholds=thresholds)
     return evaluate(checks_for(stage), facts, thresholds or get_thresholds(), today, ())
-
-
-@without_gc
-def gate_reports(
-    *,
-    session: Session,
-    scope: Scope,
-    today: date,
-    thresholds: Thresholds | None = None,
-    reasons: bool = False,
-) -> dict[int, GateReport]:
-    """The gate report of every alliance in `scope` (ids or a condition), in a fixed number
-    of statements whatever their number.
-
-    Without `reasons`, only what passes and what fails (SQL counts the members, organisations
-    and actions instead of sending their rows): a check's reason and fix cannot be read then.
-    """
-    limits = thresholds or get_thresholds()
-    include = CURRENT_STAGE if reasons else replace(VERDICTS, today=today)
-    context = contextvars.copy_context()  # one language and one withholding for them all
-    return {
-        aid: report_of(facts, today=today, thresholds=limits, context=context)
-        for aid, facts in read_facts(session, scope, include).items()
-    }
 
 
 def advance_stage(
