@@ -135,24 +135,25 @@ def _db() -> database.Database:
 
 
 @contextmanager
-def use_case() -> Iterator[Session]:
+def _opened() -> Iterator[database.Database]:
     db = _db()
     try:
-        with db.transaction() as session:
-            yield session
+        yield db
     finally:
         db.dispose()
 
 
 @contextmanager
+def use_case() -> Iterator[Session]:
+    with _opened() as db, db.transaction() as session:
+        yield session
+
+
+@contextmanager
 def reading() -> Iterator[Connection]:
     """A read with SQLAlchemy Core alone (Database.snapshot): no ORM to load for it."""
-    db = _db()
-    try:
-        with db.snapshot() as connection:
-            yield connection
-    finally:
-        db.dispose()
+    with _opened() as db, db.snapshot() as connection:
+        yield connection
 
 
 def reports_errors(fn: F) -> F:
