@@ -46,7 +46,7 @@ if TYPE_CHECKING:  # the read model itself needs no ORM (see core_tables)
 
 
 @quick
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PersonFacts:
     id: int
     name: str
@@ -83,7 +83,7 @@ class PersonFacts:
 
 
 @quick
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OrganisationFacts:
     id: int
     name: str
@@ -93,7 +93,7 @@ class OrganisationFacts:
 
 
 @quick
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MeetingFacts:
     id: int
     kind: str
@@ -107,7 +107,7 @@ class MeetingFacts:
 
 
 @quick
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ActionFacts:
     number: int
     action: str
@@ -161,7 +161,7 @@ ACTION_PARTS = (
 
 
 @quick
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MinutesActionFacts:
     """An action agreed in a meeting's minutes."""
 
@@ -174,7 +174,7 @@ class MinutesActionFacts:
 
 
 @quick
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BriefingFacts:
     why: str | None
     regional_situation: str | None
@@ -184,7 +184,7 @@ class BriefingFacts:
 
 
 @quick
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CharterFacts:
     version: int
     signed_by: frozenset[int]
@@ -192,7 +192,7 @@ class CharterFacts:
 
 
 @quick
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EvaluationFacts:
     kind: str
     held_on: date
@@ -206,7 +206,7 @@ class EvaluationFacts:
 
 
 @quick
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PublicationFacts:
     id: int
     kind: str
@@ -217,7 +217,7 @@ class PublicationFacts:
 
 
 @quick
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SustainabilityFacts:
     dated_on: date | None
     decision: str | None
@@ -225,7 +225,7 @@ class SustainabilityFacts:
 
 
 @quick
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EventFacts:
     """A line of the stage history (without the gate results it stored)."""
 
@@ -240,7 +240,7 @@ class EventFacts:
 
 
 @quick
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Measures:
     """What the checks decide on, counted for one day: how many candidates, active members...
 
