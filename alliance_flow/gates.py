@@ -32,10 +32,10 @@ def written(text: Text) -> str:
 class CheckResult:
     """One check's verdict; its title, reason and fix are written when first read.
 
-    Checking thousands of alliances (the portfolio, the reminders' "ready to advance") needs only
-    pass/fail; writing every reason (translations, names, dates) was a quarter of that work. The
-    texts are written in the context the check ran in (`contextvars`): the reader's language,
-    and names withheld from funders (`counts_only`), exactly as if written straight away.
+    Checking thousands of alliances (the portfolio, the list, the reminders' "ready to advance")
+    needs only pass/fail, and a verdicts-only read does not even have the rows a reason names.
+    The texts are written in the context the check ran in (`contextvars`): the reader's
+    language, and names withheld from funders (`counts_only`), exactly as if written at once.
     """
 
     __slots__ = ("_context", "_fix", "_reason", "_title", "_written", "area", "code", "passed")

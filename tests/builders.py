@@ -18,6 +18,7 @@ from alliance_flow.facts import (
     PersonFacts,
     SustainabilityFacts,
 )
+from alliance_flow.gates import written
 
 JOINED = date(2025, 1, 10)
 
@@ -42,11 +43,6 @@ def person(i: int, **kw: Any) -> PersonFacts:
 
 def members(n: int, **kw: Any) -> tuple[PersonFacts, ...]:
     return tuple(person(i, **kw) for i in range(1, n + 1))
-
-
-def written(text: Any) -> str:
-    """A check's reason or fix, written out (checks return how to write them)."""
-    return text if isinstance(text, str) else text()
 
 
 def facts(**kw: Any) -> AllianceFacts:
