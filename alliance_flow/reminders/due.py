@@ -14,8 +14,7 @@ from functools import lru_cache
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from dateutil.relativedelta import relativedelta
-
+from alliance_flow.dates import months_after
 from alliance_flow.frozen import quick
 from alliance_flow.stages.sustainability import sustainability_deadline
 from alliance_flow.vocabulary import ActionStatus, MeetingStatus, Role, Stage
@@ -64,11 +63,6 @@ class _memo:
 def _again(d: Due, **changes: Any) -> Due:
     """dataclasses.replace for a Due, without its introspection (thousands per sweep)."""
     return Due(**{**d.__dict__, **changes})
-
-
-@lru_cache(maxsize=4096)
-def _months_after(day: date, months: int) -> date:
-    return day + relativedelta(months=months)
 
 
 class Member(Protocol):
@@ -644,7 +638,7 @@ def _evaluation(a: AllianceData, moment: Moment, today: date, rules: Rules) -> I
     base = max([d for d in a.evaluations if d <= today], default=a.work_plan_start)
     if base is None or base > today:
         return
-    due_on = _months_after(base, months)
+    due_on = months_after(base, months)
     if due_on > today:
         return
     yield from _to(

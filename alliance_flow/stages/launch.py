@@ -11,10 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from functools import lru_cache
 
-from dateutil.relativedelta import relativedelta
-
+from alliance_flow.dates import months_after
 from alliance_flow.facts import AllianceFacts, PersonFacts
 from alliance_flow.gates import StageChecks, Verdict, fail, names, ok
 from alliance_flow.i18n import N_, _, local_date, ngettext
@@ -173,13 +171,6 @@ def accountability_stated(f: AllianceFacts, t: Thresholds, today: date) -> Verdi
             lambda: _("In the launch plan, state who is ultimately accountable for the alliance."),
         )
     return ok(lambda: _("Accountable: {who}.").format(who=f.accountable))
-
-
-@lru_cache(maxsize=4096)
-def months_after(day: date, months: int) -> date:
-    """The same day `months` later (the same few days recur across alliances, and
-    relativedelta is slow)."""
-    return day + relativedelta(months=months)
 
 
 @checks.check("plenaries_planned", title=N_("4-5 plenaries over 12-18 months"), area="meetings")

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from functools import lru_cache
 
-from dateutil.relativedelta import relativedelta
-
+from alliance_flow.dates import months_after
 from alliance_flow.facts import AllianceFacts
 from alliance_flow.gates import StageChecks, Verdict, fail, ok
 from alliance_flow.i18n import N_, _, local_date, ngettext
@@ -26,11 +24,9 @@ WHAT = {"evaluation": N_("evaluation"), "plan": N_("sustainability plan")}
 DECISIONS = {Decision.CLOSE: N_("close"), Decision.RENEW: N_("renew")}
 
 
-@lru_cache(maxsize=4096)
 def sustainability_deadline(work_plan_end: date, months: int) -> date:
-    """The last day an evaluation or sustainability plan counts as on time (the same few days
-    recur across alliances, and relativedelta is slow)."""
-    return work_plan_end - relativedelta(months=months)
+    """The last day an evaluation or sustainability plan counts as on time."""
+    return months_after(work_plan_end, -months)
 
 
 def _on_time(
