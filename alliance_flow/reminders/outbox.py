@@ -308,13 +308,20 @@ def record_many(
 ) -> int:
     """Insert-or-ignore many due messages in a few statements; returns how many were new.
 
-    `names` gives each alliance's (name, slug) for the message texts.
+    `names` gives each alliance's (name, slug) for the message texts. Only the messages not
+    recorded yet are written (a sweep decides the week's digest, with its lists and reasons, on
+    every run; the outbox holds it from the first): one SELECT of the keys already there.
     """
     now = now or utcnow()
+    # nobody can carry an unreachable one; the coordinators' digest names the person
+    reachable = [d for d in dues if d.reachable]
+    if not reachable:
+        return 0
+    known = _recorded_keys(session, reachable)
     rows = []
-    for d in dues:
-        if not d.reachable:
-            continue  # nobody can carry it; the coordinators' digest names the person
+    for d in reachable:
+        if d.key in known:
+            continue
         name, slug = names[d.alliance_id]
         title, body = render(d, alliance_name=name, slug=slug, base_url=settings.public_url)
         rows.append(
@@ -347,6 +354,21 @@ def record_many(
     # a VALUES clause of 500 rows with .values() compiled 6,000 parameters on every call.
     page = {"insertmanyvalues_page_size": INSERT_ROWS}
     return len(session.connection().execute(stmt, rows, execution_options=page).all())
+
+
+def _recorded_keys(session: Session, dues: list[Due]) -> set[tuple[int, str, str, date, str]]:
+    """The keys of these messages already in the outbox (any status), in one statement: those
+    of their alliances due on or after the earliest of them."""
+    O = rm.OutboxMessage
+    return {
+        tuple(row)  # type: ignore[misc]
+        for row in session.execute(
+            select(O.alliance_id, O.kind, O.subject, O.due_on, O.recipient).where(
+                O.alliance_id.in_(sorted({d.alliance_id for d in dues})),
+                O.due_on >= min(d.due_on for d in dues),
+            )
+        )
+    }
 
 
 def _meeting_subject(mt_id: int, day: date) -> str:
