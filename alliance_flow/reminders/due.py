@@ -7,7 +7,7 @@ recipient) makes sure it is recorded once.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -58,58 +58,6 @@ class _memo:
             return self
         value = obj.__dict__[self.name] = self.fn(obj)
         return value
-
-
-class Later(Mapping[str, Any]):
-    """A message's params, made when first read.
-
-    A sweep decides every message on every run, but the outbox records a key once: the params
-    of a message already recorded are never read. The weekly digest's (every open action, the
-    failing checks with their reasons, who has not signed...) were a fifth of deciding.
-    `known` are params given at once (to whom it falls back...), readable without making the rest.
-    """
-
-    __slots__ = ("_known", "_make", "_made")
-
-    def __init__(
-        self, make: Callable[[], Mapping[str, Any]], known: Mapping[str, Any] | None = None
-    ) -> None:
-        self._make: Callable[[], Mapping[str, Any]] | None = make
-        self._known = known or {}
-        self._made: dict[str, Any] | None = None
-
-    def _params(self) -> dict[str, Any]:
-        made = self._made
-        if made is None:
-            assert self._make is not None
-            made = self._made = {**self._make(), **self._known}
-            self._make = None  # let go of what it was made from
-        return made
-
-    def adding(self, **known: Any) -> Later:
-        """These params too, the others still made when first read."""
-        return Later(self._params, {**self._known, **known})
-
-    def __getitem__(self, key: str) -> Any:
-        if key in self._known:
-            return self._known[key]
-        return self._params()[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._params())
-
-    def __len__(self) -> int:
-        return len(self._params())
-
-    def __repr__(self) -> str:
-        return repr(self._params())
-
-
-def _adding(params: Mapping[str, Any], **known: Any) -> Mapping[str, Any]:
-    """`params` and `known`, without making params that are made when read (`Later`)."""
-    if isinstance(params, Later):
-        return params.adding(**known)
-    return {**params, **known}
 
 
 def _again(d: Due, **changes: Any) -> Due:
@@ -244,8 +192,8 @@ class AllianceData:
     #: Audiences with a channel configured (coordinators, members, funders).
     audiences: frozenset[str] = frozenset()
     #: The current stage's checks that do not pass, each "title: reason", in the alliance's
-    #: language (for the coordinators' digest; a sweep's are written when the digest is).
-    failing_checks: Sequence[str] = ()
+    #: language (for the coordinators' digest).
+    failing_checks: tuple[str, ...] = ()
 
 
 @quick
@@ -259,8 +207,7 @@ class Due:
     due_on: date
     recipient: str
     language: str
-    #: what the message says (a dict, or params made when first read: `Later`)
-    params: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    params: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     #: False when nobody can carry it (no channel, no e-mail, no shared channel): it is not
     #: recorded, and the coordinators' digest names the person instead.
     reachable: bool = field(default=True, compare=False)
@@ -368,7 +315,7 @@ def route(a: AllianceData, dues: list[Due], today: date) -> list[Due]:
                         d,
                         recipient=audience(MEMBERS),
                         language=a.language,
-                        params=_adding(d.params, owner=person.name),
+                        params={**d.params, "owner": person.name},
                     )
                 )
             continue
@@ -378,14 +325,14 @@ def route(a: AllianceData, dues: list[Due], today: date) -> list[Due]:
                 seen.add((d.kind, d.subject, audience(COORDINATORS)))
                 out.append(_again(d, recipient=audience(COORDINATORS), language=a.language))
             continue
-        out.append(_again(d, reachable=False, params=_adding(d.params, name=person.name)))
+        out.append(_again(d, reachable=False, params={**d.params, "name": person.name}))
     for d, names in shared_charter.values():
         out.append(
             _again(
                 d,
                 recipient=audience(MEMBERS),
                 language=a.language,
-                params=_adding(d.params, names=sorted(names)),
+                params={**d.params, "names": sorted(names)},
             )
         )
     return out
@@ -712,19 +659,6 @@ def _weekly_digest(
     what is failing (checks, deliveries), who has not acted, who cannot be reached."""
     week_day = today - timedelta(days=(today.weekday() - rules.digest_weekday) % 7)
     year, week, _ = week_day.isocalendar()
-    subject = f"week:{year}-W{week:02d}"
-    recipients = _coordinators(a, today)
-    if not recipients:
-        return
-    # Made when read, once for all its recipients: on most runs the week's digest is recorded.
-    params = Later(lambda: _digest(a, today, rules, unreached))
-    for recipient, language in recipients:
-        yield Due(a.id, "weekly_digest", subject, week_day, recipient, language, params)
-
-
-def _digest(
-    a: AllianceData, today: date, rules: Rules, unreached: list[dict[str, Any]]
-) -> dict[str, Any]:
     soon, overdue = open_actions(a, today, rules)
     people = _by_id(a) if soon or overdue else {}
     not_signed = []
@@ -735,18 +669,23 @@ def _digest(
         for mt in a.meetings
         if mt.status == MeetingStatus.PLANNED and 0 <= (mt.local_day - today).days <= 14
     ]
-    return {
-        "due_soon": [_act(x, people) for x in soon],
-        "overdue": [_act(x, people) for x in overdue],
-        "meetings": upcoming,
-        "stage": a.stage,
-        "ready": a.ready_to_advance,
-        "failed": list(a.failed_deliveries),
-        "failing": list(a.failing_checks),
-        "not_signed": not_signed,
-        "unreached": unreached,
-        "withdrawn": sorted(p.name for p in _members(a, today) if p.contact_withdrawn),
-    }
+    yield from _to(
+        a,
+        "weekly_digest",
+        f"week:{year}-W{week:02d}",
+        week_day,
+        _coordinators(a, today),
+        due_soon=[_act(x, people) for x in soon],
+        overdue=[_act(x, people) for x in overdue],
+        meetings=upcoming,
+        stage=a.stage,
+        ready=a.ready_to_advance,
+        failed=list(a.failed_deliveries),
+        failing=list(a.failing_checks),
+        not_signed=not_signed,
+        unreached=unreached,
+        withdrawn=sorted(p.name for p in _members(a, today) if p.contact_withdrawn),
+    )
 
 
 def _act(act: ActionInfo, people: dict[int, Member]) -> dict[str, Any]:

@@ -6,7 +6,7 @@ page that does it. Links keep one scheme (see LINKS); the pages are the dashboar
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
@@ -28,7 +28,7 @@ LINKS = {
 }
 
 
-def link_for(kind: str, params: Mapping[str, Any], *, slug: str, base_url: str) -> str:
+def link_for(kind: str, params: dict[str, Any], *, slug: str, base_url: str) -> str:
     """The page a message points to."""
     key = max((k for k in LINKS if kind.startswith(k)), key=len, default=None)
     path = LINKS[key] if key else "/alliances/{slug}"

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from functools import lru_cache
-from collections.abc import Sequence
-from typing import Any, overload
+from typing import Any
 
 from alliance_flow.facts import AllianceFacts
 from alliance_flow.i18n import use_language
@@ -60,11 +59,11 @@ def alliance_data(
         )
     ready = False
     entered = None
-    failing: Sequence[str] = ()
+    failing: tuple[str, ...] = ()
     if facts.stage != Stage.CLOSED:
         with use_language(facts.language):  # the digest is in the alliance's language
             report = _report_of()(facts, today=today, thresholds=thresholds)
-            failing = FailingChecks(report.blocking)
+            failing = tuple(f"{o.result.title}: {o.result.reason}" for o in report.blocking)
         ready = report.clear
         at = facts.stage_entered_at().get(facts.stage)
         entered = at.date() if at else None
@@ -117,41 +116,6 @@ def alliance_data(
         audiences=audiences,
         failing_checks=failing,
     )
-
-
-class FailingChecks(Sequence[str]):
-    """The blocking checks as the digest lists them ("title: reason"), written when first read.
-
-    The weekly digest is recorded once a week and its params are made only then (due.Later);
-    each text is written in the alliance's language, the one its check ran in.
-    """
-
-    __slots__ = ("_blocking", "_texts")
-
-    def __init__(self, blocking: Sequence[Any]) -> None:
-        self._blocking = blocking
-        self._texts: tuple[str, ...] | None = None
-
-    def _written(self) -> tuple[str, ...]:
-        texts = self._texts
-        if texts is None:
-            texts = self._texts = tuple(
-                f"{o.result.title}: {o.result.reason}" for o in self._blocking
-            )
-        return texts
-
-    @overload
-    def __getitem__(self, at: int) -> str: ...
-    @overload
-    def __getitem__(self, at: slice) -> Sequence[str]: ...
-    def __getitem__(self, at: int | slice) -> str | Sequence[str]:
-        return self._written()[at]
-
-    def __len__(self) -> int:
-        return len(self._blocking)
-
-    def __repr__(self) -> str:
-        return repr(self._written())
 
 
 def _by_id(row: Any) -> int:
