@@ -359,13 +359,13 @@ def record_many(
 def _recorded_keys(session: Session, dues: list[Due]) -> set[tuple[int, str, str, date, str]]:
     """The keys of these messages already in the outbox (any status), in one statement: those
     of their alliances due on or after the earliest of them."""
-    O = rm.OutboxMessage
+    Ob = rm.OutboxMessage
     return {
         tuple(row)  # type: ignore[misc]
         for row in session.execute(
-            select(O.alliance_id, O.kind, O.subject, O.due_on, O.recipient).where(
-                O.alliance_id.in_(sorted({d.alliance_id for d in dues})),
-                O.due_on >= min(d.due_on for d in dues),
+            select(Ob.alliance_id, Ob.kind, Ob.subject, Ob.due_on, Ob.recipient).where(
+                Ob.alliance_id.in_(sorted({d.alliance_id for d in dues})),
+                Ob.due_on >= min(d.due_on for d in dues),
             )
         )
     }

@@ -9,9 +9,9 @@ from sqlalchemy import select, update
 
 from alliance_flow import models as m
 from alliance_flow.db import Database
+from alliance_flow.i18n import use_language
 from alliance_flow.reminders import models as rm
 from alliance_flow.reminders import outbox
-from alliance_flow.i18n import use_language
 from alliance_flow.reminders.config import ReminderSettings
 from alliance_flow.reminders.messages import render
 from alliance_flow.services import stages as stage_service
