@@ -277,14 +277,14 @@ class Measures:
     incomplete_actions: int = 0
 
 
-class NotRead(tuple[Any, ...]):
-    """Rows a verdicts-only read left out: using them is a mistake to report, not an empty list
-    (a reason written from them would say "0 of 0 members" and be wrong)."""
+class _Unread:
+    """Rows a verdicts-only read left out: using them is a mistake to report, not an empty
+    collection (a reason written from them would say "0 of 0 members" and be wrong)."""
 
     what: str
 
-    def __new__(cls, what: str) -> NotRead:
-        made = super().__new__(cls)
+    def __new__(cls, what: str) -> Any:
+        made = super().__new__(cls)  # the empty tuple or set it stands for
         made.what = what
         return made
 
@@ -294,20 +294,17 @@ class NotRead(tuple[Any, ...]):
             "with their rows to say who or what a check is about"
         )
 
-    __iter__ = __len__ = __bool__ = __getitem__ = __contains__ = _refuse
+
+class NotRead(_Unread, tuple[Any, ...]):
+    """Rows of a list that were not read (members, organisations, actions)."""
+
+    __iter__ = __len__ = __bool__ = __getitem__ = __contains__ = _Unread._refuse
 
 
-class NotReadSet(frozenset[Any]):
+class NotReadSet(_Unread, frozenset[Any]):
     """The same for a set (who signed the charter)."""
 
-    what: str
-
-    def __new__(cls, what: str) -> NotReadSet:
-        made = super().__new__(cls)
-        made.what = what
-        return made
-
-    __iter__ = __len__ = __bool__ = __contains__ = NotRead._refuse
+    __iter__ = __len__ = __bool__ = __contains__ = _Unread._refuse
 
 
 @quick

@@ -127,16 +127,13 @@ class _Checked(CheckResult):
         passed: bool,
         context: contextvars.Context,
     ) -> None:
-        self.code = check.code
-        self.passed = passed
-        self.area = check.area
-        self._title = _UNWRITTEN
+        super().__init__(
+            check.code, _UNWRITTEN, passed, _UNWRITTEN, _UNWRITTEN, check.area, context
+        )
         self._check = check
         self._facts = facts
         self._limits = limits
         self._today = today
-        self._context = context
-        self._written = None
 
     @property
     def title(self) -> str:
