@@ -595,48 +595,35 @@ def _fetch_all(
     kept: dict[Any, Any] | None = None,
     name: str = "",
 ) -> Sequence[Any]:
-    """Every row at once, as the driver's plain tuples with SQLAlchemy's own type conversions
-    applied (a date SQLite keeps as text, a UTC date-time, a yes/no kept as 0 or 1...).
+    """Every row at once.
 
-    SQLAlchemy compiles, caches and sends the statement; the rows are taken from its cursor,
-    without the Row object it would build around each one: the read model unpacks rows by
-    position and keeps none of them, and those objects were a fifth of SQLAlchemy's time.
-    `kept` is where the statement `name` is kept: its conversions are kept beside it.
+    Rows whose values need no conversion (all of them on PostgreSQL, where the driver makes
+    dates and numbers; on SQLite those without a date or a yes/no) are the driver's own tuples,
+    taken from SQLAlchemy's cursor without the Row object it would build around each: the read
+    model unpacks rows by position and keeps none of them. The others are SQLAlchemy's rows.
+    `kept` is where the statement `name` is kept: whether it converts is kept beside it.
     """
     result = conn.execute(statement, params)
+    key = ("converts", name, conn.dialect.name)
+    converts = kept.get(key) if kept is not None else None
+    if converts is None:
+        converts = _converts(statement, conn.dialect, result.cursor.description)
+        if kept is not None:
+            kept[key] = converts
+    if converts:
+        return result.all()
     try:
-        fetched = result.cursor.fetchall()
-        key = ("conversions", name, conn.dialect.name)
-        convert = kept.get(key) if kept is not None else None
-        if convert is None:
-            convert = _conversions(statement, conn.dialect, result.cursor.description)
-            if kept is not None:
-                kept[key] = convert
+        return result.cursor.fetchall()
     finally:
         result.close()
-    if not convert or not fetched:
-        return fetched
-    out = []
-    for row in fetched:
-        values = list(row)
-        for at, process in convert:
-            values[at] = process(values[at])
-        out.append(tuple(values))
-    return out
 
 
-def _conversions(
-    statement: Any, dialect: Any, description: Sequence[Any]
-) -> tuple[tuple[int, Callable[[Any], Any]], ...]:
-    """(position, conversion) of the columns whose values the dialect converts on reading, as
-    SQLAlchemy's result would (TypeEngine.result_processor, given the driver's column type)."""
-    return tuple(
-        (at, process)
-        for at, (column, described) in enumerate(
-            zip(statement.selected_columns, description, strict=True)
-        )
-        if (process := column.type.dialect_impl(dialect).result_processor(dialect, described[1]))
-        is not None
+def _converts(statement: Any, dialect: Any, description: Sequence[Any]) -> bool:
+    """Whether SQLAlchemy's result would convert a value of any column of `statement`
+    (TypeEngine.result_processor, given the driver's column type)."""
+    return any(
+        column.type.dialect_impl(dialect).result_processor(dialect, described[1]) is not None
+        for column, described in zip(statement.selected_columns, description, strict=True)
     )
 
 
