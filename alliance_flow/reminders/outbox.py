@@ -357,15 +357,19 @@ def record_many(
 
 
 def _recorded_keys(session: Session, dues: list[Due]) -> set[tuple[int, str, str, date, str]]:
-    """The keys of these messages already in the outbox (any status), in one statement: those
-    of their alliances due on or after the earliest of them."""
+    """The keys of these messages already in the outbox (any status), in one statement.
+
+    Asked by their alliances and their exact due dates (a few dozen days: today, the meetings',
+    the actions', the deadlines'), not a range since the earliest: an escalation due a year ago
+    would otherwise read a year of the outbox's history on every sweep.
+    """
     Ob = rm.OutboxMessage
     return {
         tuple(row)  # type: ignore[misc]
         for row in session.execute(
             select(Ob.alliance_id, Ob.kind, Ob.subject, Ob.due_on, Ob.recipient).where(
                 Ob.alliance_id.in_(sorted({d.alliance_id for d in dues})),
-                Ob.due_on >= min(d.due_on for d in dues),
+                Ob.due_on.in_(sorted({d.due_on for d in dues})),
             )
         )
     }
