@@ -527,15 +527,8 @@ def plan(
             moment=moment,
             settings=settings,
         )
-        Ob = rm.OutboxMessage
-        recorded = {
-            tuple(row)
-            for row in session.execute(
-                select(Ob.alliance_id, Ob.kind, Ob.subject, Ob.due_on, Ob.recipient).where(
-                    Ob.alliance_id.in_(list(decided))
-                )
-            )
-        }
+        everything = [d for _facts, dues in decided.values() for d in dues]
+        recorded = _recorded_keys(session, everything) if everything else set()
         # Every member's name and channels in one statement, not one lookup per message.
         Mb = m.Member
         names: dict[int, str] = {}

@@ -305,6 +305,12 @@ def test_dry_run_lists_whom_with_channels_redacted_and_writes_nothing(db, settin
     meeting = [p for p in lines if p.kind == "meeting_reminder_7d"]
     assert meeting and meeting[0].recipient.startswith("Ann")
     assert "VerySecret123" not in repr(lines) and "****" in meeting[0].channel
+    assert not any(p.recorded for p in lines)
+    # and once a sweep has recorded them, the dry run says so, message by message
+    record_due(db=db, moment=DAY, settings=settings)
+    again = plan(db=db, moment=DAY, settings=settings)
+    assert [(p.kind, p.recipient) for p in again] == [(p.kind, p.recipient) for p in lines]
+    assert all(p.recorded for p in again if p.reachable)
 
 
 def test_apprise_config_file_with_tags_reaches_the_coordinators(db, settings, receiver, tmp_path):
