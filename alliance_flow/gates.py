@@ -104,7 +104,7 @@ class CheckResult:
         )
 
 
-#: A title not yet written.
+#: A reason or fix that _Checked writes by running its check again.
 _UNWRITTEN: Any = object()
 
 
@@ -127,20 +127,14 @@ class _Checked(CheckResult):
         passed: bool,
         context: contextvars.Context,
     ) -> None:
+        # The title is written as any result's is; the reason and the fix by _write below.
         super().__init__(
-            check.code, _UNWRITTEN, passed, _UNWRITTEN, _UNWRITTEN, check.area, context
+            check.code, self._translated_title, passed, _UNWRITTEN, _UNWRITTEN, check.area, context
         )
         self._check = check
         self._facts = facts
         self._limits = limits
         self._today = today
-
-    @property
-    def title(self) -> str:
-        title = self._title
-        if title is _UNWRITTEN:
-            title = self._title = self._in_context(self._translated_title)
-        return title  # type: ignore[return-value]
 
     def _translated_title(self) -> str:
         return _(self._check.title)
@@ -172,9 +166,12 @@ class CheckOutcome:
     def __init__(self, result: CheckResult, waiver: Waiver | None = None) -> None:
         self._made: CheckResult | None = result
         self._recipe: tuple[Any, ...] | None = None
+        self._decided(result.code, result.passed, waiver)
+
+    def _decided(self, code: str, passed: bool, waiver: Waiver | None) -> None:
+        self.code = code
+        self.passed = passed
         self.waiver = waiver
-        self.code = result.code
-        passed = self.passed = result.passed
         self.waived = not passed and waiver is not None
         self.blocks = not passed and waiver is None
 
@@ -186,11 +183,7 @@ class CheckOutcome:
         outcome = cls.__new__(cls)
         outcome._made = None
         outcome._recipe = (check, *recipe)
-        outcome.waiver = waiver
-        outcome.code = check.code
-        outcome.passed = passed
-        outcome.waived = not passed and waiver is not None
-        outcome.blocks = not passed and waiver is None
+        outcome._decided(check.code, passed, waiver)
         return outcome
 
     @property

@@ -363,6 +363,8 @@ def _recorded_keys(session: Session, dues: list[Due]) -> set[tuple[int, str, str
     the actions', the deadlines'), not a range since the earliest: an escalation due a year ago
     would otherwise read a year of the outbox's history on every sweep.
     """
+    if not dues:
+        return set()
     Ob = rm.OutboxMessage
     return {
         tuple(row)  # type: ignore[misc]
@@ -527,8 +529,7 @@ def plan(
             moment=moment,
             settings=settings,
         )
-        everything = [d for _facts, dues in decided.values() for d in dues]
-        recorded = _recorded_keys(session, everything) if everything else set()
+        recorded = _recorded_keys(session, [d for _facts, dues in decided.values() for d in dues])
         # Every member's name and channels in one statement, not one lookup per message.
         Mb = m.Member
         names: dict[int, str] = {}

@@ -15,8 +15,7 @@ from alliance_flow import models as m
 from alliance_flow.errors import Conflict, FieldProblem, InvalidInput
 from alliance_flow.i18n import _
 from alliance_flow.safety import parse_id
-from alliance_flow.services.status import known_stage as known_stage  # no ORM
-from alliance_flow.services.status import no_such_alliance
+from alliance_flow.services.status import listed, no_such_alliance
 from alliance_flow.vocabulary import EventKind, Stage
 
 
@@ -53,12 +52,7 @@ def get_alliance(*, session: Session, ref: str | int) -> m.Alliance:
 def list_alliances(
     *, session: Session, country: str | None = None, stage: str | None = None
 ) -> list[m.Alliance]:
-    query = select(m.Alliance).order_by(m.Alliance.country, m.Alliance.name)
-    if country:
-        query = query.where(m.Alliance.country == country.upper())
-    if stage:
-        query = query.where(m.Alliance.stage == known_stage(stage))
-    return list(session.scalars(query))
+    return list(session.scalars(listed(select(m.Alliance), country=country, stage=stage)))
 
 
 def create_alliance(

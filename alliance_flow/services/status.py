@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Select, select
 
 from alliance_flow import core_tables as ct
 from alliance_flow.collector import without_gc
@@ -125,15 +125,23 @@ def known_stage(stage: str) -> str:
         ) from None
 
 
-def alliance_rows(
-    conn: Connection, *, country: str | None = None, stage: str | None = None
-) -> Sequence[Any]:
-    """The alliances as services.alliances.list_alliances lists them (id, slug, name, country,
-    region and stage of each), in the same order."""
+def listed(query: Select[Any], *, country: str | None, stage: str | None) -> Select[Any]:
+    """A select of alliances (rows or mapped objects) in the order and with the filters of the
+    alliances' list: by country and name, of one country, at one stage."""
     A = ct.alliances.c
-    query = select(A.id, A.slug, A.name, A.country, A.region, A.stage).order_by(A.country, A.name)
+    query = query.order_by(A.country, A.name)
     if country:
         query = query.where(A.country == country.upper())
     if stage:
         query = query.where(A.stage == known_stage(stage))
-    return conn.execute(query).all()
+    return query
+
+
+def alliance_rows(
+    conn: Connection, *, country: str | None = None, stage: str | None = None
+) -> Sequence[Any]:
+    """The alliances as services.alliances.list_alliances lists them (id, slug, name, country,
+    region and stage of each)."""
+    A = ct.alliances.c
+    query = select(A.id, A.slug, A.name, A.country, A.region, A.stage)
+    return conn.execute(listed(query, country=country, stage=stage)).all()
