@@ -15,6 +15,15 @@ from sqlalchemy import create_engine, text
 
 from alliance_flow.db import Database
 
+# scripts/test runs the suite on two pytest-xdist workers. Each has a Prefect home of its own
+# (set before anything imports prefect), so that two ephemeral Prefect servers never share one
+# SQLite database.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+if _WORKER and os.environ.get("PREFECT_HOME"):
+    _home = Path(os.environ["PREFECT_HOME"]) / _WORKER
+    _home.mkdir(parents=True, exist_ok=True)
+    os.environ["PREFECT_HOME"] = str(_home)
+
 POSTGRES_URL = os.environ.get("ALLIANCE_FLOW_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite", "postgres"]
 
@@ -42,6 +51,26 @@ def _postgres_database(template: str | None = None) -> Iterator[str]:
 # about 800 tests ask for one. Each backend's schema is migrated by Alembic once per session, and
 # each test's database starts as a copy of it: a copied file on SQLite, CREATE DATABASE …
 # TEMPLATE on PostgreSQL. The `db` fixture still runs the upgrade (a no-op at head) on the copy.
+
+
+#: Fixtures that start whole processes or servers (a browser, the production stack, a Prefect
+#: server) for the session or the test.
+WHOLE_PROCESSES = frozenset({"live_server", "prefect_harness", "stack", "page"})
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups from the markers
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The tests that start whole processes run one after the other on one worker, beside the
+    rest: two browsers or two production stacks at once on a 2-core machine would slow both past
+    what they wait for, and each worker would start its own session-wide Prefect server."""
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if (
+            names & WHOLE_PROCESSES
+            or item.get_closest_marker("e2e")
+            or item.get_closest_marker("stack")
+        ):
+            item.add_marker(pytest.mark.xdist_group("whole_processes"))
 
 
 @pytest.fixture(scope="session")
