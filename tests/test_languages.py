@@ -4,6 +4,7 @@ their alphabetical order, and names printed whole."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from datetime import date
@@ -155,6 +156,22 @@ def test_the_english_catalog_repeats_every_message_as_written(directory: Path) -
     ]
     assert len(catalog) > 100
     assert not changed, f"the English catalog rewords: {changed[:5]}"
+
+
+@pytest.mark.parametrize("directory", [LOCALES_DIR, REPORT_LOCALES_DIR])
+def test_every_catalog_writes_its_apostrophes_one_way(directory: Path) -> None:
+    """One French page said "l'alliance" in one line and "l’alliance" in the next. The straight
+    apostrophe throughout, as most messages (and the tests' expected texts) were written."""
+    curly = {}
+    for po in sorted(directory.glob("*/LC_MESSAGES/messages.po")):
+        with po.open("rb") as fh:
+            catalog = read_po(fh)
+        for message in catalog:
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            # a letter then ’: an apostrophe (‘quoted’ names keep their quotation marks)
+            if any(re.search(r"[^\W\d_]\u2019", s) for s in strings):
+                curly[(po.parent.parent.name, str(message.id)[:60])] = strings
+    assert not curly, f"typographic apostrophes in: {list(curly)[:5]}"
 
 
 @pytest.mark.parametrize(

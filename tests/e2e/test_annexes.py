@@ -37,7 +37,7 @@ EXPECT: dict[str, dict[str, tuple[str, ...]]] = {
         "swot": ("Strengths", "Weaknesses", "Opportunities", "Threats", "Trusted mediators"),
     },
     "annexes-fr": {
-        "briefing": ("Document d’information", "Pourquoi la médiation communautaire"),
+        "briefing": ("Document d'information", "Pourquoi la médiation communautaire"),
         "invitation": ("Invitation", "cordialement invité", "Sincèrement", "Salle Jean Vilar"),
         "agenda": ("Ordre du jour", "Modérateur", "Accueil et introduction", "Amina Diallo"),
         "minutes": ("Personnes présentes", "Actions convenues", "Réserver la salle"),
@@ -383,7 +383,7 @@ def annex_alliances(demo_db: Database) -> None:
 
 def _pdf_text(pdf: Path) -> str:
     done = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True)
-    return " ".join(done.stdout.replace("\u2019", "’").split())
+    return " ".join(done.stdout.replace("\u2019", "'").split())
 
 
 def _page_size(pdf: Path) -> tuple[float, float]:
@@ -430,7 +430,7 @@ def test_every_annex_prints_to_a_pdf_in_the_working_language(
         text = _pdf_text(pdf)
         for expected in EXPECT[slug][key]:
             assert expected in text, (slug, key, expected, text[:800])
-        assert "Nothing recorded yet" not in text and "Rien n’est encore" not in text, key
+        assert "Nothing recorded yet" not in text and "Rien n'est encore" not in text, key
         assert "Print or save as PDF" not in text and "All documents to print" not in text
         if key == "action-plan":
             _rows_are_never_split(pdf, DATA[slug.removeprefix("annexes-")])

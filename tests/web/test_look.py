@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import date
 from typing import Any
@@ -154,7 +155,7 @@ def test_an_empty_name_is_refused_in_french(client: TestClient, world: World) ->
     client.post("/language", data={"language": "fr", "next": "/", "csrf_token": csrf})
     answer = client.post("/alliances/north/edit", data={**GOOD, "name": "", "csrf_token": csrf})
     assert answer.status_code == 422
-    assert "Il y a un problème\u00a0: rien n’a été enregistré" in answer.text
+    assert "Il y a un problème\u00a0: rien n'a été enregistré" in html.unescape(answer.text)
     assert 'href="#f-name"' in answer.text
     assert _saved(world).name == "North"
 
