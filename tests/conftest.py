@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -56,21 +57,51 @@ def _postgres_database(template: str | None = None) -> Iterator[str]:
 #: Fixtures that start whole processes or servers (a browser, the production stack, a Prefect
 #: server) for the session or the test.
 WHOLE_PROCESSES = frozenset({"live_server", "prefect_harness", "stack", "page"})
+#: The test files that start them (and test_serve.py, which starts Prefect servers itself).
+#: scripts/test's two pytest-xdist workers run these files one after the other on one worker,
+#: beside the rest: two browsers or two production stacks at once on a 2-core machine would
+#: slow both past what they wait for, and each worker would start its own Prefect test server.
+WHOLE_PROCESS_FILES = (
+    "tests/e2e/",
+    "tests/deploy/test_stack.py",
+    "tests/reminders/test_flow_and_cli.py",
+    "tests/reminders/test_prefect_server.py",
+    "tests/reminders/test_serve.py",
+    "tests/reminders/test_sweeps.py",
+)
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups from the markers
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The tests that start whole processes run one after the other on one worker, beside the
-    rest: two browsers or two production stacks at once on a 2-core machine would slow both past
-    what they wait for, and each worker would start its own session-wide Prefect server."""
-    for item in items:
-        names = set(getattr(item, "fixturenames", ()))
+    """A test that starts whole processes outside WHOLE_PROCESS_FILES would run beside the
+    others: refused at collection, so that the list stays whole."""
+    strays = [
+        item.nodeid
+        for item in items
         if (
-            names & WHOLE_PROCESSES
+            WHOLE_PROCESSES & set(getattr(item, "fixturenames", ()))
             or item.get_closest_marker("e2e")
             or item.get_closest_marker("stack")
-        ):
-            item.add_marker(pytest.mark.xdist_group("whole_processes"))
+        )
+        and not item.nodeid.startswith(WHOLE_PROCESS_FILES)
+    ]
+    if strays:
+        raise pytest.UsageError(
+            f"tests that start whole processes outside WHOLE_PROCESS_FILES: {strays[:5]}"
+        )
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """pytest-xdist's scheduling by scope, one scope for WHOLE_PROCESS_FILES and one per test
+    for the rest. (Its own `--dist loadgroup` reads `xdist_group` marks, but on pytest 9 the
+    group it writes into each test's id is lost: the tests were spread over both workers.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class WholeProcessesOnOneWorker(LoadScopeScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            return "whole processes" if nodeid.startswith(WHOLE_PROCESS_FILES) else nodeid
+
+    return WholeProcessesOnOneWorker(config, log)
 
 
 @pytest.fixture(scope="session")
