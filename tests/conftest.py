@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from datetime import date
@@ -16,14 +17,19 @@ from sqlalchemy import create_engine, text
 
 from alliance_flow.db import Database
 
-# scripts/test runs the suite on two pytest-xdist workers. Each has a Prefect home of its own
-# (set before anything imports prefect), so that two ephemeral Prefect servers never share one
-# SQLite database.
+# Before anything imports prefect (STACK_NOTES §2), for every test that runs a flow: no
+# ~/.prefect, no telemetry, quiet logs, no server unless a test starts one. Each process has a
+# Prefect home of its own: scripts/test's two pytest-xdist workers get one folder each under the
+# PREFECT_HOME it sets, so that two ephemeral Prefect servers never share one SQLite database.
 _WORKER = os.environ.get("PYTEST_XDIST_WORKER")
 if _WORKER and os.environ.get("PREFECT_HOME"):
     _home = Path(os.environ["PREFECT_HOME"]) / _WORKER
     _home.mkdir(parents=True, exist_ok=True)
     os.environ["PREFECT_HOME"] = str(_home)
+os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="prefect-home-"))
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+os.environ.pop("PREFECT_API_URL", None)
 
 POSTGRES_URL = os.environ.get("ALLIANCE_FLOW_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite", "postgres"]

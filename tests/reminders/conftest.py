@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import socket
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -22,12 +20,6 @@ from alliance_flow.db import Database
 from alliance_flow.reminders.config import ReminderSettings
 
 JOINED = date(2025, 1, 1)
-
-# Before anything imports prefect (STACK_NOTES §2): no ~/.prefect, no telemetry, quiet logs.
-os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="prefect-home-"))
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-os.environ.pop("PREFECT_API_URL", None)
 
 
 @pytest.fixture(scope="session")

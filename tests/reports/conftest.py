@@ -24,10 +24,6 @@ from alliance_flow.accounts import services as accounts
 from alliance_flow.db import Database
 
 os.environ.setdefault("MPLCONFIGDIR", tempfile.mkdtemp(prefix="mpl-"))
-# Before anything imports prefect (the monthly flow): no ~/.prefect, quiet logs.
-os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="prefect-home-"))
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 PARIS = ZoneInfo("Europe/Paris")
 PASSWORD = "correct horse battery"
