@@ -6,6 +6,7 @@ from fastapi.testclient import TestClient
 
 from alliance_flow.db import Database
 from alliance_flow.web import create_app
+from alliance_flow.web.page_cache import PageCache
 from benchmarks.generate import generate
 from tests.conftest import TODAY
 from tests.statements import counting
@@ -22,7 +23,12 @@ def _page_statements(client: TestClient, db: Database, path: str) -> int:
 def test_dashboard_pages_do_not_query_per_alliance(db: Database) -> None:
     world = build_world(db)
     generate(db, 3)
-    with TestClient(create_app(world.db, today=lambda: TODAY)) as client:
+    app = create_app(world.db, today=lambda: TODAY)
+    # Pages made, not kept (web/page_cache.py): on PostgreSQL a kept page costs 2 statements
+    # whatever it shows, so this compared 2 with 2; and with another test worker committing
+    # on the cluster, a kept page on one side and a made one on the other.
+    app.state.page_cache = PageCache(max_bytes=0)
+    with TestClient(app) as client:
         login(client, "admin")
         few = _page_statements(client, db, "/")
         alliance_few = _page_statements(client, db, "/alliances/g00001")
@@ -31,5 +37,5 @@ def test_dashboard_pages_do_not_query_per_alliance(db: Database) -> None:
         assert home.text.count('href="/alliances/g0') >= 30  # every alliance is shown
         many = _page_statements(client, db, "/")
         alliance_many = _page_statements(client, db, "/alliances/g00001")
-    assert many == few
-    assert alliance_many == alliance_few
+    assert many == few > 2
+    assert alliance_many == alliance_few > 2
